@@ -1,0 +1,110 @@
+//! The SQLite file: opening it with the right settings and bringing its schema up to
+//! date from the numbered files in `migrations/`.
+
+pub(crate) mod sessions;
+pub(crate) mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::error::{Error, Result};
+
+/// The schema, one entry per file in `migrations/`, in order. Released entries are never
+/// edited; a test checks that every file in the folder is listed here.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_accounts_and_sessions.sql",
+    include_str!("../../../../migrations/0001_accounts_and_sessions.sql"),
+)];
+
+/// How long a connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Opens (creating if needed) the vault file at `path` and migrates it to the latest
+/// schema. A file written by a newer Latchkey is refused rather than touched.
+pub(crate) fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path).map_err(|e| Error::internal("open vault file", e))?;
+    restrict_permissions(path);
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// WAL for concurrent readers, foreign keys for cascades, and `synchronous=FULL` so a
+/// committed password change or revocation survives a power cut.
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    if !enforced {
+        return Err(Error::Internal("SQLite refused foreign_keys=ON".into()));
+    }
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let steps: Vec<M<'static>> = MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect();
+    Migrations::new(steps).to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::MigrationDefinition(
+            rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+        ) => Error::Internal("the vault file was written by a newer version of Latchkey".into()),
+        other => Error::internal("migrate vault file", other),
+    })
+}
+
+/// The schema version recorded in the file (SQLite's `user_version`).
+pub(crate) fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Only the owning OS account may read the vault file (best effort; the directory's
+/// permissions are the installer's and the OS's business).
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            log::warn!("could not restrict permissions on the vault file: {e}");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Whether `error` is SQLite refusing a duplicate in a UNIQUE column.
+pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_listed_in_order() -> std::io::Result<()> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(files, listed);
+        for (index, name) in listed.iter().enumerate() {
+            assert!(
+                name.starts_with(&format!("{:04}_", index + 1)),
+                "{name} is out of sequence"
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,79 @@
+//! The `sessions` table: one row per signed-in device session, keyed by the token's id.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::clock::Timestamp;
+use crate::model::{AccountStatus, Role, UserId};
+use crate::session::SessionToken;
+
+use crate::error::Result;
+
+/// A session row joined with the parts of its account that a check needs.
+#[derive(Debug)]
+pub(crate) struct SessionRow {
+    pub(crate) secret_hash: Vec<u8>,
+    pub(crate) user_id: UserId,
+    pub(crate) role: Role,
+    pub(crate) team: Option<String>,
+    pub(crate) status: AccountStatus,
+    pub(crate) must_change_password: bool,
+    pub(crate) last_seen_at: Timestamp,
+    pub(crate) expires_at: Timestamp,
+    pub(crate) verified_at: Timestamp,
+}
+
+pub(crate) fn insert(
+    conn: &Connection,
+    token: &SessionToken,
+    user: UserId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (id, secret_hash, user_id, created_at, last_seen_at, expires_at, verified_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4)",
+        params![token.id(), token.secret_hash().as_slice(), user.0, now, expires_at],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT s.secret_hash, s.user_id, u.role, u.team, u.status, u.must_change_password,
+                s.last_seen_at, s.expires_at, s.verified_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = ?1",
+    )?;
+    Ok(statement
+        .query_row([id], |row| {
+            Ok(SessionRow {
+                secret_hash: row.get(0)?,
+                user_id: UserId(row.get(1)?),
+                role: Role::parse(&row.get::<_, String>(2)?)?,
+                team: row.get(3)?,
+                status: AccountStatus::parse(&row.get::<_, String>(4)?)?,
+                must_change_password: row.get(5)?,
+                last_seen_at: row.get(6)?,
+                expires_at: row.get(7)?,
+                verified_at: row.get(8)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(crate) fn touch(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+pub(crate) fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Ends every session of one account: password change or reset, disable, delete, role
+/// change.
+pub(crate) fn delete_for_user(conn: &Connection, user: UserId) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user.0])?)
+}

@@ -1,0 +1,223 @@
+//! The vault's one error type, its stable codes, and the reply the UI receives.
+//!
+//! Every variant has a code the UI branches on and a message that is safe to show to
+//! the person at the keyboard. Internal detail (SQL text, I/O errors) stays inside
+//! [`Error::Internal`], is written to the log, and never reaches the reply.
+
+use serde::Serialize;
+
+/// Result with the vault's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the vault, as the caller needs to tell it apart.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Unknown email, wrong password or disabled account: deliberately indistinguishable.
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    /// No session: nobody is signed in, or the session was ended.
+    #[error("not signed in")]
+    NotAuthenticated,
+    /// The session timed out (idle or absolute).
+    #[error("session expired")]
+    SessionExpired,
+    /// Signed in, but the role or the data rules do not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The account must change its password before doing anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// Too many failed attempts; the account is locked for now.
+    #[error("locked")]
+    Locked,
+    /// The action needs a fresh password check.
+    #[error("re-authentication required")]
+    ReauthRequired,
+    /// A field failed validation; nothing was changed.
+    #[error("invalid {field}: {reason}")]
+    Validation {
+        /// The field's name as the caller sent it (`email`, `password`, ...).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: Invalid,
+    },
+    /// The request contradicts the vault's state.
+    #[error("conflict: {0}")]
+    Conflict(Conflict),
+    /// No such account.
+    #[error("not found")]
+    NotFound,
+    /// A fault inside the vault (database, randomness, hashing). Logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Why a field was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    /// Empty, or only white space.
+    #[error("it is empty")]
+    Empty,
+    /// Shorter than the minimum number of characters.
+    #[error("it is shorter than {0} characters")]
+    TooShort(usize),
+    /// Longer than the maximum (bytes for passwords and email, characters elsewhere).
+    #[error("it is longer than {0}")]
+    TooLong(usize),
+    /// Contains a NUL byte or another control character.
+    #[error("it contains a control character")]
+    ControlCharacter,
+    /// Not of the expected form (an email without `@`, a phone number with letters).
+    #[error("it is not in the expected format")]
+    Malformed,
+}
+
+/// Which rule of the vault's state a request ran into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// `create_first_admin` after the vault already has accounts.
+    #[error("the vault already has an administrator")]
+    AlreadyInitialised,
+    /// The email is taken (compared after normalisation).
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// Demoting, disabling or deleting the only remaining active admin.
+    #[error("the last active administrator cannot be removed")]
+    LastActiveAdmin,
+    /// Acting on one's own role, status or account through an admin operation.
+    #[error("you cannot do this to your own account")]
+    OwnAccount,
+    /// The new password equals the current one.
+    #[error("the new password must differ from the current one")]
+    PasswordUnchanged,
+}
+
+/// Stable machine-readable codes, shared with the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[allow(
+    missing_docs,
+    reason = "each code is the variant of Error with the same name"
+)]
+pub enum ErrorCode {
+    InvalidCredentials,
+    NotAuthenticated,
+    SessionExpired,
+    Forbidden,
+    PasswordChangeRequired,
+    Locked,
+    ReauthRequired,
+    Validation,
+    Conflict,
+    NotFound,
+    Internal,
+}
+
+/// What the UI receives for a failed call: a code to branch on and a message to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReply {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A message safe to show to the person at the keyboard.
+    pub message: String,
+    /// For `Validation`, the field to mark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::NotAuthenticated => ErrorCode::NotAuthenticated,
+            Self::SessionExpired => ErrorCode::SessionExpired,
+            Self::Forbidden => ErrorCode::Forbidden,
+            Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
+            Self::Locked => ErrorCode::Locked,
+            Self::ReauthRequired => ErrorCode::ReauthRequired,
+            Self::Validation { .. } => ErrorCode::Validation,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A message for people; never contains internal detail.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::InvalidCredentials => "Invalid email or password.".into(),
+            Self::NotAuthenticated => "Please sign in.".into(),
+            Self::SessionExpired => "Your session expired. Please sign in again.".into(),
+            Self::Forbidden => "You do not have permission to do this.".into(),
+            Self::PasswordChangeRequired => "Please choose a new password first.".into(),
+            Self::Locked => "This account is locked. Try again later.".into(),
+            Self::ReauthRequired => "Please confirm your password to continue.".into(),
+            Self::Validation { field, reason } => format!("The {field} is invalid: {reason}."),
+            Self::Conflict(conflict) => {
+                let mut text = conflict.to_string();
+                if let Some(first) = text.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                text + "."
+            }
+            Self::NotFound => "No such account.".into(),
+            Self::Internal(_) => "Something went wrong in the vault. Please try again.".into(),
+        }
+    }
+
+    /// The reply for the UI. Internal errors are logged here, once, with their detail.
+    pub fn reply(&self) -> ErrorReply {
+        if let Self::Internal(detail) = self {
+            log::error!("vault internal error: {detail}");
+        }
+        ErrorReply {
+            code: self.code(),
+            message: self.user_message(),
+            field: match self {
+                Self::Validation { field, .. } => Some(field),
+                _ => None,
+            },
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: Invalid) -> Self {
+        Self::Validation { field, reason }
+    }
+
+    pub(crate) fn internal(context: &str, source: impl std::fmt::Display) -> Self {
+        Self::Internal(format!("{context}: {source}"))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Self {
+        Self::internal("sqlite", source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_detail_never_reaches_the_reply() {
+        let reply = Error::internal("sqlite", "no such table: users; SELECT phc").reply();
+        assert_eq!(reply.code, ErrorCode::Internal);
+        assert!(!reply.message.contains("sqlite"));
+        assert!(!reply.message.contains("phc"));
+    }
+
+    #[test]
+    fn validation_reply_names_the_field() {
+        let reply = Error::invalid("email", Invalid::TooLong(254)).reply();
+        let json = serde_json::to_value(&reply).unwrap_or_default();
+        assert_eq!(json["code"], "Validation");
+        assert_eq!(json["field"], "email");
+    }
+
+    #[test]
+    fn conflict_messages_read_as_sentences() {
+        let message = Error::Conflict(Conflict::LastActiveAdmin).user_message();
+        assert_eq!(message, "The last active administrator cannot be removed.");
+    }
+}

@@ -1,0 +1,70 @@
+//! Domain names shared by the DAL and the DTOs: account ids, roles and statuses.
+
+use serde::{Deserialize, Serialize};
+
+/// An account's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Manages accounts.
+    Admin,
+    /// Uses the computer; sees their own profile and the directory.
+    User,
+}
+
+impl Role {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::User => "user",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> rusqlite::Result<Self> {
+        match text {
+            "admin" => Ok(Self::Admin),
+            "user" => Ok(Self::User),
+            other => Err(rusqlite::Error::InvalidColumnType(
+                0,
+                other.into(),
+                rusqlite::types::Type::Text,
+            )),
+        }
+    }
+}
+
+/// Whether an account can sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountStatus {
+    /// Can sign in.
+    Active,
+    /// Cannot sign in; kept for its history.
+    Disabled,
+}
+
+impl AccountStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> rusqlite::Result<Self> {
+        match text {
+            "active" => Ok(Self::Active),
+            "disabled" => Ok(Self::Disabled),
+            other => Err(rusqlite::Error::InvalidColumnType(
+                0,
+                other.into(),
+                rusqlite::types::Type::Text,
+            )),
+        }
+    }
+}

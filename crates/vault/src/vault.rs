@@ -1,0 +1,409 @@
+//! The [`Vault`]: one open vault file, the current session on this computer, and the
+//! sign-in, sign-out and session-check flows.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::db::{self, sessions, users};
+use crate::dto::{BootstrapStatus, CurrentUser, Viewer};
+use crate::error::{Conflict, Error, Result};
+use crate::model::{AccountStatus, Role, UserId};
+use crate::password::{HashParams, Hasher, Verdict};
+use crate::secret::SecretString;
+use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
+use crate::validate::{self, Email, NAME_MAX_CHARS};
+
+/// How a vault is opened.
+#[derive(Debug, Clone)]
+pub struct VaultOptions {
+    /// argon2id parameters for new hashes; weaker stored hashes are upgraded at sign-in.
+    pub hash_params: HashParams,
+    /// Idle and absolute session timeouts.
+    pub session_policy: SessionPolicy,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for VaultOptions {
+    fn default() -> Self {
+        Self {
+            hash_params: HashParams::default(),
+            session_policy: SessionPolicy::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// The details of the first admin, typed into the first-run wizard.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstAdmin {
+    /// Email to sign in with.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// The admin's password.
+    pub password: SecretString,
+}
+
+/// The token of this computer's current session and the last successful check of it.
+#[derive(Debug, Default)]
+struct Current {
+    /// `None` until the store has been read once; then the token, if any.
+    token: Option<Option<SessionToken>>,
+    verified: Option<Verified>,
+}
+
+/// A session check that can be reused while nothing has been written since.
+#[derive(Debug)]
+struct Verified {
+    session: Session,
+    /// This process's write generation when the check ran.
+    generation: u64,
+    /// SQLite's `data_version` when the check ran: it changes when another connection
+    /// (a second instance, the recovery CLI) commits.
+    data_version: i64,
+}
+
+/// An open vault file and the session of the person at this computer.
+///
+/// All methods block (SQLite, argon2, the session store): call them off the UI thread.
+#[derive(Debug)]
+pub struct Vault {
+    conn: Mutex<Connection>,
+    store: Arc<dyn SessionStore>,
+    clock: Arc<dyn Clock>,
+    hasher: Hasher,
+    policy: SessionPolicy,
+    current: Mutex<Current>,
+    /// Bumped by every committed write through this vault; a cached check made before
+    /// the bump is stale.
+    generation: AtomicU64,
+    /// False once the store failed to save: the session then lasts until the app closes.
+    persistent: AtomicBool,
+}
+
+impl Vault {
+    /// Opens the vault file at `path`, creating and migrating it as needed. The session
+    /// token is kept in `store`.
+    pub fn open(path: &Path, store: Arc<dyn SessionStore>, options: VaultOptions) -> Result<Self> {
+        let conn = db::open(path)?;
+        let persistent = store.is_persistent();
+        Ok(Self {
+            conn: Mutex::new(conn),
+            store,
+            clock: options.clock,
+            hasher: Hasher::new(options.hash_params),
+            policy: options.session_policy,
+            current: Mutex::new(Current::default()),
+            generation: AtomicU64::new(0),
+            persistent: AtomicBool::new(persistent),
+        })
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        db::schema_version(&self.conn())
+    }
+
+    /// The argon2id parameters used for new hashes.
+    pub fn hash_params(&self) -> HashParams {
+        self.hasher.params()
+    }
+
+    /// How many argon2 computations this vault has run; lets tests prove that two paths
+    /// do the same work without timing them.
+    #[cfg(feature = "test-support")]
+    pub fn argon2_calls(&self) -> u64 {
+        self.hasher.calls()
+    }
+
+    /// Whether the first-run wizard is due, and whether sessions can survive a restart.
+    pub fn bootstrap_status(&self) -> Result<BootstrapStatus> {
+        let needs_first_admin = users::count(&self.conn())? == 0;
+        Ok(BootstrapStatus {
+            needs_first_admin,
+            stay_signed_in: self.stay_signed_in(),
+        })
+    }
+
+    /// Creates the first account, an admin, and signs it in. Succeeds once per vault:
+    /// when any account exists (even one created a moment ago by another process) it is
+    /// `Conflict`. There is no default account.
+    pub fn create_first_admin(&self, admin: &FirstAdmin) -> Result<CurrentUser> {
+        let email = Email::parse(&admin.email)?;
+        let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
+        let password = validate::new_password("password", &admin.password)?;
+        if users::count(&self.conn())? > 0 {
+            return Err(Error::Conflict(Conflict::AlreadyInitialised));
+        }
+        let phc = self.hasher.hash(&password.0)?;
+        let now = self.now();
+        // IMMEDIATE takes the write lock before the count, so of two racing wizards
+        // (threads or processes) exactly one sees an empty vault.
+        let id = self.write(|conn| {
+            if users::count(conn)? > 0 {
+                return Err(Error::Conflict(Conflict::AlreadyInitialised));
+            }
+            let name_key = validate::fold(&display_name);
+            let user = users::NewUser {
+                email: email.as_str(),
+                display_name: &display_name,
+                name_key: &name_key,
+                role: Role::Admin,
+                team: None,
+                phone: None,
+                must_change_password: false,
+                phc: &phc,
+            };
+            users::insert(conn, &user, now)
+        })?;
+        log::info!("first admin created (account {})", id.0);
+        self.start_session(id, None)
+    }
+
+    /// Signs in with email and password and makes the new session this computer's
+    /// current one (a new token every time; the previous session is ended).
+    ///
+    /// Unknown email, wrong password and disabled account are all `InvalidCredentials`,
+    /// after the same argon2 work.
+    pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
+        let password = validate::normalise_password("password", password)?;
+        let email = Email::parse(email)?;
+        // Made before the look-up, so its one-off cost does not tell the paths apart.
+        self.hasher.dummy_hash()?;
+        let found = users::credentials_by_email(&self.conn(), email.as_str())?;
+        let Some(credentials) = found else {
+            self.hasher.verify_dummy(&password)?;
+            return Err(Error::InvalidCredentials);
+        };
+        let Verdict::Match { rehash } = self.hasher.verify(&credentials.phc, &password)? else {
+            return Err(Error::InvalidCredentials);
+        };
+        if credentials.status != AccountStatus::Active {
+            return Err(Error::InvalidCredentials);
+        }
+        let upgraded = if rehash {
+            Some(self.hasher.hash(&password)?)
+        } else {
+            None
+        };
+        self.start_session(credentials.id, upgraded)
+    }
+
+    /// Ends this computer's session: deletes its row and the stored token. Succeeds when
+    /// nobody is signed in.
+    pub fn logout(&self) -> Result<()> {
+        let mut current = self.current();
+        if let Some(token) = self.token(&mut current) {
+            self.write(|conn| sessions::delete(conn, token.id()))?;
+        }
+        self.forget_token(&mut current);
+        Ok(())
+    }
+
+    /// Checks this computer's session and returns the proof that DAL functions demand.
+    ///
+    /// The token is read from the store once and then kept in memory. A successful check
+    /// is reused until this vault writes anything, another connection commits to the
+    /// file, the idle or absolute expiry passes, or last-seen is due for a refresh.
+    ///
+    /// Errors: `NotAuthenticated` without a token or when its session was ended;
+    /// `SessionExpired` when it timed out (the row and the stored token are removed).
+    pub fn verify_session(&self) -> Result<Session> {
+        let now = self.now();
+        let mut current = self.current();
+        let Some(token) = self.token(&mut current) else {
+            return Err(Error::NotAuthenticated);
+        };
+        let conn = self.conn();
+        let generation = self.generation.load(Ordering::SeqCst);
+        let data_version: i64 = conn.pragma_query_value(None, "data_version", |row| row.get(0))?;
+        if let Some(verified) = &current.verified {
+            let session = &verified.session;
+            let fresh = verified.generation == generation
+                && verified.data_version == data_version
+                && now >= session.last_seen_at
+                && now - session.last_seen_at < SessionPolicy::TOUCH_INTERVAL
+                && now < session.expires_at;
+            if fresh {
+                return Ok(session.clone());
+            }
+        }
+        current.verified = None;
+        let row = match sessions::find(&conn, token.id())? {
+            Some(row) if token.matches(&row.secret_hash) && row.status == AccountStatus::Active => {
+                row
+            }
+            // Ended elsewhere (sign-out, revocation, a deleted account), or a token that
+            // was never ours: forget it.
+            _ => {
+                drop(conn);
+                self.forget_token(&mut current);
+                return Err(Error::NotAuthenticated);
+            }
+        };
+        let idle_expires_at = row.last_seen_at.saturating_add(self.policy.idle_seconds());
+        if now >= row.expires_at || now >= idle_expires_at {
+            sessions::delete(&conn, token.id())?;
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            drop(conn);
+            self.forget_token(&mut current);
+            return Err(Error::SessionExpired);
+        }
+        let mut last_seen_at = row.last_seen_at;
+        if now - last_seen_at >= SessionPolicy::TOUCH_INTERVAL {
+            sessions::touch(&conn, token.id(), now)?;
+            last_seen_at = now;
+        }
+        let session = Session {
+            id: token.id().to_owned(),
+            viewer: Viewer {
+                id: row.user_id,
+                role: row.role,
+                team: row.team,
+            },
+            must_change_password: row.must_change_password,
+            last_seen_at,
+            expires_at: row.expires_at,
+            verified_at: row.verified_at,
+        };
+        current.verified = Some(Verified {
+            session: session.clone(),
+            generation,
+            data_version,
+        });
+        Ok(session)
+    }
+
+    /// The signed-in person. Allowed while a password change is pending, so the UI can
+    /// show the change-password screen.
+    pub fn current_user(&self, session: &Session) -> Result<CurrentUser> {
+        let row = users::require(&self.conn(), session.user_id())?;
+        Ok(row.into_current_user(session.expires_at, self.stay_signed_in()))
+    }
+
+    /// Replaces the signed-in person's password after checking the current one. Ends
+    /// every session of the account, then signs this computer in again with a new token.
+    ///
+    /// Errors: `InvalidCredentials` when `current` is wrong; `Conflict` when the new
+    /// password equals it; `Validation` for a new password that breaks the rules.
+    pub fn change_password(
+        &self,
+        session: &Session,
+        current: &SecretString,
+        new: &SecretString,
+    ) -> Result<CurrentUser> {
+        let current = validate::normalise_password("currentPassword", current)?;
+        let new = validate::new_password("newPassword", new)?;
+        let user = session.user_id();
+        let phc = users::password_hash(&self.conn(), user)?;
+        if self.hasher.verify(&phc, &current)? == Verdict::Mismatch {
+            return Err(Error::InvalidCredentials);
+        }
+        if new.0 == current {
+            return Err(Error::Conflict(Conflict::PasswordUnchanged));
+        }
+        let phc = self.hasher.hash(&new.0)?;
+        let now = self.now();
+        self.write(|conn| {
+            users::set_password(conn, user, &phc, false, true, now)?;
+            sessions::delete_for_user(conn, user).map(drop)
+        })?;
+        log::info!(
+            "password changed (account {}); its sessions were ended",
+            user.0
+        );
+        self.start_session(user, None)
+    }
+
+    /// Whether a session saved now would survive a restart.
+    pub fn stay_signed_in(&self) -> bool {
+        self.persistent.load(Ordering::SeqCst)
+    }
+
+    /// Creates a session for `user`, replacing this computer's previous one, and keeps
+    /// its token. `upgraded` is a stronger hash of the same password to store.
+    fn start_session(&self, user: UserId, upgraded: Option<String>) -> Result<CurrentUser> {
+        let token = SessionToken::generate()?;
+        let now = self.now();
+        let expires_at = now.saturating_add(self.policy.absolute_seconds());
+        let mut current = self.current();
+        let previous = self.token(&mut current);
+        let row = self.write(|conn| {
+            if let Some(previous) = &previous {
+                sessions::delete(conn, previous.id())?;
+            }
+            sessions::insert(conn, &token, user, now, expires_at)?;
+            users::set_last_sign_in(conn, user, now)?;
+            if let Some(phc) = &upgraded {
+                users::set_password(conn, user, phc, false, false, now)?;
+            }
+            users::require(conn, user)
+        })?;
+        if let Err(e) = self.store.save(&token) {
+            log::warn!(
+                "could not keep the session in the OS keyring; it ends when the app closes: {e}"
+            );
+            self.persistent.store(false, Ordering::SeqCst);
+        }
+        current.token = Some(Some(token));
+        current.verified = None;
+        Ok(row.into_current_user(expires_at, self.stay_signed_in()))
+    }
+
+    /// This computer's token, reading the store the first time only.
+    fn token(&self, current: &mut Current) -> Option<SessionToken> {
+        if current.token.is_none() {
+            let loaded = self.store.load().unwrap_or_else(|e| {
+                log::warn!("could not read the session from the OS keyring: {e}");
+                None
+            });
+            current.token = Some(loaded);
+        }
+        current.token.clone().flatten()
+    }
+
+    /// Drops the token from memory and from the store.
+    fn forget_token(&self, current: &mut Current) {
+        current.token = Some(None);
+        current.verified = None;
+        if let Err(e) = self.store.clear() {
+            log::warn!("could not remove the session from the OS keyring: {e}");
+        }
+    }
+
+    /// Runs `change` in an IMMEDIATE transaction (the write lock is taken up front, so
+    /// its reads and checks cannot be overtaken by another writer) and marks cached
+    /// session checks stale. Dropping the transaction without commit rolls back.
+    pub(crate) fn write<T>(&self, change: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = change(&tx)?;
+        tx.commit()?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(out)
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic mid-transaction rolls the transaction back on drop, so the connection
+        // behind a poisoned lock is still consistent.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn current(&self) -> MutexGuard<'_, Current> {
+        self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) fn hasher(&self) -> &Hasher {
+        &self.hasher
+    }
+}

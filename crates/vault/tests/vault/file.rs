@@ -1,0 +1,88 @@
+//! The vault file itself: settings, migrations, reopening.
+
+use vault::{ErrorCode, ListQuery, MIGRATIONS, Role, require_admin};
+
+use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, fixture, open_at};
+
+#[test]
+fn a_new_file_is_migrated_to_the_latest_schema_in_wal_mode() {
+    let f = fixture();
+    assert_eq!(f.vault.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn accounts_and_sessions_survive_reopening_and_migrations_run_once() {
+    let f = fixture().with_admin();
+    f.create("clerk@shop.example", Role::User, None);
+    let path = f.path();
+    drop(f.vault);
+    for _ in 0..3 {
+        let vault = open_at(&path, &f.clock, f.store.clone());
+        assert_eq!(vault.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let session = vault.verify_session().unwrap();
+        let admin = require_admin(&session).unwrap();
+        let emails: Vec<_> = vault
+            .list_accounts(&admin, &ListQuery::default())
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|u| u.email)
+            .collect();
+        assert_eq!(emails, [ADMIN_EMAIL, "clerk@shop.example"]);
+    }
+    let vault = open_at(&path, &f.clock, f.store.clone());
+    assert!(vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).is_ok());
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_untouched() {
+    let f = fixture().with_admin();
+    let path = f.path();
+    drop(f.vault);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let error = vault::Vault::open(&path, f.store.clone(), crate::options(&f.clock)).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Internal);
+    assert!(format!("{error}").contains("newer version"), "{error}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 99);
+}
+
+#[test]
+fn the_file_is_readable_by_its_owner_only() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let f = fixture();
+        let mode = std::fs::metadata(f.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn foreign_keys_cascade_deletes_to_hashes_and_sessions() {
+    let f = fixture().with_admin();
+    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
+    let clerk = f.other_instance();
+    clerk
+        .login("clerk@shop.example", &temporary.into())
+        .unwrap();
+    let session = f.vault.verify_session().unwrap();
+    f.vault
+        .delete_account(&require_admin(&session).unwrap(), id)
+        .unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let left: i64 = conn
+        .query_row("SELECT (SELECT count(*) FROM sessions WHERE user_id = ?1) + (SELECT count(*) FROM password_hashes WHERE user_id = ?1)", [id.0], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -1,0 +1,274 @@
+use vault::{Error, Role, SessionPolicy, SessionStore, SessionToken};
+
+use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
+
+#[test]
+fn without_a_token_there_is_no_session() {
+    let f = fixture().with_admin();
+    f.vault.logout().unwrap();
+    assert_code!(f.vault.verify_session(), NotAuthenticated);
+}
+
+#[test]
+fn the_token_is_kept_in_the_store_and_survives_a_restart() {
+    let f = fixture().with_admin();
+    let stored = f.store.load().unwrap().expect("a token in the store");
+    let restarted = f.restarted();
+    let session = restarted.verify_session().unwrap();
+    assert_eq!(session.role(), Role::Admin);
+    assert_eq!(f.store.load().unwrap(), Some(stored));
+}
+
+#[test]
+fn the_database_keeps_a_hash_of_the_secret_never_the_token() {
+    let f = fixture().with_admin();
+    let token = f.store.load().unwrap().unwrap();
+    let stored = token.to_stored();
+    let (id, secret) = stored.expose().split_once('.').unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let (row_id, hash): (String, Vec<u8>) = conn
+        .query_row("SELECT id, secret_hash FROM sessions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(row_id, id);
+    assert_eq!(hash.len(), 32);
+    assert_ne!(hash, secret.as_bytes());
+    let file = std::fs::read(f.path()).unwrap();
+    let wal = std::fs::read(f.dir.path().join("vault.sqlite-wal")).unwrap_or_default();
+    for bytes in [file, wal] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "secret found in the file"
+        );
+    }
+}
+
+#[test]
+fn a_forged_secret_with_a_real_id_is_refused_and_forgotten() {
+    let f = fixture().with_admin();
+    let real = f.store.load().unwrap().unwrap().to_stored();
+    let (id, _) = real.expose().split_once('.').unwrap();
+    let forged = SessionToken::parse(&format!("{id}.{}", "A".repeat(22))).unwrap();
+    f.store.save(&forged).unwrap();
+    let attacker = f.restarted();
+    assert_code!(attacker.verify_session(), NotAuthenticated);
+    assert_eq!(f.store.load().unwrap(), None);
+}
+
+#[test]
+fn idle_sessions_expire_after_fifteen_minutes() {
+    let f = fixture().with_admin();
+    f.clock.advance(SessionPolicy::default().idle_seconds() - 1);
+    assert!(f.vault.verify_session().is_ok());
+    f.clock.advance(SessionPolicy::default().idle_seconds());
+    assert_code!(f.vault.verify_session(), SessionExpired);
+    // Expiry removes the token and the row: the next check is plain "not signed in".
+    assert_eq!(f.store.load().unwrap(), None);
+    assert_code!(f.vault.verify_session(), NotAuthenticated);
+}
+
+#[test]
+fn activity_slides_the_idle_expiry() {
+    let f = fixture().with_admin();
+    // Active every ten minutes for two hours: never idle for fifteen.
+    for _ in 0..12 {
+        f.clock.advance(10 * 60);
+        f.vault.verify_session().unwrap();
+    }
+}
+
+#[test]
+fn last_seen_is_written_at_most_once_a_minute() {
+    let f = fixture().with_admin();
+    let last_seen = || -> i64 {
+        let conn = rusqlite::Connection::open(f.path()).unwrap();
+        conn.query_row("SELECT last_seen_at FROM sessions", [], |r| r.get(0))
+            .unwrap()
+    };
+    let signed_in = last_seen();
+    f.clock.advance(59);
+    f.vault.verify_session().unwrap();
+    assert_eq!(last_seen(), signed_in);
+    f.clock.advance(1);
+    f.vault.verify_session().unwrap();
+    assert_eq!(last_seen(), signed_in + 60);
+}
+
+#[test]
+fn sessions_end_after_twelve_hours_however_active() {
+    let f = fixture().with_admin();
+    let expires = f.vault.verify_session().unwrap().expires_at();
+    while f.clock_now() + 600 < expires {
+        f.clock.advance(600);
+        f.vault.verify_session().unwrap();
+    }
+    f.clock.set(expires);
+    assert_code!(f.vault.verify_session(), SessionExpired);
+}
+
+#[test]
+fn every_sign_in_issues_a_new_token_and_ends_the_previous_one() {
+    let f = fixture().with_admin();
+    let first = f.store.load().unwrap().unwrap();
+    f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
+    let second = f.store.load().unwrap().unwrap();
+    assert_ne!(first, second);
+    // Someone who kept the first token (session fixation) gets nothing from it.
+    let old = vault::MemoryStore::new();
+    old.save(&first).unwrap();
+    let replay = vault::Vault::open(
+        &f.path(),
+        std::sync::Arc::new(old),
+        crate::options(&f.clock),
+    )
+    .unwrap();
+    assert_code!(replay.verify_session(), NotAuthenticated);
+}
+
+#[test]
+fn sign_out_deletes_the_row_and_the_stored_token() {
+    let f = fixture().with_admin();
+    let token = f.store.load().unwrap().unwrap();
+    f.vault.logout().unwrap();
+    assert_eq!(f.store.load().unwrap(), None);
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+    f.store.save(&token).unwrap();
+    assert_code!(f.restarted().verify_session(), NotAuthenticated);
+    // Signing out twice is fine.
+    f.vault.logout().unwrap();
+}
+
+#[test]
+fn a_revocation_by_another_process_is_seen_on_the_next_check() {
+    let f = fixture().with_admin();
+    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
+    let clerk = f.other_instance();
+    settle(
+        &clerk,
+        "clerk@shop.example",
+        &temporary,
+        "till roll and receipts",
+    );
+    // Warm the clerk's cache, then revoke behind its back with plain SQL.
+    clerk.verify_session().unwrap();
+    clerk.verify_session().unwrap();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])
+        .unwrap();
+    assert_code!(clerk.verify_session(), NotAuthenticated);
+}
+
+#[test]
+fn each_revoking_change_ends_the_targets_sessions_at_once() {
+    type Change = fn(&vault::Vault, &vault::AdminSession<'_>, vault::UserId);
+    let changes: [(&str, Change); 4] = [
+        ("reset", |v, a, id| drop(v.reset_password(a, id).unwrap())),
+        ("disable", |v, a, id| {
+            drop(v.set_disabled(a, id, true).unwrap())
+        }),
+        ("delete", |v, a, id| v.delete_account(a, id).unwrap()),
+        ("role change", |v, a, id| {
+            drop(v.set_role(a, id, Role::Admin).unwrap())
+        }),
+    ];
+    for (what, change) in changes {
+        let f = fixture().with_admin();
+        let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
+        let clerk = f.other_instance();
+        settle(
+            &clerk,
+            "clerk@shop.example",
+            &temporary,
+            "till roll and receipts",
+        );
+        clerk.verify_session().unwrap();
+        let session = f.vault.verify_session().unwrap();
+        change(&f.vault, &vault::require_admin(&session).unwrap(), id);
+        assert!(
+            matches!(clerk.verify_session(), Err(Error::NotAuthenticated)),
+            "after {what}"
+        );
+    }
+}
+
+#[test]
+fn a_password_change_ends_other_sessions_and_rotates_this_one() {
+    let f = fixture().with_admin();
+    let elsewhere = f.other_instance();
+    elsewhere
+        .login(ADMIN_EMAIL, &ADMIN_PASSWORD.into())
+        .unwrap();
+    let before = f.store.load().unwrap().unwrap();
+    let session = f.vault.verify_session().unwrap();
+    f.vault
+        .change_password(
+            &session,
+            &ADMIN_PASSWORD.into(),
+            &"a brand new admin passphrase".into(),
+        )
+        .unwrap();
+    assert_ne!(f.store.load().unwrap().unwrap(), before);
+    assert!(f.vault.verify_session().is_ok());
+    assert_code!(elsewhere.verify_session(), NotAuthenticated);
+    assert_code!(
+        f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()),
+        InvalidCredentials
+    );
+    assert!(
+        f.vault
+            .login(ADMIN_EMAIL, &"a brand new admin passphrase".into())
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_wrong_current_password_changes_nothing() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    assert_code!(
+        f.vault.change_password(
+            &session,
+            &"not my password at all".into(),
+            &"a brand new admin passphrase".into()
+        ),
+        InvalidCredentials
+    );
+    assert_code!(
+        f.vault
+            .change_password(&session, &ADMIN_PASSWORD.into(), &ADMIN_PASSWORD.into()),
+        Conflict
+    );
+    assert_code!(
+        f.vault
+            .change_password(&session, &ADMIN_PASSWORD.into(), &"short".into()),
+        Validation
+    );
+    assert!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).is_ok());
+}
+
+#[test]
+fn custom_timeouts_apply() {
+    let f = fixture();
+    let options = vault::VaultOptions {
+        session_policy: SessionPolicy::new(1, 1).unwrap(),
+        ..crate::options(&f.clock)
+    };
+    let vault = vault::Vault::open(&f.path(), f.store.clone(), options).unwrap();
+    vault
+        .create_first_admin(&crate::first_admin(ADMIN_EMAIL, ADMIN_PASSWORD))
+        .unwrap();
+    f.clock.advance(61);
+    assert_code!(vault.verify_session(), SessionExpired);
+}
+
+impl crate::Fixture {
+    fn clock_now(&self) -> i64 {
+        use vault::Clock as _;
+        self.clock.now()
+    }
+}

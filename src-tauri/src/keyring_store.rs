@@ -1,0 +1,97 @@
+//! The session token in the OS keyring: Secret Service on Linux, Keychain on macOS,
+//! Credential Manager on Windows.
+//!
+//! The keyring holds one entry: the current session's token (45 bytes, far under
+//! Windows' 2,560-byte limit), under the app identifier as service name and an account
+//! name derived from the vault file's path, so two vaults on one OS account never share
+//! a session. Everyone who shares the OS account can read it; that is why the token is
+//! short-lived, revocable in SQLite, and deleted at sign-out.
+
+use std::fmt;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use vault::{SessionStore, SessionToken, StoreError};
+
+/// The keyring's service name: the app identifier from `tauri.conf.json`.
+pub const SERVICE: &str = "app.latchkey.desktop";
+
+/// A [`SessionStore`] in the OS keyring.
+pub struct KeyringStore {
+    entry: keyring::Entry,
+    account: String,
+}
+
+impl KeyringStore {
+    /// The entry for the vault file at `vault_path`. Fails when the platform has no
+    /// usable keyring (for example Linux without a Secret Service).
+    pub fn for_vault(vault_path: &Path) -> Result<Self, StoreError> {
+        let digest = Sha256::digest(vault_path.to_string_lossy().as_bytes());
+        let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        Self::new(SERVICE, &format!("session-{short}"))
+    }
+
+    /// The entry `service`/`account`, checked by one read so that a missing or locked
+    /// keyring is found now rather than at sign-in.
+    pub fn new(service: &str, account: &str) -> Result<Self, StoreError> {
+        let entry = keyring::Entry::new(service, account).map_err(store_error)?;
+        match entry.get_password() {
+            Ok(_) | Err(keyring::Error::NoEntry) => Ok(Self {
+                entry,
+                account: account.to_owned(),
+            }),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+}
+
+impl fmt::Debug for KeyringStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyringStore")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionStore for KeyringStore {
+    fn load(&self) -> Result<Option<SessionToken>, StoreError> {
+        match self.entry.get_password() {
+            Ok(stored) => {
+                let token = SessionToken::parse(&stored);
+                let mut stored = stored;
+                zeroize_string(&mut stored);
+                Ok(token)
+            }
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    fn save(&self, token: &SessionToken) -> Result<(), StoreError> {
+        self.entry
+            .set_password(token.to_stored().expose())
+            .map_err(store_error)
+    }
+
+    fn clear(&self) -> Result<(), StoreError> {
+        match self.entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+}
+
+fn store_error(error: keyring::Error) -> StoreError {
+    StoreError(error.to_string())
+}
+
+/// Overwrites a string that held a token before it is freed.
+fn zeroize_string(text: &mut String) {
+    let mut bytes = std::mem::take(text).into_bytes();
+    bytes.iter_mut().for_each(|b| *b = 0);
+    std::hint::black_box(&bytes);
+}

@@ -1,0 +1,71 @@
+//! Latchkey's desktop shell: opens the vault in the OS app data dir, keeps the session
+//! token in the OS keyring, and shows the UI in a window.
+//!
+//! The shell holds no business rules: those live in the `vault` crate. This build has no
+//! commands yet; the UI it shows says so.
+
+pub mod keyring_store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tauri::{Manager, Runtime};
+use vault::{MemoryStore, SessionStore, Vault, VaultOptions};
+
+use keyring_store::KeyringStore;
+
+/// The vault file's name inside the data directory.
+pub const VAULT_FILE: &str = "vault.sqlite";
+/// Overrides the data directory (tests, portable installs, a machine-wide location).
+pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
+
+/// Starts the desktop app.
+pub fn run() {
+    if let Err(error) = run_app(tauri::Builder::default()) {
+        eprintln!("Latchkey could not start: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// Builds and runs the app on any runtime, so tests can drive it on the mock runtime.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
+    builder
+        .setup(|app| {
+            let dir = data_dir(app.path().app_data_dir().ok())?;
+            let vault = open_vault(&dir)?;
+            app.manage(vault);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+}
+
+/// The data directory: `LATCHKEY_DATA_DIR` when set, else the OS app data dir.
+pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf, String> {
+    let dir = std::env::var_os(DATA_DIR_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or(os_default)
+        .ok_or("no app data directory on this system; set LATCHKEY_DATA_DIR")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Opens the vault in `dir`, keeping sessions in the OS keyring when one works and in
+/// memory (for this run only) when none does.
+pub fn open_vault(dir: &Path) -> Result<Vault, String> {
+    let path = dir.join(VAULT_FILE);
+    let store: Arc<dyn SessionStore> = match KeyringStore::for_vault(&path) {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            log::warn!("no usable OS keyring ({e}); sessions will last until the app closes");
+            Arc::new(MemoryStore::new())
+        }
+    };
+    Vault::open(&path, store, VaultOptions::default()).map_err(|e| {
+        format!(
+            "cannot open the vault at {}: {}",
+            path.display(),
+            e.user_message()
+        )
+    })
+}

@@ -1,0 +1,8 @@
+//! Latchkey's entry point.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    latchkey_lib::run();
+}
