@@ -26,10 +26,10 @@ fn walk(path: &str, value: &Value, leaks: &mut Vec<String>, secrets: &[String]) 
         Value::Array(items) => items
             .iter()
             .for_each(|item| walk(&format!("{path}[]"), item, leaks, secrets)),
-        Value::String(text) => {
-            if text.contains("$argon2") || secrets.iter().any(|s| text.contains(s.as_str())) {
-                leaks.push(format!("{path} = {text}"));
-            }
+        Value::String(text)
+            if text.contains("$argon2") || secrets.iter().any(|s| text.contains(s.as_str())) =>
+        {
+            leaks.push(format!("{path} = {text}"));
         }
         _ => {}
     }

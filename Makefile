@@ -1,0 +1,44 @@
+# Latchkey's two commands are `make run` and `make test`; both install what is missing.
+# The rest are steps they are made of, usable on their own.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+NPM ?= npm
+
+.PHONY: help deps ui run test check fmt clippy test-rust test-ui clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install missing Debian and npm packages
+	@scripts/install-deps.sh
+
+ui: deps ## Type-check and build the UI into ui/dist
+	$(NPM) run --silent build
+
+run: ui ## Build and start the desktop app (vault in the OS app data dir, or LATCHKEY_DATA_DIR)
+	@scripts/check-display.sh
+	$(CARGO) run --features custom-protocol
+
+test: ui fmt clippy test-rust test-ui ## Run every check: fmt, clippy, Rust tests with a real keyring, UI tests
+	@echo "All checks passed."
+
+fmt: ## Check Rust formatting
+	$(CARGO) fmt --all -- --check
+
+clippy: ui ## Lint every Rust target, warnings as errors
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust: ui ## Rust tests, with a throwaway gnome-keyring on a private D-Bus
+	scripts/with-keyring.sh $(CARGO) test --workspace --locked
+
+test-ui: deps ## UI type-check and unit tests
+	$(NPM) run --silent typecheck
+	$(NPM) test --silent
+
+clean: ## Remove build output
+	$(CARGO) clean
+	rm -rf ui/dist
