@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test check fmt clippy test-rust test-ui clean
+.PHONY: help deps ui run test fmt clippy test-rust test-ui bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ test-rust: ui ## Rust tests, with a throwaway gnome-keyring on a private D-Bus
 test-ui: deps ## UI type-check and unit tests
 	$(NPM) run --silent typecheck
 	$(NPM) test --silent
+
+bindings: ui ## Regenerate ui/src/bindings.ts from the Rust types
+	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test --test bindings --locked
 
 clean: ## Remove build output
 	$(CARGO) clean

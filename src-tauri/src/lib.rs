@@ -1,9 +1,11 @@
 //! Latchkey's desktop shell: opens the vault in the OS app data dir, keeps the session
-//! token in the OS keyring, and shows the UI in a window.
+//! token in the OS keyring, exposes the vault through thin commands, and shows the UI.
 //!
-//! The shell holds no business rules: those live in the `vault` crate. This build has no
-//! commands yet; the UI it shows says so.
+//! The shell holds no business rules: those live in the `vault` crate.
 
+pub mod command_list;
+pub mod commands;
+pub mod input;
 pub mod keyring_store;
 
 use std::path::{Path, PathBuf};
@@ -27,16 +29,55 @@ pub fn run() {
     }
 }
 
-/// Builds and runs the app on any runtime, so tests can drive it on the mock runtime.
+/// Builds and runs the app on any runtime: opens the vault, then shows the window. A
+/// second launch focuses the running window instead of opening the vault twice.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
-    builder
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }));
+    with_commands(builder)
         .setup(|app| {
             let dir = data_dir(app.path().app_data_dir().ok())?;
             let vault = open_vault(&dir)?;
-            app.manage(vault);
+            app.manage::<commands::SharedVault>(Arc::new(vault));
             Ok(())
         })
-        .run(tauri::generate_context!())
+        .run(context())
+}
+
+/// The app's configuration, assets and permissions, compiled in from `tauri.conf.json`
+/// and `src-tauri/capabilities/`. Tests build the mock app with it, so they run under
+/// the same access rules as the real window.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Registers every command of [`command_list::COMMANDS`] on `builder`.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::bootstrap_status,
+        commands::create_first_admin,
+        commands::login,
+        commands::logout,
+        commands::ping,
+        commands::current_user,
+        commands::change_password,
+        commands::get_profile,
+        commands::update_profile,
+        commands::team_directory,
+        commands::list_accounts,
+        commands::get_account,
+        commands::create_account,
+        commands::update_account,
+        commands::set_role,
+        commands::set_disabled,
+        commands::delete_account,
+        commands::reset_password,
+    ])
 }
 
 /// The data directory: `LATCHKEY_DATA_DIR` when set, else the OS app data dir.

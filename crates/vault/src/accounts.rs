@@ -6,6 +6,7 @@
 //! change) ends that account's sessions in the same transaction.
 
 use serde::Deserialize;
+use ts_rs::TS;
 
 use crate::db::{sessions, users};
 use crate::dto::{CreatedAccount, CurrentUser, IssuedPassword, Page, ProfileDto, UserDto};
@@ -22,8 +23,8 @@ pub const PAGE_MAX: u32 = 200;
 pub const PAGE_DEFAULT: u32 = 50;
 
 /// A new account, as an admin fills it in. The password is generated.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewAccount {
     /// Email to sign in with.
     pub email: String,
@@ -33,49 +34,57 @@ pub struct NewAccount {
     pub role: Role,
     /// Team, if any.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub team: Option<String>,
     /// Phone number, if any.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub phone: Option<String>,
 }
 
 /// Which page of a list to return.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListQuery {
     /// A prefix of the email or the display name, case-insensitive.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub search: Option<String>,
     /// The `nextCursor` of the previous page.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub after: Option<String>,
     /// Rows per page, 1 to [`PAGE_MAX`]; [`PAGE_DEFAULT`] when absent.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub limit: Option<u32>,
 }
 
 /// Profile fields a person may change about themself.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileUpdate {
     /// Name shown to others.
     pub display_name: String,
     /// Phone number; empty to remove it.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub phone: Option<String>,
 }
 
 /// Profile fields an admin may change about anyone.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AccountUpdate {
     /// Name shown to others.
     pub display_name: String,
     /// Team; empty to remove it.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub team: Option<String>,
     /// Phone number; empty to remove it.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub phone: Option<String>,
 }
 

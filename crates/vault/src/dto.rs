@@ -6,13 +6,14 @@
 //! one-time temporary password an admin reads out once.
 
 use serde::{Serialize, Serializer};
+use ts_rs::TS;
 
 use crate::clock::Timestamp;
 use crate::model::{AccountStatus, Role, UserId};
 use crate::secret::SecretString;
 
 /// An account as an admin sees it in the accounts table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDto {
     /// Account id.
@@ -36,7 +37,7 @@ pub struct UserDto {
 }
 
 /// A person's profile, as one particular viewer may see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileDto {
     /// Account id.
@@ -52,11 +53,12 @@ pub struct ProfileDto {
     /// The phone number, present only when the viewer may see it: themself, an admin,
     /// or a member of the same team (see [`can_see_phone_number`]).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub phone: Option<String>,
 }
 
 /// The signed-in person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CurrentUser {
     /// Account id.
@@ -80,7 +82,7 @@ pub struct CurrentUser {
 }
 
 /// What the app needs to know before anyone signs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BootstrapStatus {
     /// The vault has no accounts yet: show the first-run wizard.
@@ -91,7 +93,7 @@ pub struct BootstrapStatus {
 }
 
 /// One page of a keyset-paginated list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     /// The items, in order.
@@ -119,12 +121,13 @@ impl Serialize for IssuedPassword {
 }
 
 /// A new account and its one-time temporary password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedAccount {
     /// The account.
     pub account: UserDto,
     /// The temporary password to hand over.
+    #[ts(type = "string")]
     pub temporary_password: IssuedPassword,
 }
 

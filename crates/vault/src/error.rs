@@ -4,7 +4,10 @@
 //! the person at the keyboard. Internal detail (SQL text, I/O errors) stays inside
 //! [`Error::Internal`], is written to the log, and never reaches the reply.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Result with the vault's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -37,7 +40,7 @@ pub enum Error {
     #[error("invalid {field}: {reason}")]
     Validation {
         /// The field's name as the caller sent it (`email`, `password`, ...).
-        field: &'static str,
+        field: Cow<'static, str>,
         /// What is wrong with it.
         reason: Invalid,
     },
@@ -52,8 +55,10 @@ pub enum Error {
     Internal(String),
 }
 
-/// Why a field was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// Why a field was refused. Serialized as `{kind, limit?}` so the UI can word it in
+/// each language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, TS)]
+#[serde(tag = "kind", content = "limit", rename_all = "camelCase")]
 pub enum Invalid {
     /// Empty, or only white space.
     #[error("it is empty")]
@@ -70,6 +75,15 @@ pub enum Invalid {
     /// Not of the expected form (an email without `@`, a phone number with letters).
     #[error("it is not in the expected format")]
     Malformed,
+    /// Absent from the request.
+    #[error("it is missing")]
+    Missing,
+    /// A value of the wrong JSON type (a number where text belongs, ...).
+    #[error("it has the wrong type")]
+    WrongType,
+    /// Not a field of this request.
+    #[error("it is not expected here")]
+    Unexpected,
 }
 
 /// Which rule of the vault's state a request ran into.
@@ -93,7 +107,7 @@ pub enum Conflict {
 }
 
 /// Stable machine-readable codes, shared with the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[allow(
     missing_docs,
     reason = "each code is the variant of Error with the same name"
@@ -113,7 +127,7 @@ pub enum ErrorCode {
 }
 
 /// What the UI receives for a failed call: a code to branch on and a message to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorReply {
     /// The stable code.
     pub code: ErrorCode,
@@ -121,7 +135,12 @@ pub struct ErrorReply {
     pub message: String,
     /// For `Validation`, the field to mark.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
+    #[ts(optional)]
+    pub field: Option<String>,
+    /// For `Validation`, what is wrong with the field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<Invalid>,
 }
 
 impl Error {
@@ -152,7 +171,19 @@ impl Error {
             Self::PasswordChangeRequired => "Please choose a new password first.".into(),
             Self::Locked => "This account is locked. Try again later.".into(),
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
-            Self::Validation { field, reason } => format!("The {field} is invalid: {reason}."),
+            Self::Validation { field, reason } => {
+                let label = match field.as_ref() {
+                    "displayName" => "name",
+                    "newPassword" => "new password",
+                    "currentPassword" => "current password",
+                    other => other,
+                };
+                let mut text = format!("The {label} is invalid: {reason}.");
+                if let Some(first) = text.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                text
+            }
             Self::Conflict(conflict) => {
                 let mut text = conflict.to_string();
                 if let Some(first) = text.get_mut(0..1) {
@@ -174,17 +205,26 @@ impl Error {
             code: self.code(),
             message: self.user_message(),
             field: match self {
-                Self::Validation { field, .. } => Some(field),
+                Self::Validation { field, .. } => Some(field.to_string()),
+                _ => None,
+            },
+            reason: match self {
+                Self::Validation { reason, .. } => Some(*reason),
                 _ => None,
             },
         }
     }
 
-    pub(crate) fn invalid(field: &'static str, reason: Invalid) -> Self {
-        Self::Validation { field, reason }
+    /// A validation error for `field`.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: Invalid) -> Self {
+        Self::Validation {
+            field: field.into(),
+            reason,
+        }
     }
 
-    pub(crate) fn internal(context: &str, source: impl std::fmt::Display) -> Self {
+    /// An internal error: `context` and `source` go to the log, never to the UI.
+    pub fn internal(context: &str, source: impl std::fmt::Display) -> Self {
         Self::Internal(format!("{context}: {source}"))
     }
 }

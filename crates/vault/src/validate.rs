@@ -43,7 +43,7 @@ impl Email {
         if folded.len() > EMAIL_MAX_BYTES {
             return Err(Error::invalid(FIELD, Invalid::TooLong(EMAIL_MAX_BYTES)));
         }
-        if folded.chars().any(char::is_control) {
+        if folded.chars().any(is_forbidden_in_text) {
             return Err(Error::invalid(FIELD, Invalid::ControlCharacter));
         }
         let well_formed = match folded.split_once('@') {

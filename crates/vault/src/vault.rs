@@ -39,14 +39,15 @@ impl Default for VaultOptions {
 }
 
 /// The details of the first admin, typed into the first-run wizard.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FirstAdmin {
     /// Email to sign in with.
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
     /// The admin's password.
+    #[ts(type = "string")]
     pub password: SecretString,
 }
 

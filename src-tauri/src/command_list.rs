@@ -1,0 +1,36 @@
+// The app's commands and who may call them: the one list that the build script (for the
+// permission manifest), the invoke handler's tests and the capability check all read.
+// Kept free of `use` items so that `build.rs` can `include!` it.
+
+/// Who may call a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: the sign-in and first-run paths.
+    Public,
+    /// A verified session.
+    Session,
+    /// A verified session of an active admin.
+    Admin,
+}
+
+/// Every registered command, `verb_noun`, with its access level.
+pub const COMMANDS: &[(&str, Access)] = &[
+    ("bootstrap_status", Access::Public),
+    ("create_first_admin", Access::Public),
+    ("login", Access::Public),
+    ("logout", Access::Public),
+    ("ping", Access::Public),
+    ("current_user", Access::Session),
+    ("change_password", Access::Session),
+    ("get_profile", Access::Session),
+    ("update_profile", Access::Session),
+    ("team_directory", Access::Session),
+    ("list_accounts", Access::Admin),
+    ("get_account", Access::Admin),
+    ("create_account", Access::Admin),
+    ("update_account", Access::Admin),
+    ("set_role", Access::Admin),
+    ("set_disabled", Access::Admin),
+    ("delete_account", Access::Admin),
+    ("reset_password", Access::Admin),
+];

@@ -1,0 +1,322 @@
+//! The app's commands: the desktop counterpart of server actions.
+//!
+//! Each one parses its request, verifies the session (except the sign-in and first-run
+//! paths), makes one vault call off the UI thread, and returns a DTO or an
+//! [`ErrorReply`]. Rules live in the vault, not here. The session token never crosses
+//! into the webview: the vault keeps it in Rust memory and the OS keyring.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tauri::State;
+use ts_rs::TS;
+use vault::{
+    AccountUpdate, BootstrapStatus, CreatedAccount, CurrentUser, Error, ErrorReply, FirstAdmin,
+    ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, SecretString, UserDto, UserId,
+    Vault, require_admin,
+};
+
+use crate::input::Input;
+
+/// The vault, shared by every command.
+pub type SharedVault = Arc<Vault>;
+
+/// What a command returns to the UI.
+pub type Reply<T> = Result<T, ErrorReply>;
+
+/// Runs `call` on the blocking pool: SQLite, argon2 and the keyring must never stall the
+/// UI thread or the async runtime.
+async fn blocking<T: Send + 'static>(
+    vault: &State<'_, SharedVault>,
+    call: impl FnOnce(&Vault) -> vault::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let vault = Arc::clone(vault.inner());
+    match tauri::async_runtime::spawn_blocking(move || call(&vault)).await {
+        Ok(result) => result.map_err(|e| e.reply()),
+        Err(join) => Err(Error::internal("command task", join).reply()),
+    }
+}
+
+/// Sign-in request.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Email as typed.
+    pub email: String,
+    /// Password as typed.
+    #[ts(type = "string")]
+    pub password: SecretString,
+}
+
+/// Password-change request.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in force now (or the temporary one).
+    #[ts(type = "string")]
+    pub current_password: SecretString,
+    /// The new password.
+    #[ts(type = "string")]
+    pub new_password: SecretString,
+}
+
+/// A request naming one account.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountRef {
+    /// The account.
+    pub id: UserId,
+}
+
+/// Role-change request.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetRoleRequest {
+    /// The account.
+    pub id: UserId,
+    /// Its new role.
+    pub role: Role,
+}
+
+/// Disable or enable request.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetDisabledRequest {
+    /// The account.
+    pub id: UserId,
+    /// True to disable, false to enable.
+    pub disabled: bool,
+}
+
+/// An admin's edit of an account's profile.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateAccountRequest {
+    /// The account.
+    pub id: UserId,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Team; empty or absent to remove it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub team: Option<String>,
+    /// Phone number; empty or absent to remove it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub phone: Option<String>,
+}
+
+/// Whether the first-run wizard is due, and whether sessions survive a restart.
+#[tauri::command]
+pub async fn bootstrap_status(vault: State<'_, SharedVault>) -> Reply<BootstrapStatus> {
+    blocking(&vault, |v| v.bootstrap_status()).await
+}
+
+/// Creates the first admin of an empty vault and signs them in.
+#[tauri::command]
+pub async fn create_first_admin(
+    vault: State<'_, SharedVault>,
+    request: Input<FirstAdmin>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| v.create_first_admin(&request.parse()?)).await
+}
+
+/// Signs in; the new session's token goes to the OS keyring, never to the UI.
+#[tauri::command]
+pub async fn login(
+    vault: State<'_, SharedVault>,
+    request: Input<LoginRequest>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| {
+        let request = request.parse()?;
+        v.login(&request.email, &request.password)
+    })
+    .await
+}
+
+/// Signs out: ends the session and removes its token.
+#[tauri::command]
+pub async fn logout(vault: State<'_, SharedVault>) -> Reply<()> {
+    blocking(&vault, |v| v.logout()).await
+}
+
+/// Does nothing; measures the cost of a call through the IPC bridge.
+#[tauri::command]
+pub fn ping() -> Reply<()> {
+    Ok(())
+}
+
+/// The signed-in person (also while a password change is pending).
+#[tauri::command]
+pub async fn current_user(vault: State<'_, SharedVault>) -> Reply<CurrentUser> {
+    blocking(&vault, |v| v.current_user(&v.verify_session()?)).await
+}
+
+/// Changes the signed-in person's password; other sessions of the account end.
+#[tauri::command]
+pub async fn change_password(
+    vault: State<'_, SharedVault>,
+    request: Input<ChangePasswordRequest>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let request = request.parse()?;
+        v.change_password(&session, &request.current_password, &request.new_password)
+    })
+    .await
+}
+
+/// One person's profile, as the signed-in viewer may see it.
+#[tauri::command]
+pub async fn get_profile(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<ProfileDto> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.get_profile(&session, request.parse()?.id)
+    })
+    .await
+}
+
+/// Changes the signed-in person's own name and phone number.
+#[tauri::command]
+pub async fn update_profile(
+    vault: State<'_, SharedVault>,
+    request: Input<ProfileUpdate>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.update_own_profile(&session, &request.parse()?)
+    })
+    .await
+}
+
+/// The directory of active accounts, phone numbers only where the viewer may see them.
+#[tauri::command]
+pub async fn team_directory(
+    vault: State<'_, SharedVault>,
+    request: Input<ListQuery>,
+) -> Reply<Page<ProfileDto>> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.team_directory(&session, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin: a page of all accounts, optionally filtered by an email or name prefix.
+#[tauri::command]
+pub async fn list_accounts(
+    vault: State<'_, SharedVault>,
+    request: Input<ListQuery>,
+) -> Reply<Page<UserDto>> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.list_accounts(&require_admin(&session)?, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin: one account.
+#[tauri::command]
+pub async fn get_account(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<UserDto> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.get_account(&require_admin(&session)?, request.parse()?.id)
+    })
+    .await
+}
+
+/// Admin: creates an account with a one-time temporary password.
+#[tauri::command]
+pub async fn create_account(
+    vault: State<'_, SharedVault>,
+    request: Input<NewAccount>,
+) -> Reply<CreatedAccount> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.create_account(&require_admin(&session)?, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin: changes an account's name, team and phone number.
+#[tauri::command]
+pub async fn update_account(
+    vault: State<'_, SharedVault>,
+    request: Input<UpdateAccountRequest>,
+) -> Reply<UserDto> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let admin = require_admin(&session)?;
+        let request = request.parse()?;
+        let update = AccountUpdate {
+            display_name: request.display_name,
+            team: request.team,
+            phone: request.phone,
+        };
+        v.update_account(&admin, request.id, &update)
+    })
+    .await
+}
+
+/// Admin: changes another account's role; its sessions end.
+#[tauri::command]
+pub async fn set_role(
+    vault: State<'_, SharedVault>,
+    request: Input<SetRoleRequest>,
+) -> Reply<UserDto> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let admin = require_admin(&session)?;
+        let request = request.parse()?;
+        v.set_role(&admin, request.id, request.role)
+    })
+    .await
+}
+
+/// Admin: disables (ending its sessions) or re-enables another account.
+#[tauri::command]
+pub async fn set_disabled(
+    vault: State<'_, SharedVault>,
+    request: Input<SetDisabledRequest>,
+) -> Reply<UserDto> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let admin = require_admin(&session)?;
+        let request = request.parse()?;
+        v.set_disabled(&admin, request.id, request.disabled)
+    })
+    .await
+}
+
+/// Admin: deletes another account.
+#[tauri::command]
+pub async fn delete_account(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<()> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.delete_account(&require_admin(&session)?, request.parse()?.id)
+    })
+    .await
+}
+
+/// Admin: gives another account a one-time temporary password, shown once.
+#[tauri::command]
+pub async fn reset_password(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<String> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let issued = v.reset_password(&require_admin(&session)?, request.parse()?.id)?;
+        Ok(issued.expose().to_owned())
+    })
+    .await
+}

@@ -1,0 +1,114 @@
+//! The TypeScript types the UI uses for DTOs, requests, error codes and the command map,
+//! generated from the Rust types. This test fails when `ui/src/bindings.ts` is stale;
+//! `make bindings` (LATCHKEY_UPDATE_BINDINGS=1) rewrites it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking"
+)]
+
+use latchkey_lib::command_list::COMMANDS;
+use latchkey_lib::commands::{
+    AccountRef, ChangePasswordRequest, LoginRequest, SetDisabledRequest, SetRoleRequest,
+    UpdateAccountRequest,
+};
+use ts_rs::{Config, TS};
+use vault::{
+    AccountStatus, BootstrapStatus, CreatedAccount, CurrentUser, ErrorCode, ErrorReply, FirstAdmin,
+    Invalid, ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, UserDto, UserId,
+};
+
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts");
+
+/// Each command's request and response type, as TypeScript.
+const COMMAND_TYPES: &[(&str, &str, &str)] = &[
+    ("bootstrap_status", "null", "BootstrapStatus"),
+    ("create_first_admin", "FirstAdmin", "CurrentUser"),
+    ("login", "LoginRequest", "CurrentUser"),
+    ("logout", "null", "null"),
+    ("ping", "null", "null"),
+    ("current_user", "null", "CurrentUser"),
+    ("change_password", "ChangePasswordRequest", "CurrentUser"),
+    ("get_profile", "AccountRef", "ProfileDto"),
+    ("update_profile", "ProfileUpdate", "CurrentUser"),
+    ("team_directory", "ListQuery", "Page<ProfileDto>"),
+    ("list_accounts", "ListQuery", "Page<UserDto>"),
+    ("get_account", "AccountRef", "UserDto"),
+    ("create_account", "NewAccount", "CreatedAccount"),
+    ("update_account", "UpdateAccountRequest", "UserDto"),
+    ("set_role", "SetRoleRequest", "UserDto"),
+    ("set_disabled", "SetDisabledRequest", "UserDto"),
+    ("delete_account", "AccountRef", "null"),
+    ("reset_password", "AccountRef", "string"),
+];
+
+fn generate() -> String {
+    // Timestamps and ids are far below 2^53: plain numbers in JavaScript.
+    let cfg = Config::new().with_large_int("number");
+    let declarations = [
+        UserId::decl(&cfg),
+        Role::decl(&cfg),
+        AccountStatus::decl(&cfg),
+        UserDto::decl(&cfg),
+        ProfileDto::decl(&cfg),
+        CurrentUser::decl(&cfg),
+        BootstrapStatus::decl(&cfg),
+        Page::<UserDto>::decl(&cfg),
+        CreatedAccount::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        Invalid::decl(&cfg),
+        ErrorReply::decl(&cfg),
+        FirstAdmin::decl(&cfg),
+        NewAccount::decl(&cfg),
+        ListQuery::decl(&cfg),
+        ProfileUpdate::decl(&cfg),
+        LoginRequest::decl(&cfg),
+        ChangePasswordRequest::decl(&cfg),
+        AccountRef::decl(&cfg),
+        SetRoleRequest::decl(&cfg),
+        SetDisabledRequest::decl(&cfg),
+        UpdateAccountRequest::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",
+    );
+    for declaration in declarations {
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push_str("\n\n");
+    }
+    out.push_str(
+        "/** Every command: what it takes and what it returns. */\nexport interface Commands {\n",
+    );
+    for (name, request, response) in COMMAND_TYPES {
+        out.push_str(&format!(
+            "  {name}: {{ request: {request}; response: {response} }};\n"
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[test]
+fn the_command_map_covers_every_registered_command() {
+    let mut mapped: Vec<&str> = COMMAND_TYPES.iter().map(|(name, _, _)| *name).collect();
+    let mut registered: Vec<&str> = COMMANDS.iter().map(|(name, _)| *name).collect();
+    mapped.sort_unstable();
+    registered.sort_unstable();
+    assert_eq!(mapped, registered);
+}
+
+#[test]
+fn the_typescript_bindings_are_up_to_date() {
+    let fresh = generate();
+    if std::env::var_os("LATCHKEY_UPDATE_BINDINGS").is_some_and(|v| v == "1") {
+        std::fs::write(PATH, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(PATH).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/bindings.ts is stale: run `make bindings` and commit the result"
+    );
+}

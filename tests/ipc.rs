@@ -1,0 +1,479 @@
+//! The commands as the webview calls them, on Tauri's mock runtime with a real vault
+//! file: the authorization matrix over every registered command, and bad input.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking"
+)]
+
+use std::sync::Arc;
+
+use latchkey_lib::command_list::{Access, COMMANDS};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tempfile::TempDir;
+use vault::{
+    FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
+    VaultOptions,
+};
+
+const ADMIN: (&str, &str) = ("admin@matrix.example", "the admin matrix passphrase");
+const USER: (&str, &str) = ("user@matrix.example", "the user matrix passphrase");
+
+/// Who is at the keyboard when a command is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    NoSession,
+    Expired,
+    User,
+    Admin,
+}
+
+const STATES: [State; 4] = [State::NoSession, State::Expired, State::User, State::Admin];
+
+/// A vault with an admin, a user and a third account to act on, signed in per `State`,
+/// inside a mock app with every command registered.
+struct Fixture {
+    _dir: TempDir,
+    path: std::path::PathBuf,
+    vault: Arc<Vault>,
+    store: Arc<MemoryStore>,
+    _app: App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+    target: i64,
+    password: &'static str,
+}
+
+fn fixture(state: State) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    let clock = Arc::new(FixedClock::new(1_795_737_600));
+    let options = VaultOptions {
+        hash_params: HashParams::insecure_for_tests(),
+        session_policy: SessionPolicy::default(),
+        clock: clock.clone(),
+    };
+    let store = Arc::new(MemoryStore::new());
+    let vault = Arc::new(Vault::open(&path, store.clone(), options).unwrap());
+    let first = FirstAdmin {
+        email: ADMIN.0.into(),
+        display_name: "Matrix Admin".into(),
+        password: ADMIN.1.into(),
+    };
+    vault.create_first_admin(&first).unwrap();
+    let session = vault.verify_session().unwrap();
+    let admin = vault::require_admin(&session).unwrap();
+    let account = |email: &str| NewAccount {
+        email: email.into(),
+        display_name: format!("Person {email}"),
+        role: Role::User,
+        team: Some("matrix".into()),
+        phone: Some("010-0000-0000".into()),
+    };
+    let user = vault.create_account(&admin, &account(USER.0)).unwrap();
+    let target = vault
+        .create_account(&admin, &account("target@matrix.example"))
+        .unwrap()
+        .account
+        .id
+        .0;
+    let temporary = user.temporary_password.expose().to_owned();
+    vault.login(USER.0, &temporary.clone().into()).unwrap();
+    let session = vault.verify_session().unwrap();
+    vault
+        .change_password(&session, &temporary.into(), &USER.1.into())
+        .unwrap();
+    let password = match state {
+        State::NoSession => {
+            vault.logout().unwrap();
+            USER.1
+        }
+        State::Expired => {
+            clock.advance(SessionPolicy::default().idle_seconds() + 1);
+            USER.1
+        }
+        State::User => USER.1,
+        State::Admin => {
+            vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
+            ADMIN.1
+        }
+    };
+    let app = latchkey_lib::with_commands(mock_builder())
+        .manage::<latchkey_lib::commands::SharedVault>(vault.clone())
+        .build(latchkey_lib::context())
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        path,
+        vault,
+        store,
+        _app: app,
+        webview,
+        target,
+        password,
+    }
+}
+
+impl Fixture {
+    fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
+        self.call_from("tauri://localhost", command, args)
+    }
+
+    /// Calls `command` as a page at `origin` would.
+    fn call_from(&self, origin: &str, command: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: command.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    /// Every row of the tables a command could change, as text.
+    fn snapshot(&self) -> String {
+        rusqlite_free::dump(&rusqlite_free::open(&self.path))
+    }
+}
+
+/// A request that succeeds for an allowed caller.
+fn good_request(command: &str, f: &Fixture) -> Value {
+    let id = f.target;
+    match command {
+        "bootstrap_status" | "logout" | "ping" | "current_user" => json!({}),
+        "create_first_admin" => {
+            json!({"request": {"email": "late@matrix.example", "displayName": "Late", "password": "a late admin passphrase"}})
+        }
+        "login" => json!({"request": {"email": ADMIN.0, "password": ADMIN.1}}),
+        "change_password" => {
+            json!({"request": {"currentPassword": f.password, "newPassword": "a completely new passphrase"}})
+        }
+        "get_profile" | "get_account" | "delete_account" | "reset_password" => {
+            json!({"request": {"id": id}})
+        }
+        "update_profile" => {
+            json!({"request": {"displayName": "Renamed", "phone": "010 1234 5678"}})
+        }
+        "team_directory" | "list_accounts" => json!({"request": {"search": "person", "limit": 10}}),
+        "create_account" => {
+            json!({"request": {"email": "new@matrix.example", "displayName": "New", "role": "user"}})
+        }
+        "update_account" => {
+            json!({"request": {"id": id, "displayName": "Renamed", "team": "other"}})
+        }
+        "set_role" => json!({"request": {"id": id, "role": "admin"}}),
+        "set_disabled" => json!({"request": {"id": id, "disabled": true}}),
+        other => panic!("the matrix has no row for `{other}`: add one"),
+    }
+}
+
+/// What an allowed caller gets from a public command's good request.
+fn public_outcome(command: &str) -> Option<&'static str> {
+    match command {
+        // The vault already has accounts.
+        "create_first_admin" => Some("Conflict"),
+        _ => None,
+    }
+}
+
+fn code(result: &Result<Value, Value>) -> Option<String> {
+    result.as_ref().err().map(|e| {
+        e["code"]
+            .as_str()
+            .unwrap_or("<not an ErrorReply>")
+            .to_owned()
+    })
+}
+
+#[test]
+fn every_command_enforces_its_access_level_in_every_state() {
+    let mut failures = Vec::new();
+    for &(command, access) in COMMANDS {
+        for state in STATES {
+            let f = fixture(state);
+            let result = f.call(command, good_request(command, &f));
+            let expected = match (access, state) {
+                (Access::Public, _) => public_outcome(command),
+                (_, State::NoSession) => Some("NotAuthenticated"),
+                (_, State::Expired) => Some("SessionExpired"),
+                (Access::Admin, State::User) => Some("Forbidden"),
+                (Access::Session | Access::Admin, State::User | State::Admin) => None,
+            };
+            let got = code(&result);
+            if got.as_deref() != expected {
+                failures.push(format!(
+                    "{command} as {state:?}: expected {expected:?}, got {result:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn refused_commands_change_nothing() {
+    for &(command, access) in COMMANDS {
+        if access == Access::Public {
+            continue;
+        }
+        for state in [State::NoSession, State::User] {
+            if access == Access::Session && state == State::User {
+                continue;
+            }
+            let f = fixture(state);
+            let before = f.snapshot();
+            let request = good_request(command, &f);
+            assert!(f.call(command, request).is_err(), "{command} as {state:?}");
+            assert_eq!(
+                f.snapshot(),
+                before,
+                "{command} as {state:?} changed the vault"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_capability_grants_exactly_the_registered_commands_to_the_main_window_only() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src-tauri/capabilities/main.json"
+    ))
+    .unwrap();
+    let capability: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(capability["windows"], json!(["main"]));
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let mut expected: Vec<String> = COMMANDS
+        .iter()
+        .map(|(name, _)| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    granted.sort();
+    expected.sort();
+    assert_eq!(granted, expected);
+}
+
+#[test]
+fn unknown_commands_are_refused() {
+    let f = fixture(State::Admin);
+    assert!(f.call("drop_all_tables", json!({})).is_err());
+}
+
+#[test]
+fn a_remote_page_in_the_window_cannot_call_any_command() {
+    let f = fixture(State::Admin);
+    for &(command, _) in COMMANDS {
+        let result = f.call_from(
+            "https://attacker.example",
+            command,
+            good_request(command, &f),
+        );
+        let error = result.expect_err(command);
+        assert!(
+            error.as_str().is_some_and(|e| e.contains("not allowed")),
+            "{command}: {error}"
+        );
+    }
+}
+
+#[test]
+fn no_reply_carries_the_session_token() {
+    use vault::SessionStore as _;
+    for &(command, _) in COMMANDS {
+        let f = fixture(State::Admin);
+        let result = f.call(command, good_request(command, &f));
+        let text = format!("{result:?}");
+        // Whatever token is current after the call (sign-in rotates it) stays in Rust.
+        if let Some(token) = f.store.load().unwrap() {
+            let stored = token.to_stored();
+            let (id, secret) = stored.expose().split_once('.').unwrap();
+            assert!(
+                !text.contains(id) && !text.contains(secret),
+                "{command} leaked the token"
+            );
+        }
+    }
+}
+
+/// Bad input for each command that takes a request: a `Validation` error naming the
+/// field, and nothing changed.
+#[test]
+fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
+    let huge = "x".repeat(2 << 20);
+    let long_email = format!("{}@matrix.example", "a".repeat(250));
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("login", json!({}), "request"),
+        ("login", json!({"request": 42}), "request"),
+        ("login", json!({"request": {"email": ADMIN.0}}), "password"),
+        (
+            "login",
+            json!({"request": {"email": 7, "password": "x"}}),
+            "email",
+        ),
+        (
+            "login",
+            json!({"request": {"email": ADMIN.0, "password": huge}}),
+            "password",
+        ),
+        (
+            "login",
+            json!({"request": {"email": long_email, "password": ADMIN.1}}),
+            "email",
+        ),
+        (
+            "login",
+            json!({"request": {"email": ADMIN.0, "password": "pass\u{0}word and more"}}),
+            "password",
+        ),
+        (
+            "login",
+            json!({"request": {"email": ADMIN.0, "password": ADMIN.1, "remember": true}}),
+            "remember",
+        ),
+        (
+            "create_first_admin",
+            json!({"request": {"email": "a@b.example", "displayName": "A"}}),
+            "password",
+        ),
+        (
+            "change_password",
+            json!({"request": {"currentPassword": ADMIN.1, "newPassword": "short"}}),
+            "newPassword",
+        ),
+        (
+            "change_password",
+            json!({"request": {"currentPassword": ADMIN.1, "newPassword": ["x"]}}),
+            "newPassword",
+        ),
+        ("get_profile", json!({"request": {"id": "one"}}), "id"),
+        ("get_profile", json!({"request": {"id": 1.5}}), "id"),
+        (
+            "update_profile",
+            json!({"request": {"displayName": "n".repeat(201)}}),
+            "displayName",
+        ),
+        (
+            "update_profile",
+            json!({"request": {"displayName": "Eve\u{202E}"}}),
+            "displayName",
+        ),
+        ("team_directory", json!({"request": {"limit": -5}}), "limit"),
+        (
+            "list_accounts",
+            json!({"request": {"limit": 100000}}),
+            "limit",
+        ),
+        (
+            "list_accounts",
+            json!({"request": {"search": "a\u{0}b"}}),
+            "search",
+        ),
+        ("get_account", json!({"request": null}), "request"),
+        (
+            "create_account",
+            json!({"request": {"email": "", "displayName": "A", "role": "user"}}),
+            "email",
+        ),
+        (
+            "create_account",
+            json!({"request": {"email": "a@b.example", "displayName": "A", "role": "root"}}),
+            "role",
+        ),
+        (
+            "create_account",
+            json!({"request": {"email": "a@b.example", "displayName": "A", "role": "user", "phone": huge}}),
+            "phone",
+        ),
+        (
+            "create_account",
+            json!({"request": {"email": "a\u{0}@b.example", "displayName": "A", "role": "user"}}),
+            "email",
+        ),
+        (
+            "update_account",
+            json!({"request": {"id": 2, "displayName": ""}}),
+            "displayName",
+        ),
+        (
+            "update_account",
+            json!({"request": {"id": 2, "displayName": "A", "team": "t".repeat(101)}}),
+            "team",
+        ),
+        (
+            "set_role",
+            json!({"request": {"id": 2, "role": "superuser"}}),
+            "role",
+        ),
+        ("set_role", json!({"request": {"role": "admin"}}), "id"),
+        (
+            "set_disabled",
+            json!({"request": {"id": 2, "disabled": "yes"}}),
+            "disabled",
+        ),
+        ("delete_account", json!({"request": {"id": null}}), "id"),
+        (
+            "reset_password",
+            json!({"request": {"id": 2, "extra": 1}}),
+            "extra",
+        ),
+    ];
+    let f = fixture(State::Admin);
+    let before = f.snapshot();
+    for (command, args, field) in cases {
+        let result = f.call(command, args.clone());
+        let error = result.as_ref().expect_err(command);
+        assert_eq!(error["code"], "Validation", "{command} {args:.80}: {error}");
+        assert_eq!(error["field"], field, "{command} {args:.80}: {error}");
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(f.snapshot(), before, "a refused request changed the vault");
+    assert!(f.vault.verify_session().is_ok());
+}
+
+/// Plain SQL reads for the checks above, through the vault crate's own SQLite.
+mod rusqlite_free {
+    use std::path::Path;
+
+    pub fn open(path: &Path) -> rusqlite::Connection {
+        rusqlite::Connection::open(path).unwrap()
+    }
+
+    pub fn dump(conn: &rusqlite::Connection) -> String {
+        let mut out = String::new();
+        for table in ["users", "password_hashes", "sessions"] {
+            let mut statement = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+                .unwrap();
+            let columns = statement.column_count();
+            let rows = statement
+                .query_map([], |row| {
+                    let cells: Vec<String> = (0..columns)
+                        .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                        .collect();
+                    Ok(cells.join("|"))
+                })
+                .unwrap();
+            for row in rows {
+                out.push_str(table);
+                out.push(':');
+                out.push_str(&row.unwrap());
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
