@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy test-rust test-ui bindings clean
+.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e bindings clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ run: ui ## Build and start the desktop app (vault in the OS app data dir, or LAT
 	@scripts/check-display.sh
 	$(CARGO) run --features custom-protocol
 
-test: ui fmt clippy test-rust test-ui ## Run every check: fmt, clippy, Rust tests with a real keyring, UI tests
+test: ui fmt clippy test-rust test-ui test-e2e ## Run every check: fmt, clippy, Rust tests, UI tests, end-to-end
 	@echo "All checks passed."
 
 fmt: ## Check Rust formatting
@@ -41,6 +41,9 @@ test-ui: deps ## UI type-check and unit tests
 
 bindings: ui ## Regenerate ui/src/bindings.ts from the Rust types
 	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test --test bindings --locked
+
+test-e2e: deps ## The real app in a real window under Xvfb, driven through tauri-driver
+	scripts/e2e.sh
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -7,13 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build: WebKitGTK, GTK and friends for Tauri, D-Bus for the Secret Service client.
-# Test: Xvfb for a real window without a display, D-Bus and gnome-keyring for a real
-# Secret Service, WebKitWebDriver for the end-to-end suite.
+# Test: Xvfb for a real window without a display, D-Bus, gnome-keyring and secret-tool
+# for a real Secret Service, WebKitWebDriver for the end-to-end suite, and a Korean
+# font so the Korean screens render (and their screenshots read) as people see them.
 APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libssl-dev libxdo-dev libdbus-1-dev
-  xvfb xauth dbus dbus-x11 gnome-keyring webkit2gtk-driver
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver fonts-nanum
 )
 
 install_apt_packages() {
@@ -49,6 +50,13 @@ esac
 require cargo "Rust 1.95 from https://rustup.rs"
 require node "Node.js 20 or newer"
 require npm "comes with Node.js"
+
+# tauri-driver (the WebDriver bridge of the end-to-end suite), from crates.io, kept in
+# .tools/ so it never touches the developer's own cargo bin directory.
+if [ "$(uname -s)" = Linux ] && [ ! -x .tools/bin/tauri-driver ]; then
+  echo "Installing tauri-driver into .tools/"
+  cargo install tauri-driver --version 2.1.0 --locked --root "$PWD/.tools"
+fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.
 stamp=node_modules/.latchkey-lock

@@ -15,8 +15,9 @@ use latchkey_lib::commands::{
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountStatus, BootstrapStatus, CreatedAccount, CurrentUser, ErrorCode, ErrorReply, FirstAdmin,
-    Invalid, ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, UserDto, UserId,
+    AccountStatus, BootstrapStatus, Conflict, CreatedAccount, CurrentUser, ErrorCode, ErrorReply,
+    FirstAdmin, Invalid, ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, UserDto,
+    UserId,
 };
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts");
@@ -58,6 +59,7 @@ fn generate() -> String {
         CreatedAccount::decl(&cfg),
         ErrorCode::decl(&cfg),
         Invalid::decl(&cfg),
+        Conflict::decl(&cfg),
         ErrorReply::decl(&cfg),
         FirstAdmin::decl(&cfg),
         NewAccount::decl(&cfg),
@@ -78,8 +80,22 @@ fn generate() -> String {
         out.push_str(&declaration);
         out.push_str("\n\n");
     }
+    let limits = [
+        ("PASSWORD_MIN_CHARS", vault::PASSWORD_MIN_CHARS),
+        ("PASSWORD_MAX_BYTES", vault::PASSWORD_MAX_BYTES),
+        ("EMAIL_MAX_BYTES", vault::EMAIL_MAX_BYTES),
+        ("NAME_MAX_CHARS", vault::NAME_MAX_CHARS),
+        ("TEAM_MAX_CHARS", vault::TEAM_MAX_CHARS),
+        ("PHONE_MAX_CHARS", vault::PHONE_MAX_CHARS),
+        ("PAGE_DEFAULT", vault::PAGE_DEFAULT as usize),
+        ("PAGE_MAX", vault::PAGE_MAX as usize),
+    ];
+    out.push_str("/** The vault's input limits, so forms can state them before submitting. */\n");
+    for (name, value) in limits {
+        out.push_str(&format!("export const {name} = {value};\n"));
+    }
     out.push_str(
-        "/** Every command: what it takes and what it returns. */\nexport interface Commands {\n",
+        "\n/** Every command: what it takes and what it returns. */\nexport interface Commands {\n",
     );
     for (name, request, response) in COMMAND_TYPES {
         out.push_str(&format!(

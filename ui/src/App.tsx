@@ -1,16 +1,144 @@
-import { messages, pickLocale } from "./i18n";
+// The app frame: the router guard, the header with role-gated navigation, and the page
+// for the current path.
+import { useEffect } from "react";
+import { AdminConsole } from "./AdminConsole";
+import { useAuth } from "./auth";
+import { ChangePassword } from "./ChangePassword";
+import { Dashboard } from "./Dashboard";
+import { Directory } from "./Directory";
+import { guard } from "./guard";
+import { LOCALES, useI18n } from "./i18n";
+import type { Locale } from "./i18n";
+import { Login } from "./Login";
+import { Profile } from "./Profile";
+import type { Path } from "./router";
+import { navigate, usePath } from "./router";
+import { Setup } from "./Setup";
 
-/**
- * The window's content while the desktop shell has no commands yet: it names the app and
- * says plainly that sign-in is not available in this build.
- */
-export function App() {
-  const t = messages[pickLocale(navigator.languages)];
+const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어" };
+
+function LanguageSwitch() {
+  const { t, locale, setLocale } = useI18n();
   return (
-    <main className="placeholder" aria-labelledby="title">
-      <h1 id="title">Latchkey</h1>
-      <p>{t.tagline}</p>
-      <p role="status">{t.notYet}</p>
-    </main>
+    <div className="language" role="group" aria-label={t("nav.language")}>
+      {LOCALES.map((code) => (
+        <button
+          key={code}
+          type="button"
+          lang={code}
+          aria-pressed={locale === code}
+          onClick={() => setLocale(code)}
+        >
+          {LANGUAGE_NAMES[code]}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function Header({ path }: { path: Path }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const user = auth.state.status === "signedIn" ? auth.state.user : null;
+  const links: [Path, string][] = [["/dashboard", t("nav.dashboard")]];
+  if (user?.role === "admin") links.push(["/admin", t("nav.admin")]);
+  links.push(["/directory", t("nav.directory")], ["/profile", t("nav.profile")]);
+  return (
+    <header className="topbar">
+      <span className="brand" aria-hidden="true">
+        <span className="brand-mark" />
+        {t("app.name")}
+      </span>
+      {user && !user.mustChangePassword ? (
+        <nav aria-label={t("nav.main")}>
+          <ul>
+            {links.map(([target, label]) => (
+              <li key={target}>
+                <a href={`#${target}`} aria-current={path === target ? "page" : undefined}>
+                  {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : (
+        <span className="spacer" />
+      )}
+      <div className="topbar-end">
+        <LanguageSwitch />
+        {user ? (
+          <>
+            <span className="who muted">{t("nav.signedInAs", { name: user.displayName })}</span>
+            <button type="button" onClick={() => void auth.signOut()}>
+              {t("nav.signOut")}
+            </button>
+          </>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+function PageFor({ path }: { path: Path }) {
+  switch (path) {
+    case "/setup":
+      return <Setup />;
+    case "/login":
+      return <Login />;
+    case "/change-password":
+      return <ChangePassword />;
+    case "/dashboard":
+      return <Dashboard />;
+    case "/admin":
+      return <AdminConsole />;
+    case "/directory":
+      return <Directory />;
+    case "/profile":
+      return <Profile />;
+  }
+}
+
+export function App() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const path = usePath();
+  const target = guard(auth.state, path);
+
+  useEffect(() => {
+    if (target !== null && target !== path) navigate(target, { replace: true });
+  }, [target, path]);
+
+  if (target === null) {
+    return (
+      <main id="content" className="auth-page">
+        <p className="muted" role="status">
+          {t("app.loading")}
+        </p>
+      </main>
+    );
+  }
+  return (
+    <>
+      <a
+        className="skip"
+        href="#content"
+        onClick={(event) => {
+          // The hash is the router's: move focus without navigating.
+          event.preventDefault();
+          const content = document.getElementById("content");
+          content?.setAttribute("tabindex", "-1");
+          content?.focus();
+        }}
+      >
+        {t("app.skip")}
+      </a>
+      <Header path={target} />
+      {auth.state.status === "signedIn" && !auth.staySignedIn ? (
+        <div className="banner" role="status">
+          {t("app.notPersistent")}
+        </div>
+      ) : null}
+      <PageFor key={target} path={target} />
+    </>
   );
 }

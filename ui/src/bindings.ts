@@ -69,7 +69,12 @@ team: string | null,
  * The phone number, present only when the viewer may see it: themself, an admin,
  * or a member of the same team (see [`can_see_phone_number`]).
  */
-phone?: string, };
+phone?: string, 
+/**
+ * True when the viewer may not see this person's phone number (whether or not
+ * there is one), so the UI can say "not shown" rather than "none".
+ */
+phoneHidden: boolean, };
 
 export type CurrentUser = { 
 /**
@@ -144,6 +149,8 @@ export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpi
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" };
 
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged";
+
 export type ErrorReply = { 
 /**
  * The stable code.
@@ -160,7 +167,11 @@ field?: string,
 /**
  * For `Validation`, what is wrong with the field.
  */
-reason?: Invalid, };
+reason?: Invalid, 
+/**
+ * For `Conflict`, which rule the request ran into.
+ */
+conflict?: Conflict, };
 
 export type FirstAdmin = { 
 /**
@@ -285,6 +296,16 @@ team?: string | null,
  * Phone number; empty or absent to remove it.
  */
 phone?: string | null, };
+
+/** The vault's input limits, so forms can state them before submitting. */
+export const PASSWORD_MIN_CHARS = 15;
+export const PASSWORD_MAX_BYTES = 256;
+export const EMAIL_MAX_BYTES = 254;
+export const NAME_MAX_CHARS = 200;
+export const TEAM_MAX_CHARS = 100;
+export const PHONE_MAX_CHARS = 32;
+export const PAGE_DEFAULT = 50;
+export const PAGE_MAX = 200;
 
 /** Every command: what it takes and what it returns. */
 export interface Commands {

@@ -55,6 +55,9 @@ pub struct ProfileDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub phone: Option<String>,
+    /// True when the viewer may not see this person's phone number (whether or not
+    /// there is one), so the UI can say "not shown" rather than "none".
+    pub phone_hidden: bool,
 }
 
 /// The signed-in person.

@@ -87,7 +87,8 @@ pub enum Invalid {
 }
 
 /// Which rule of the vault's state a request ran into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub enum Conflict {
     /// `create_first_admin` after the vault already has accounts.
     #[error("the vault already has an administrator")]
@@ -141,6 +142,10 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub reason: Option<Invalid>,
+    /// For `Conflict`, which rule the request ran into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflict: Option<Conflict>,
 }
 
 impl Error {
@@ -210,6 +215,10 @@ impl Error {
             },
             reason: match self {
                 Self::Validation { reason, .. } => Some(*reason),
+                _ => None,
+            },
+            conflict: match self {
+                Self::Conflict(conflict) => Some(*conflict),
                 _ => None,
             },
         }

@@ -69,6 +69,7 @@ impl UserRow {
             role: self.role,
             team: self.team,
             phone: self.phone.filter(|_| phone_visible),
+            phone_hidden: !phone_visible,
         }
     }
 

@@ -1,0 +1,186 @@
+// The end-to-end scenario in the real app: a release-like build (assets served by the
+// custom protocol) in a real WebKitGTK window, a real vault file, and a real Secret
+// Service keyring. `scripts/e2e.sh` provides the display, the D-Bus session, the keyring
+// and the build; this file drives the app through tauri-driver.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { Session, waitForDriver } from "./webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const application = process.env.LATCHKEY_E2E_APP ?? join(root, "target/debug/latchkey");
+const shots = join(root, "target/e2e/screenshots");
+const port = Number(process.env.LATCHKEY_E2E_PORT ?? 4444);
+const base = `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), "latchkey-e2e-"));
+const env = { LATCHKEY_DATA_DIR: dataDir };
+
+const ADMIN = { email: "admin@clinic.example", name: "Ada Admin", password: "morning shift at the front desk" };
+const USER = { email: "mina@clinic.example", name: "Mina Park", password: "evening rounds with a torch" };
+
+let driver;
+let app;
+
+/** XPath helpers: find things the way a person reads the screen. */
+const literal = (text) => (text.includes("'") ? `concat('${text.split("'").join(`', "'", '`)}')` : `'${text}'`);
+const heading = (text) => `//h1[normalize-space()=${literal(text)}]`;
+const button = (text) => `//button[normalize-space()=${literal(text)}]`;
+const field = (label) => `//input[@id=//label[normalize-space()=${literal(label)}]/@for]`;
+const textIn = (text) => `//*[normalize-space()=${literal(text)}]`;
+
+async function fill(label, value) {
+  const input = await app.find(field(label));
+  await input.clear();
+  await input.type(value);
+}
+
+async function shot(name) {
+  writeFileSync(join(shots, `${name}.png`), await app.screenshot());
+}
+
+/** Entries Latchkey keeps in the Secret Service (the keyring of this test's D-Bus). */
+function keyringEntries() {
+  try {
+    return execFileSync("secret-tool", ["search", "--all", "service", "app.latchkey.desktop"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+      .split("\n")
+      .filter((line) => line.startsWith("[/"));
+  } catch {
+    return [];
+  }
+}
+
+async function launch() {
+  app = await Session.start(base, application, env);
+}
+
+async function signIn(email, password) {
+  await fill("Email", email);
+  await fill("Password", password);
+  await (await app.find(button("Sign in"))).click();
+}
+
+async function signOut() {
+  await (await app.find(button("Sign out"))).click();
+  await app.find(heading("Sign in"));
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  driver = spawn(
+    process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(port), "--native-port", String(port + 1)],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  await waitForDriver(base);
+});
+
+after(async () => {
+  await app?.quit().catch(() => {});
+  driver?.kill();
+});
+
+test("first run, sign-in, roles, and a session that survives a restart", async (t) => {
+  await launch();
+
+  await t.test("an empty vault opens the first-run wizard", async () => {
+    await app.find(heading("Welcome to Latchkey"));
+    await shot("01-first-run");
+  });
+
+  await t.test("the wizard creates the first admin and signs them in", async () => {
+    await fill("Email", ADMIN.email);
+    await fill("Your name", ADMIN.name);
+    await fill("Password", ADMIN.password);
+    await fill("Confirm password", ADMIN.password);
+    await (await app.find(button("Create administrator"))).click();
+    await app.find(heading("Administration"));
+    await shot("02-admin-dashboard");
+  });
+
+  await t.test("signing out returns to the sign-in page", async () => {
+    await signOut();
+    await app.find(textIn("You have signed out."));
+    await shot("03-sign-in");
+  });
+
+  await t.test("a wrong password shows the one error message", async () => {
+    await signIn(ADMIN.email, "not the admin password");
+    await app.find(`//*[@role='alert' and normalize-space()='Invalid email or password.']`);
+    await shot("04-wrong-password");
+  });
+
+  let temporary;
+  await t.test("the admin signs in and creates a user with a one-time password", async () => {
+    await signIn(ADMIN.email, ADMIN.password);
+    await app.find(heading("Administration"));
+    await (await app.find(`//nav//a[normalize-space()='Accounts']`)).click();
+    await app.find(heading("Accounts"));
+    await (await app.find(button("New account"))).click();
+    await fill("Email", USER.email);
+    await fill("Name", USER.name);
+    await fill("Team (optional)", "front desk");
+    await fill("Phone (optional)", "010-2345-6789");
+    await (await app.find(button("Create account"))).click();
+    const secret = await app.find(`//*[@data-testid='temporary-password']`);
+    temporary = (await secret.text()).trim();
+    assert.match(temporary, /^[a-z0-9]{5}(-[a-z0-9]{5}){3}$/);
+    await shot("05-temporary-password");
+    await (await app.find(button("Close"))).click();
+    await app.find(`//table//th[contains(normalize-space(), '${USER.email}')]`);
+    await shot("06-accounts");
+  });
+
+  await t.test("the user signs in, must replace the temporary password, and sees the user view", async () => {
+    await signOut();
+    await signIn(USER.email, temporary);
+    await app.find(heading("Choose a new password"));
+    await shot("07-forced-password-change");
+    await fill("Temporary password", temporary);
+    await fill("New password", USER.password);
+    await fill("Confirm new password", USER.password);
+    await (await app.find(button("Change password"))).click();
+    await app.find(heading(`Welcome, ${USER.name}`));
+    assert.equal(await app.exists(`//nav//a[normalize-space()='Accounts']`), false);
+    await shot("08-user-dashboard");
+  });
+
+  await t.test("the admin console by URL shows access denied to the user", async () => {
+    await app.execute("window.location.hash = '#/admin';");
+    await app.find(heading("Access denied"));
+    await shot("09-access-denied");
+  });
+
+  await t.test("the directory shows the user's own phone number but not the admin's", async () => {
+    await app.execute("window.location.hash = '#/directory';");
+    await app.find(heading("Directory"));
+    await app.find(`//tr[th[normalize-space()='${USER.name}']]/td[normalize-space()='010-2345-6789']`);
+    await app.find(`//tr[th[normalize-space()='${ADMIN.name}']]/td[normalize-space()='Not shown']`);
+    await shot("10-directory");
+  });
+
+  await t.test("after quitting and relaunching, the session comes back from the keyring", async () => {
+    assert.equal(keyringEntries().length, 1, "one token in the keyring while signed in");
+    await app.quit();
+    app = undefined;
+    await launch();
+    await app.find(heading(`Welcome, ${USER.name}`));
+    await shot("11-restored-session");
+  });
+
+  await t.test("signing out removes the keyring entry", async () => {
+    await signOut();
+    await app.until("the keyring entry to go", async () => keyringEntries().length === 0);
+  });
+
+  await t.test("the sign-in page speaks Korean", async () => {
+    await (await app.find(button("한국어"))).click();
+    await app.find(heading("로그인"));
+    await shot("12-sign-in-korean");
+  });
+});

@@ -1,0 +1,417 @@
+// The admin console: every account, searchable by email or name prefix and paged by
+// keyset (the vault's cost per page does not grow with the number of accounts), with
+// create, role change, disable/enable, password reset and delete.
+import { useActionState, useCallback, useEffect, useState } from "react";
+import { ApiError, call } from "./api";
+import { useCurrentUser } from "./auth";
+import type { NewAccount, Page, Role, UserDto } from "./bindings";
+import { EMAIL_MAX_BYTES, NAME_MAX_CHARS, PAGE_DEFAULT, PHONE_MAX_CHARS, TEAM_MAX_CHARS } from "./bindings";
+import { Field, Modal, Notice, RoleLabel, SubmitButton } from "./components";
+import { AccessDenied } from "./Dashboard";
+import { useI18n } from "./i18n";
+
+type Dialog =
+  | { kind: "create" }
+  | { kind: "delete"; account: UserDto }
+  | { kind: "reset"; account: UserDto }
+  | { kind: "temporary"; email: string; password: string };
+
+/** Waits until typing pauses before searching. */
+function useDebounced<T>(value: T, delay: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}
+
+export function AdminConsole() {
+  const user = useCurrentUser();
+  // The route is open to anyone who types it; only admins get the console, and the
+  // commands behind it refuse everyone else anyway.
+  if (user.role !== "admin") return <AccessDenied />;
+  return <Accounts />;
+}
+
+function Accounts() {
+  const { t, dateTime, errorMessage, number } = useI18n();
+  const me = useCurrentUser();
+  const [search, setSearch] = useState("");
+  const query = useDebounced(search.trim(), 200);
+  // cursors[i] is the `after` of page i; page 0 starts at the beginning.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [page, setPage] = useState<Page<UserDto> | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [message, setMessage] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+
+  const after = cursors[pageIndex] ?? null;
+  const load = useCallback(async () => {
+    try {
+      setPage(await call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT }));
+      setError(undefined);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [query, after]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    setCursors([null]);
+    setPageIndex(0);
+  }, [query]);
+
+  const nextPage = () => {
+    if (!page?.nextCursor) return;
+    setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
+    setPageIndex((index) => index + 1);
+  };
+
+  const act = async (account: UserDto, run: () => Promise<unknown>, done: string) => {
+    setBusy(account.id);
+    setMessage(null);
+    try {
+      await run();
+      setError(undefined);
+      setMessage(done);
+      await load();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const setRole = (account: UserDto, role: Role) =>
+    act(account, () => call("set_role", { id: account.id, role }), t("admin.updated", { email: account.email }));
+  const setDisabled = (account: UserDto, disabled: boolean) =>
+    act(
+      account,
+      () => call("set_disabled", { id: account.id, disabled }),
+      t("admin.updated", { email: account.email }),
+    );
+
+  return (
+    <main id="content" className="page">
+      <div className="page-head">
+        <div>
+          <h1>{t("admin.title")}</h1>
+          <p className="muted">{t("admin.intro")}</p>
+        </div>
+        <button type="button" className="primary" onClick={() => setDialog({ kind: "create" })}>
+          {t("admin.new")}
+        </button>
+      </div>
+
+      <div className="toolbar">
+        <label className="search">
+          <span className="visually-hidden">{t("admin.search")}</span>
+          <input
+            type="search"
+            placeholder={t("admin.search")}
+            value={search}
+            maxLength={EMAIL_MAX_BYTES}
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        </label>
+      </div>
+
+      <div aria-live="polite" className="live">
+        {message ? <Notice kind="success">{message}</Notice> : null}
+      </div>
+      {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
+
+      {page === null ? (
+        <p className="muted">{t("admin.loading")}</p>
+      ) : page.items.length === 0 ? (
+        <p className="muted">{t("admin.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("admin.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.email")}</th>
+                <th scope="col">{t("admin.name")}</th>
+                <th scope="col">{t("admin.role")}</th>
+                <th scope="col">{t("admin.team")}</th>
+                <th scope="col">{t("admin.status")}</th>
+                <th scope="col">{t("admin.lastSignIn")}</th>
+                <th scope="col">{t("admin.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((account) => {
+                const self = account.id === me.id;
+                const disabled = busy === account.id;
+                return (
+                  <tr key={account.id} className={account.status === "disabled" ? "row-disabled" : undefined}>
+                    <th scope="row">
+                      {account.email}
+                      {self ? <span className="muted"> ({t("admin.you")})</span> : null}
+                    </th>
+                    <td>{account.displayName}</td>
+                    <td>
+                      <RoleLabel role={account.role} />
+                    </td>
+                    <td>{account.team ?? t("common.none")}</td>
+                    <td>
+                      {t(account.status === "active" ? "status.active" : "status.disabled")}
+                      {account.mustChangePassword ? (
+                        <span className="badge badge-warn">{t("admin.mustChange")}</span>
+                      ) : null}
+                    </td>
+                    <td>{account.lastSignInAt ? dateTime(account.lastSignInAt) : t("admin.never")}</td>
+                    <td>
+                      {self ? (
+                        <span className="muted">{t("common.none")}</span>
+                      ) : (
+                        <div className="row-actions" role="group" aria-label={t("admin.actionsFor", { email: account.email })}>
+                          <button
+                            type="button"
+                            disabled={disabled}
+                            onClick={() => void setRole(account, account.role === "admin" ? "user" : "admin")}
+                          >
+                            {t(account.role === "admin" ? "admin.makeUser" : "admin.makeAdmin")}
+                          </button>
+                          <button
+                            type="button"
+                            disabled={disabled}
+                            onClick={() => void setDisabled(account, account.status === "active")}
+                          >
+                            {t(account.status === "active" ? "admin.disable" : "admin.enable")}
+                          </button>
+                          <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "reset", account })}>
+                            {t("admin.reset")}
+                          </button>
+                          <button
+                            type="button"
+                            className="danger"
+                            disabled={disabled}
+                            onClick={() => setDialog({ kind: "delete", account })}
+                          >
+                            {t("admin.delete")}
+                          </button>
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <nav className="pager" aria-label={t("admin.page", { page: number(pageIndex + 1) })}>
+        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((index) => index - 1)}>
+          {t("admin.previous")}
+        </button>
+        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
+        <button type="button" disabled={!page?.nextCursor} onClick={nextPage}>
+          {t("admin.next")}
+        </button>
+      </nav>
+
+      {dialog?.kind === "create" ? (
+        <CreateAccount
+          onClose={() => setDialog(null)}
+          onCreated={(email, password) => {
+            setMessage(t("admin.created", { email }));
+            setDialog({ kind: "temporary", email, password });
+            void load();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "delete" ? (
+        <Confirm
+          title={t("admin.confirmDeleteTitle")}
+          body={t("admin.confirmDelete", { email: dialog.account.email })}
+          action={t("admin.delete")}
+          onCancel={() => setDialog(null)}
+          onConfirm={async () => {
+            const account = dialog.account;
+            setDialog(null);
+            await act(account, () => call("delete_account", { id: account.id }), t("admin.deleted", { email: account.email }));
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "reset" ? (
+        <Confirm
+          title={t("admin.confirmResetTitle")}
+          body={t("admin.confirmReset", { email: dialog.account.email })}
+          action={t("admin.reset")}
+          onCancel={() => setDialog(null)}
+          onConfirm={async () => {
+            const account = dialog.account;
+            try {
+              const password = await call("reset_password", { id: account.id });
+              setDialog({ kind: "temporary", email: account.email, password });
+              await load();
+            } catch (failure) {
+              setDialog(null);
+              setError(failure);
+            }
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "temporary" ? (
+        <TemporaryPassword email={dialog.email} password={dialog.password} onClose={() => setDialog(null)} />
+      ) : null}
+    </main>
+  );
+}
+
+function Confirm(props: {
+  title: string;
+  body: string;
+  action: string;
+  onCancel(): void;
+  onConfirm(): Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [pending, setPending] = useState(false);
+  return (
+    <Modal title={props.title} onClose={props.onCancel}>
+      <p>{props.body}</p>
+      <div className="actions">
+        <button type="button" onClick={props.onCancel}>
+          {t("common.cancel")}
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={pending}
+          aria-busy={pending}
+          onClick={async () => {
+            setPending(true);
+            await props.onConfirm();
+          }}
+        >
+          {props.action}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function TemporaryPassword({ email, password, onClose }: { email: string; password: string; onClose(): void }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  return (
+    <Modal title={t("admin.tempTitle")} onClose={onClose}>
+      <p>{t("admin.tempBody", { email })}</p>
+      <p className="secret" data-testid="temporary-password">
+        {password}
+      </p>
+      <div className="actions">
+        <button
+          type="button"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(password);
+              setCopied(true);
+            } catch {
+              setCopied(false);
+            }
+          }}
+        >
+          {copied ? t("common.copied") : t("common.copy")}
+        </button>
+        <button type="button" className="primary" onClick={onClose}>
+          {t("common.close")}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+interface CreateState {
+  values: NewAccount;
+  error?: unknown;
+}
+
+function CreateAccount({ onClose, onCreated }: { onClose(): void; onCreated(email: string, password: string): void }) {
+  const { t, errorMessage, fieldError } = useI18n();
+  const empty: NewAccount = { email: "", displayName: "", role: "user", team: null, phone: null };
+  const [state, action] = useActionState<CreateState, FormData>(async (_previous, form) => {
+    const text = (name: string) => String(form.get(name) ?? "");
+    const values: NewAccount = {
+      email: text("email"),
+      displayName: text("displayName"),
+      role: text("role") === "admin" ? "admin" : "user",
+      team: text("team") || null,
+      phone: text("phone") || null,
+    };
+    try {
+      const created = await call("create_account", values);
+      onCreated(created.account.email, created.temporaryPassword);
+      return { values: empty };
+    } catch (error) {
+      return { values, error };
+    }
+  }, { values: empty });
+
+  const error = state.error;
+  const formError =
+    error === undefined || (error instanceof ApiError && error.code === "Validation") ? undefined : errorMessage(error);
+  return (
+    <Modal title={t("create.title")} onClose={onClose}>
+      {formError ? <Notice kind="error">{formError}</Notice> : null}
+      <form action={action} noValidate>
+        <Field
+          label={t("create.email")}
+          name="email"
+          type="email"
+          required
+          maxLength={EMAIL_MAX_BYTES}
+          defaultValue={state.values.email}
+          error={fieldError(error, "email")}
+        />
+        <Field
+          label={t("create.name")}
+          name="displayName"
+          required
+          maxLength={NAME_MAX_CHARS}
+          defaultValue={state.values.displayName}
+          error={fieldError(error, "displayName")}
+        />
+        <div className="field">
+          <label htmlFor="create-role">{t("create.role")}</label>
+          <select id="create-role" name="role" defaultValue={state.values.role}>
+            <option value="user">{t("role.user")}</option>
+            <option value="admin">{t("role.admin")}</option>
+          </select>
+        </div>
+        <Field
+          label={`${t("create.team")} (${t("common.optional")})`}
+          name="team"
+          maxLength={TEAM_MAX_CHARS}
+          defaultValue={state.values.team ?? ""}
+          error={fieldError(error, "team")}
+        />
+        <Field
+          label={`${t("create.phone")} (${t("common.optional")})`}
+          name="phone"
+          type="tel"
+          maxLength={PHONE_MAX_CHARS}
+          defaultValue={state.values.phone ?? ""}
+          error={fieldError(error, "phone")}
+        />
+        <p className="hint">{t("create.note")}</p>
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <SubmitButton idle={t("create.submit")} pending={t("create.pending")} />
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,93 @@
+// Changing one's own password: forced after an admin reset (the temporary password is
+// the current one), or by choice from the profile.
+import { useActionState, useState } from "react";
+import { ApiError, call } from "./api";
+import { useAuth, useCurrentUser } from "./auth";
+import { Field, Notice, PasswordRules, SubmitButton } from "./components";
+import { useI18n } from "./i18n";
+import { navigate } from "./router";
+
+interface ChangeState {
+  error?: unknown;
+  mismatch?: boolean;
+  done?: boolean;
+}
+
+export function ChangePassword() {
+  const { t, errorMessage, fieldError } = useI18n();
+  const auth = useAuth();
+  const user = useCurrentUser();
+  const forced = user.mustChangePassword;
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [confirm, setConfirm] = useState("");
+
+  const [state, action] = useActionState<ChangeState, FormData>(async () => {
+    if (next !== confirm) return { mismatch: true };
+    try {
+      const updated = await call("change_password", { currentPassword: current, newPassword: next });
+      setCurrent("");
+      setNext("");
+      setConfirm("");
+      auth.signedIn(updated);
+      // After a forced change, carry on to where everyone starts.
+      if (forced) navigate("/dashboard");
+      return { done: true };
+    } catch (error) {
+      return { error };
+    }
+  }, {});
+
+  const error = state.error;
+  const wrongCurrent = error instanceof ApiError && error.code === "InvalidCredentials";
+  const formError =
+    error === undefined || wrongCurrent || (error instanceof ApiError && error.code === "Validation")
+      ? undefined
+      : errorMessage(error);
+
+  return (
+    <main id="content" className={forced ? "auth-page" : "page"}>
+      <section className={forced ? "card auth-card wide" : "card narrow"} aria-labelledby="password-title">
+        <h1 id="password-title">{t(forced ? "password.forcedTitle" : "password.title")}</h1>
+        <p className="muted">{t(forced ? "password.forcedIntro" : "password.intro")}</p>
+        {state.done ? <Notice kind="success">{t("password.done")}</Notice> : null}
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        <form action={action} noValidate>
+          <Field
+            label={t(forced ? "password.temporary" : "password.current")}
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            required
+            value={current}
+            onChange={(event) => setCurrent(event.target.value)}
+            error={wrongCurrent ? t("password.wrongCurrent") : fieldError(error, "currentPassword")}
+          />
+          <Field
+            label={t("password.new")}
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={next}
+            onChange={(event) => setNext(event.target.value)}
+            error={fieldError(error, "newPassword")}
+          />
+          <Field
+            label={t("password.confirm")}
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(event) => setConfirm(event.target.value)}
+            error={state.mismatch ? t("setup.mismatch") : undefined}
+          />
+          <PasswordRules password={next} confirm={confirm} />
+          <SubmitButton idle={t("password.submit")} pending={t("password.pending")} />
+        </form>
+      </section>
+    </main>
+  );
+}

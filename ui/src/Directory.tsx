@@ -1,0 +1,112 @@
+// The directory of active accounts. A phone number appears only where the backend put
+// it in the DTO (self, same team, or an admin viewer); the UI does not decide.
+import { useEffect, useState } from "react";
+import { call } from "./api";
+import type { Page, ProfileDto } from "./bindings";
+import { EMAIL_MAX_BYTES, PAGE_DEFAULT } from "./bindings";
+import { Notice, RoleLabel } from "./components";
+import { useI18n } from "./i18n";
+
+export function Directory() {
+  const { t, errorMessage, number } = useI18n();
+  const [search, setSearch] = useState("");
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [page, setPage] = useState<Page<ProfileDto> | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const after = cursors[pageIndex] ?? null;
+
+  useEffect(() => {
+    let live = true;
+    const timer = window.setTimeout(() => {
+      call("team_directory", { search: search.trim() || null, after, limit: PAGE_DEFAULT })
+        .then((result) => {
+          if (!live) return;
+          setPage(result);
+          setError(undefined);
+        })
+        .catch((failure: unknown) => live && setError(failure));
+    }, 150);
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [search, after]);
+
+  return (
+    <main id="content" className="page">
+      <h1>{t("directory.title")}</h1>
+      <p className="muted">{t("directory.intro")}</p>
+      <div className="toolbar">
+        <label className="search">
+          <span className="visually-hidden">{t("directory.search")}</span>
+          <input
+            type="search"
+            placeholder={t("directory.search")}
+            value={search}
+            maxLength={EMAIL_MAX_BYTES}
+            onChange={(event) => {
+              setSearch(event.target.value);
+              setCursors([null]);
+              setPageIndex(0);
+            }}
+          />
+        </label>
+      </div>
+      {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
+      {page && page.items.length === 0 ? <p className="muted">{t("directory.empty")}</p> : null}
+      {page && page.items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("directory.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.name")}</th>
+                <th scope="col">{t("admin.email")}</th>
+                <th scope="col">{t("admin.role")}</th>
+                <th scope="col">{t("admin.team")}</th>
+                <th scope="col">{t("profile.phone")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((person) => (
+                <tr key={person.id}>
+                  <th scope="row">{person.displayName}</th>
+                  <td>{person.email}</td>
+                  <td>
+                    <RoleLabel role={person.role} />
+                  </td>
+                  <td>{person.team ?? t("common.none")}</td>
+                  <td>
+                    {person.phoneHidden ? (
+                      <span className="muted">{t("directory.hidden")}</span>
+                    ) : (
+                      (person.phone ?? t("common.none"))
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav className="pager" aria-label={t("admin.page", { page: number(pageIndex + 1) })}>
+        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((index) => index - 1)}>
+          {t("admin.previous")}
+        </button>
+        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
+        <button
+          type="button"
+          disabled={!page?.nextCursor}
+          onClick={() => {
+            if (!page?.nextCursor) return;
+            setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
+            setPageIndex((index) => index + 1);
+          }}
+        >
+          {t("admin.next")}
+        </button>
+      </nav>
+    </main>
+  );
+}

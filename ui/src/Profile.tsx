@@ -1,0 +1,83 @@
+// One's own profile: name and phone can be changed here; email, role and team are the
+// admin's to change.
+import { useActionState } from "react";
+import { ApiError, call } from "./api";
+import { useAuth, useCurrentUser } from "./auth";
+import { NAME_MAX_CHARS, PHONE_MAX_CHARS } from "./bindings";
+import { Field, Notice, RoleLabel, SubmitButton } from "./components";
+import { useI18n } from "./i18n";
+import { navigate } from "./router";
+
+interface ProfileState {
+  error?: unknown;
+  saved?: boolean;
+}
+
+export function Profile() {
+  const { t, errorMessage, fieldError } = useI18n();
+  const auth = useAuth();
+  const user = useCurrentUser();
+
+  const [state, action] = useActionState<ProfileState, FormData>(async (_previous, form) => {
+    try {
+      const updated = await call("update_profile", {
+        displayName: String(form.get("displayName") ?? ""),
+        phone: String(form.get("phone") ?? "") || null,
+      });
+      auth.signedIn(updated);
+      return { saved: true };
+    } catch (error) {
+      return { error };
+    }
+  }, {});
+
+  const error = state.error;
+  const formError =
+    error === undefined || (error instanceof ApiError && error.code === "Validation") ? undefined : errorMessage(error);
+
+  return (
+    <main id="content" className="page">
+      <section className="card narrow" aria-labelledby="profile-title">
+        <h1 id="profile-title">{t("profile.title")}</h1>
+        <dl className="facts">
+          <dt>{t("profile.email")}</dt>
+          <dd>{user.email}</dd>
+          <dt>{t("profile.role")}</dt>
+          <dd>
+            <RoleLabel role={user.role} />
+          </dd>
+          <dt>{t("profile.team")}</dt>
+          <dd>{user.team ?? t("profile.noTeam")}</dd>
+        </dl>
+        {state.saved ? <Notice kind="success">{t("profile.saved")}</Notice> : null}
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        <form action={action} noValidate>
+          <Field
+            label={t("profile.name")}
+            name="displayName"
+            autoComplete="name"
+            required
+            maxLength={NAME_MAX_CHARS}
+            defaultValue={user.displayName}
+            error={fieldError(error, "displayName")}
+          />
+          <Field
+            label={`${t("profile.phone")} (${t("common.optional")})`}
+            name="phone"
+            type="tel"
+            autoComplete="tel"
+            maxLength={PHONE_MAX_CHARS}
+            defaultValue={user.phone ?? ""}
+            error={fieldError(error, "phone")}
+          />
+          <div className="actions">
+            <SubmitButton idle={t("common.save")} pending={t("common.saving")} />
+            <button type="button" onClick={() => navigate("/change-password")}>
+              {t("profile.changePassword")}
+            </button>
+          </div>
+        </form>
+      </section>
+    </main>
+  );
+}

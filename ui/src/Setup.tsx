@@ -1,0 +1,102 @@
+// The first-run wizard: creates the one and only first admin, with the password rules
+// shown as they type. There is no default account to fall back on.
+import { useActionState, useState } from "react";
+import { ApiError, call } from "./api";
+import { useAuth } from "./auth";
+import { EMAIL_MAX_BYTES, NAME_MAX_CHARS } from "./bindings";
+import { Field, Notice, PasswordRules, SubmitButton } from "./components";
+import { useI18n } from "./i18n";
+
+interface SetupState {
+  email: string;
+  displayName: string;
+  error?: unknown;
+  mismatch?: boolean;
+}
+
+export function Setup() {
+  const { t, errorMessage, fieldError } = useI18n();
+  const auth = useAuth();
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+
+  const [state, action] = useActionState<SetupState, FormData>(async (_previous, form) => {
+    const email = String(form.get("email") ?? "");
+    const displayName = String(form.get("displayName") ?? "");
+    if (password !== confirm) return { email, displayName, mismatch: true };
+    try {
+      auth.signedIn(await call("create_first_admin", { email, displayName, password }));
+      return { email, displayName };
+    } catch (error) {
+      return { email, displayName, error };
+    }
+  }, { email: "", displayName: "" });
+
+  const error = state.error;
+  const taken = error instanceof ApiError && error.conflict === "alreadyInitialised";
+  const formError =
+    error === undefined || (error instanceof ApiError && error.code === "Validation")
+      ? undefined
+      : taken
+        ? t("setup.taken")
+        : errorMessage(error);
+
+  return (
+    <main id="content" className="auth-page">
+      <section className="card auth-card wide" aria-labelledby="setup-title">
+        <h1 id="setup-title">{t("setup.title")}</h1>
+        <p className="muted">{t("setup.intro")}</p>
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        {taken ? (
+          <button type="button" className="link" onClick={() => void auth.refresh()}>
+            {t("login.title")}
+          </button>
+        ) : null}
+        <form action={action} noValidate>
+          <Field
+            label={t("setup.email")}
+            name="email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            required
+            maxLength={EMAIL_MAX_BYTES}
+            defaultValue={state.email}
+            error={fieldError(error, "email")}
+          />
+          <Field
+            label={t("setup.name")}
+            name="displayName"
+            autoComplete="name"
+            required
+            maxLength={NAME_MAX_CHARS}
+            defaultValue={state.displayName}
+            error={fieldError(error, "displayName")}
+          />
+          <Field
+            label={t("setup.password")}
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            error={fieldError(error, "password")}
+          />
+          <Field
+            label={t("setup.confirm")}
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={confirm}
+            onChange={(event) => setConfirm(event.target.value)}
+            error={state.mismatch ? t("setup.mismatch") : undefined}
+          />
+          <PasswordRules password={password} confirm={confirm} />
+          <SubmitButton idle={t("setup.submit")} pending={t("setup.pending")} />
+        </form>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,57 @@
+// The one way the UI talks to the app: typed commands over Tauri's IPC. Errors arrive as
+// `ApiError` with the vault's stable code; the UI branches on the code, never on text.
+import { invoke } from "@tauri-apps/api/core";
+import type { Commands, Conflict, ErrorCode, ErrorReply, Invalid } from "./bindings";
+
+export type CommandName = keyof Commands;
+export type Request<C extends CommandName> = Commands[C]["request"];
+export type Response<C extends CommandName> = Commands[C]["response"];
+
+/** A failed command, as the vault described it. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly reason: Invalid | undefined;
+  readonly conflict: Conflict | undefined;
+
+  constructor(reply: ErrorReply) {
+    super(reply.message);
+    this.name = "ApiError";
+    this.code = reply.code;
+    this.field = reply.field;
+    this.reason = reply.reason;
+    this.conflict = reply.conflict;
+  }
+}
+
+type SessionEndListener = (code: "NotAuthenticated" | "SessionExpired") => void;
+const sessionEndListeners = new Set<SessionEndListener>();
+
+/** Called whenever a command finds the session gone; the auth state listens. */
+export function onSessionEnd(listener: SessionEndListener): () => void {
+  sessionEndListeners.add(listener);
+  return () => sessionEndListeners.delete(listener);
+}
+
+function isErrorReply(value: unknown): value is ErrorReply {
+  return typeof value === "object" && value !== null && "code" in value && "message" in value;
+}
+
+/** Calls `command`; the request goes as the `request` argument when there is one. */
+export async function call<C extends CommandName>(
+  command: C,
+  ...request: Request<C> extends null ? [] : [Request<C>]
+): Promise<Response<C>> {
+  const args = request.length > 0 ? { request: request[0] } : {};
+  try {
+    return await invoke<Response<C>>(command, args);
+  } catch (raw) {
+    const error = isErrorReply(raw)
+      ? new ApiError(raw)
+      : new ApiError({ code: "Internal", message: String(raw) });
+    if (error.code === "NotAuthenticated" || error.code === "SessionExpired") {
+      for (const listener of sessionEndListeners) listener(error.code);
+    }
+    throw error;
+  }
+}

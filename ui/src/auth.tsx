@@ -1,0 +1,97 @@
+// The signed-in state as the UI knows it. At start it asks the app whether the vault is
+// empty (first run) and whether the keyring holds a live session; afterwards it follows
+// sign-in, sign-out, and any command that finds the session gone.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import type { ReactNode } from "react";
+import { ApiError, call, onSessionEnd } from "./api";
+import type { CurrentUser } from "./bindings";
+import type { AuthState } from "./guard";
+
+interface Auth {
+  state: AuthState;
+  /** Whether sessions survive a restart on this computer (the OS keyring works). */
+  staySignedIn: boolean;
+  signedIn(user: CurrentUser): void;
+  signOut(): Promise<void>;
+  /** Asks the app again whether the vault is empty and who is signed in. */
+  refresh(): Promise<void>;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error("useAuth outside AuthProvider");
+  return auth;
+}
+
+/** The signed-in person; only for pages the guard shows to signed-in people. */
+export function useCurrentUser(): CurrentUser {
+  const { state } = useAuth();
+  if (state.status !== "signedIn") throw new Error("useCurrentUser while signed out");
+  return state.user;
+}
+
+async function initialState(): Promise<{ state: AuthState; staySignedIn: boolean }> {
+  const status = await call("bootstrap_status");
+  if (status.needsFirstAdmin) return { state: { status: "setup" }, staySignedIn: status.staySignedIn };
+  try {
+    const user = await call("current_user");
+    return { state: { status: "signedIn", user }, staySignedIn: status.staySignedIn };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "SessionExpired") {
+      return { state: { status: "signedOut", notice: "expired" }, staySignedIn: status.staySignedIn };
+    }
+    return { state: { status: "signedOut" }, staySignedIn: status.staySignedIn };
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: "loading" });
+  const [staySignedIn, setStaySignedIn] = useState(true);
+
+  const refresh = useCallback(async () => {
+    try {
+      const initial = await initialState();
+      setState(initial.state);
+      setStaySignedIn(initial.staySignedIn);
+    } catch {
+      setState({ status: "signedOut" });
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  useEffect(
+    () =>
+      onSessionEnd((code) =>
+        setState((current) =>
+          current.status === "signedIn"
+            ? { status: "signedOut", notice: code === "SessionExpired" ? "expired" : "signedOut" }
+            : current,
+        ),
+      ),
+    [],
+  );
+
+  const signedIn = useCallback((user: CurrentUser) => {
+    setStaySignedIn(user.staySignedIn);
+    setState({ status: "signedIn", user });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await call("logout");
+    } finally {
+      setState({ status: "signedOut", notice: "signedOut" });
+    }
+  }, []);
+
+  const value = useMemo(
+    () => ({ state, staySignedIn, signedIn, signOut, refresh }),
+    [state, staySignedIn, signedIn, signOut, refresh],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

@@ -1,0 +1,28 @@
+// Where the router guard sends each visitor: the desktop counterpart of the guide's
+// middleware. It is convenience only; every command checks the session again.
+import type { CurrentUser } from "./bindings";
+import type { Path } from "./router";
+
+export type AuthState =
+  | { status: "loading" }
+  | { status: "setup" }
+  | { status: "signedOut"; notice?: "expired" | "signedOut" }
+  | { status: "signedIn"; user: CurrentUser };
+
+const PUBLIC_PAGES: readonly string[] = ["/login", "/setup"];
+
+/** The path to show for `path` in `state`; `null` while the state is still loading. */
+export function guard(state: AuthState, path: Path | "/"): Path | null {
+  switch (state.status) {
+    case "loading":
+      return null;
+    case "setup":
+      return "/setup";
+    case "signedOut":
+      return "/login";
+    case "signedIn":
+      if (state.user.mustChangePassword) return "/change-password";
+      if (path === "/" || PUBLIC_PAGES.includes(path)) return "/dashboard";
+      return path;
+  }
+}

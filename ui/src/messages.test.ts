@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { pickLocale, translate } from "./i18n";
+import { en, ko } from "./messages";
+import type { MessageKey } from "./messages";
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("the Korean catalogue", () => {
+  it("has a string for every English key, with the same placeholders", () => {
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en) as MessageKey[]) {
+      expect(ko[key].trim(), key).not.toBe("");
+      expect(placeholders(ko[key]), key).toEqual(placeholders(en[key]));
+    }
+  });
+});
+
+describe("translate", () => {
+  it("fills in placeholders", () => {
+    expect(translate("en", "dashboard.userTitle", { name: "Mina" })).toBe("Welcome, Mina");
+    expect(translate("ko", "dashboard.userTitle", { name: "민아" })).toBe("민아 님, 환영합니다");
+  });
+});
+
+describe("pickLocale", () => {
+  it("takes the first preferred language the UI speaks", () => {
+    expect(pickLocale(["fr-FR", "ko-KR", "en-US"])).toBe("ko");
+    expect(pickLocale(["en-GB"])).toBe("en");
+  });
+
+  it("falls back to English", () => {
+    expect(pickLocale(["fr-FR"])).toBe("en");
+    expect(pickLocale([])).toBe("en");
+  });
+});

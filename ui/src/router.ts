@@ -1,0 +1,46 @@
+// A small hash router: the window always loads index.html, and the hash holds the path.
+import { useSyncExternalStore } from "react";
+
+export type Path =
+  | "/setup"
+  | "/login"
+  | "/change-password"
+  | "/dashboard"
+  | "/admin"
+  | "/directory"
+  | "/profile";
+
+const KNOWN: readonly string[] = [
+  "/setup",
+  "/login",
+  "/change-password",
+  "/dashboard",
+  "/admin",
+  "/directory",
+  "/profile",
+];
+
+/** The current path, or "/" when the hash names no known page. */
+export function currentPath(): Path | "/" {
+  const raw = window.location.hash.replace(/^#/, "") || "/";
+  return KNOWN.includes(raw) ? (raw as Path) : "/";
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+export function usePath(): Path | "/" {
+  return useSyncExternalStore(subscribe, currentPath);
+}
+
+export function navigate(path: Path, options: { replace?: boolean } = {}): void {
+  const url = `#${path}`;
+  if (options.replace) {
+    window.history.replaceState(null, "", url);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  } else {
+    window.location.hash = path;
+  }
+}

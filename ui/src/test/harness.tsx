@@ -1,0 +1,72 @@
+// Renders the whole app against a fake backend: each command answers from a table, and
+// every call is recorded.
+import { render } from "@testing-library/react";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "../App";
+import { AuthProvider } from "../auth";
+import type { CurrentUser, ErrorReply } from "../bindings";
+import { I18nProvider } from "../i18n";
+import type { Locale } from "../i18n";
+
+export type Handler = (request: unknown) => unknown;
+
+export function user(overrides: Partial<CurrentUser> = {}): CurrentUser {
+  return {
+    id: 2,
+    email: "mina@clinic.example",
+    displayName: "Mina Park",
+    role: "user",
+    team: "front desk",
+    phone: "010-1234-5678",
+    mustChangePassword: false,
+    sessionExpiresAt: 1_795_780_800,
+    staySignedIn: true,
+    ...overrides,
+  };
+}
+
+export const admin = (overrides: Partial<CurrentUser> = {}) =>
+  user({ id: 1, email: "admin@clinic.example", displayName: "Ada Admin", role: "admin", ...overrides });
+
+/** A rejected command, as the shell sends it. */
+export function failure(code: ErrorReply["code"], extra: Partial<ErrorReply> = {}): never {
+  throw { code, message: `${code} (English from the vault)`, ...extra } satisfies ErrorReply;
+}
+
+export function renderApp(
+  handlers: Record<string, Handler>,
+  options: { path?: string; locale?: Locale } = {},
+) {
+  const calls: { command: string; request: unknown }[] = [];
+  mockIPC((command, args) => {
+    const request = (args as { request?: unknown } | undefined)?.request;
+    calls.push({ command, request });
+    const handler = handlers[command];
+    if (!handler) throw { code: "Internal", message: `no mock for ${command}` };
+    return handler(request);
+  });
+  window.history.replaceState(null, "", `#${options.path ?? "/"}`);
+  const view = render(
+    <I18nProvider initial={options.locale ?? "en"}>
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    </I18nProvider>,
+  );
+  return { ...view, calls };
+}
+
+/** Backend answers for someone already signed in. */
+export function signedInAs(current: CurrentUser, more: Record<string, Handler> = {}): Record<string, Handler> {
+  return {
+    bootstrap_status: () => ({ needsFirstAdmin: false, staySignedIn: true }),
+    current_user: () => current,
+    logout: () => null,
+    ...more,
+  };
+}
+
+export const signedOut: Record<string, Handler> = {
+  bootstrap_status: () => ({ needsFirstAdmin: false, staySignedIn: true }),
+  current_user: () => failure("NotAuthenticated"),
+};
