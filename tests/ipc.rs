@@ -431,7 +431,18 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "extra",
         ),
     ];
+    // Every command that takes a request has at least one bad-input case here.
+    let covered: std::collections::BTreeSet<&str> =
+        cases.iter().map(|(command, _, _)| *command).collect();
     let f = fixture(State::Admin);
+    for &(command, _) in COMMANDS {
+        let takes_request = good_request(command, &f).get("request").is_some();
+        assert_eq!(
+            covered.contains(command),
+            takes_request,
+            "bad-input cases for `{command}`"
+        );
+    }
     let before = f.snapshot();
     for (command, args, field) in cases {
         let result = f.call(command, args.clone());
