@@ -10,14 +10,16 @@
 
 use latchkey_lib::command_list::COMMANDS;
 use latchkey_lib::commands::{
-    AccountRef, ChangePasswordRequest, LoginRequest, SetDisabledRequest, SetRoleRequest,
-    UpdateAccountRequest,
+    AccountRef, ChangePasswordRequest, CheckPasswordRequest, ExportRequest, ExportResult,
+    LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest, UpdateAccountRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountStatus, BootstrapStatus, Conflict, CreatedAccount, CurrentUser, ErrorCode, ErrorReply,
-    FirstAdmin, Invalid, ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, UserDto,
-    UserId,
+    AccountStatus, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
+    BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, ErrorCode,
+    ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockedEmail, NewAccount, Outcome,
+    Page, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecurityHealth, UnlockRequest,
+    UserDto, UserId,
 };
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts");
@@ -42,6 +44,18 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("set_disabled", "SetDisabledRequest", "UserDto"),
     ("delete_account", "AccountRef", "null"),
     ("reset_password", "AccountRef", "string"),
+    ("check_password", "CheckPasswordRequest", "PasswordStrength"),
+    ("reauthenticate", "ReauthenticateRequest", "null"),
+    ("since_last_sign_in", "null", "Array<AuditEntry>"),
+    ("locked_emails", "null", "Array<LockedEmail>"),
+    ("unlock_email", "UnlockRequest", "null"),
+    ("audit_log", "AuditQuery", "AuditPage"),
+    ("verify_audit_chain", "null", "ChainReport"),
+    ("sign_in_stats", "null", "Array<DayCount>"),
+    ("export_audit", "ExportRequest", "ExportResult"),
+    ("security_health", "null", "SecurityHealth"),
+    ("break_glass_notice", "null", "BreakGlassNotice | null"),
+    ("acknowledge_break_glass", "null", "null"),
 ];
 
 fn generate() -> String {
@@ -71,6 +85,23 @@ fn generate() -> String {
         SetRoleRequest::decl(&cfg),
         SetDisabledRequest::decl(&cfg),
         UpdateAccountRequest::decl(&cfg),
+        PasswordStrength::decl(&cfg),
+        CheckPasswordRequest::decl(&cfg),
+        ReauthenticateRequest::decl(&cfg),
+        AuditEvent::decl(&cfg),
+        Outcome::decl(&cfg),
+        AuditEntry::decl(&cfg),
+        AuditQuery::decl(&cfg),
+        AuditPage::decl(&cfg),
+        ChainReport::decl(&cfg),
+        DayCount::decl(&cfg),
+        ExportFormat::decl(&cfg),
+        ExportRequest::decl(&cfg),
+        ExportResult::decl(&cfg),
+        LockedEmail::decl(&cfg),
+        UnlockRequest::decl(&cfg),
+        SecurityHealth::decl(&cfg),
+        BreakGlassNotice::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",
@@ -89,6 +120,8 @@ fn generate() -> String {
         ("PHONE_MAX_CHARS", vault::PHONE_MAX_CHARS),
         ("PAGE_DEFAULT", vault::PAGE_DEFAULT as usize),
         ("PAGE_MAX", vault::PAGE_MAX as usize),
+        ("MIN_PASSWORD_SCORE", usize::from(vault::MIN_SCORE)),
+        ("STEP_UP_SECONDS", vault::Session::STEP_UP_SECONDS as usize),
     ];
     out.push_str("/** The vault's input limits, so forms can state them before submitting. */\n");
     for (name, value) in limits {

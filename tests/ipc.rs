@@ -21,8 +21,8 @@ use vault::{
     VaultOptions,
 };
 
-const ADMIN: (&str, &str) = ("admin@matrix.example", "the admin matrix passphrase");
-const USER: (&str, &str) = ("user@matrix.example", "the user matrix passphrase");
+const ADMIN: (&str, &str) = ("admin@matrix.example", "granite owl above the ferry");
+const USER: (&str, &str) = ("user@matrix.example", "lantern moss beside the canal");
 
 /// Who is at the keyboard when a command is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +31,17 @@ enum State {
     Expired,
     User,
     Admin,
+    /// An admin whose last password check is more than five minutes old.
+    StaleAdmin,
 }
 
-const STATES: [State; 4] = [State::NoSession, State::Expired, State::User, State::Admin];
+const STATES: [State; 5] = [
+    State::NoSession,
+    State::Expired,
+    State::User,
+    State::Admin,
+    State::StaleAdmin,
+];
 
 /// A vault with an admin, a user and a third account to act on, signed in per `State`,
 /// inside a mock app with every command registered.
@@ -53,7 +61,7 @@ fn fixture(state: State) -> Fixture {
     let path = dir.path().join("vault.sqlite");
     let clock = Arc::new(FixedClock::new(1_795_737_600));
     let options = VaultOptions {
-        hash_params: HashParams::insecure_for_tests(),
+        hash_params: Some(HashParams::insecure_for_tests()),
         session_policy: SessionPolicy::default(),
         clock: clock.clone(),
     };
@@ -82,6 +90,12 @@ fn fixture(state: State) -> Fixture {
         .id
         .0;
     let temporary = user.temporary_password.expose().to_owned();
+    // One failed attempt leaves a throttle row for `unlock_email` to clear.
+    assert!(
+        vault
+            .login("locked@matrix.example", &"a wrong long password".into())
+            .is_err()
+    );
     vault.login(USER.0, &temporary.clone().into()).unwrap();
     let session = vault.verify_session().unwrap();
     vault
@@ -101,9 +115,17 @@ fn fixture(state: State) -> Fixture {
             vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
             ADMIN.1
         }
+        State::StaleAdmin => {
+            vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
+            clock.advance(6 * 60);
+            ADMIN.1
+        }
     };
     let app = latchkey_lib::with_commands(mock_builder())
         .manage::<latchkey_lib::commands::SharedVault>(vault.clone())
+        .manage(latchkey_lib::commands::ExportDir(
+            dir.path().join("exports"),
+        ))
         .build(latchkey_lib::context())
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -152,11 +174,11 @@ fn good_request(command: &str, f: &Fixture) -> Value {
     match command {
         "bootstrap_status" | "logout" | "ping" | "current_user" => json!({}),
         "create_first_admin" => {
-            json!({"request": {"email": "late@matrix.example", "displayName": "Late", "password": "a late admin passphrase"}})
+            json!({"request": {"email": "late@matrix.example", "displayName": "Late", "password": "quiet orchard behind the mill"}})
         }
         "login" => json!({"request": {"email": ADMIN.0, "password": ADMIN.1}}),
         "change_password" => {
-            json!({"request": {"currentPassword": f.password, "newPassword": "a completely new passphrase"}})
+            json!({"request": {"currentPassword": f.password, "newPassword": "violet tram beneath the arches"}})
         }
         "get_profile" | "get_account" | "delete_account" | "reset_password" => {
             json!({"request": {"id": id}})
@@ -173,6 +195,20 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         }
         "set_role" => json!({"request": {"id": id, "role": "admin"}}),
         "set_disabled" => json!({"request": {"id": id, "disabled": true}}),
+        "check_password" => {
+            json!({"request": {"password": "orbit vellum kettle lantern", "email": USER.0}})
+        }
+        "reauthenticate" => json!({"request": {"password": f.password}}),
+        "since_last_sign_in"
+        | "locked_emails"
+        | "verify_audit_chain"
+        | "sign_in_stats"
+        | "security_health"
+        | "break_glass_notice"
+        | "acknowledge_break_glass" => json!({}),
+        "unlock_email" => json!({"request": {"email": "locked@matrix.example"}}),
+        "audit_log" => json!({"request": {"limit": 20}}),
+        "export_audit" => json!({"request": {"format": "csv"}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -206,8 +242,11 @@ fn every_command_enforces_its_access_level_in_every_state() {
                 (Access::Public, _) => public_outcome(command),
                 (_, State::NoSession) => Some("NotAuthenticated"),
                 (_, State::Expired) => Some("SessionExpired"),
-                (Access::Admin, State::User) => Some("Forbidden"),
-                (Access::Session | Access::Admin, State::User | State::Admin) => None,
+                (Access::Admin | Access::AdminStepUp, State::User) => Some("Forbidden"),
+                (Access::AdminStepUp, State::StaleAdmin) => Some("ReauthRequired"),
+                (Access::Session, State::User | State::Admin | State::StaleAdmin)
+                | (Access::Admin, State::Admin | State::StaleAdmin)
+                | (Access::AdminStepUp, State::Admin) => None,
             };
             let got = code(&result);
             if got.as_deref() != expected {
@@ -429,6 +468,24 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "reset_password",
             json!({"request": {"id": 2, "extra": 1}}),
             "extra",
+        ),
+        (
+            "check_password",
+            json!({"request": {"password": 12}}),
+            "password",
+        ),
+        ("reauthenticate", json!({"request": {}}), "password"),
+        (
+            "unlock_email",
+            json!({"request": {"email": "not an email"}}),
+            "email",
+        ),
+        ("audit_log", json!({"request": {"event": "party"}}), "event"),
+        ("audit_log", json!({"request": {"limit": 0}}), "limit"),
+        (
+            "export_audit",
+            json!({"request": {"format": "xlsx"}}),
+            "format",
         ),
     ];
     // Every command that takes a request has at least one bad-input case here.

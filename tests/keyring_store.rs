@@ -52,7 +52,7 @@ fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
     let path = dir.path().join("vault.sqlite");
     let clock = Arc::new(FixedClock::new(1_795_737_600));
     let options = || VaultOptions {
-        hash_params: HashParams::insecure_for_tests(),
+        hash_params: Some(HashParams::insecure_for_tests()),
         session_policy: SessionPolicy::default(),
         clock: clock.clone(),
     };

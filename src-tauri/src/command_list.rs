@@ -11,6 +11,8 @@ pub enum Access {
     Session,
     /// A verified session of an active admin.
     Admin,
+    /// An admin whose password was checked in the last five minutes (step-up).
+    AdminStepUp,
 }
 
 /// Every registered command, `verb_noun`, with its access level.
@@ -20,17 +22,29 @@ pub const COMMANDS: &[(&str, Access)] = &[
     ("login", Access::Public),
     ("logout", Access::Public),
     ("ping", Access::Public),
+    ("check_password", Access::Public),
     ("current_user", Access::Session),
     ("change_password", Access::Session),
     ("get_profile", Access::Session),
     ("update_profile", Access::Session),
     ("team_directory", Access::Session),
+    ("reauthenticate", Access::Session),
+    ("since_last_sign_in", Access::Session),
     ("list_accounts", Access::Admin),
     ("get_account", Access::Admin),
     ("create_account", Access::Admin),
     ("update_account", Access::Admin),
-    ("set_role", Access::Admin),
+    ("set_role", Access::AdminStepUp),
     ("set_disabled", Access::Admin),
-    ("delete_account", Access::Admin),
-    ("reset_password", Access::Admin),
+    ("delete_account", Access::AdminStepUp),
+    ("reset_password", Access::AdminStepUp),
+    ("locked_emails", Access::Admin),
+    ("unlock_email", Access::Admin),
+    ("audit_log", Access::Admin),
+    ("verify_audit_chain", Access::Admin),
+    ("sign_in_stats", Access::Admin),
+    ("export_audit", Access::AdminStepUp),
+    ("security_health", Access::Admin),
+    ("break_glass_notice", Access::Admin),
+    ("acknowledge_break_glass", Access::Admin),
 ];

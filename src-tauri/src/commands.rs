@@ -11,8 +11,10 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 use vault::{
-    AccountUpdate, BootstrapStatus, CreatedAccount, CurrentUser, Error, ErrorReply, FirstAdmin,
-    ListQuery, NewAccount, Page, ProfileDto, ProfileUpdate, Role, SecretString, UserDto, UserId,
+    AccountUpdate, AuditEntry, AuditPage, AuditQuery, BootstrapStatus, BreakGlassNotice,
+    ChainReport, CreatedAccount, CurrentUser, DayCount, Error, ErrorReply, ExportFormat,
+    FirstAdmin, ListQuery, LockedEmail, NewAccount, Page, PasswordContext, PasswordStrength,
+    ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
 };
 
@@ -317,6 +319,223 @@ pub async fn reset_password(
         let session = v.verify_session()?;
         let issued = v.reset_password(&require_admin(&session)?, request.parse()?.id)?;
         Ok(issued.expose().to_owned())
+    })
+    .await
+}
+
+/// A password to estimate, with whom it is for.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckPasswordRequest {
+    /// The password being typed.
+    #[ts(type = "string")]
+    pub password: SecretString,
+    /// The account's email, if known.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub email: Option<String>,
+    /// The account's display name, if known.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub display_name: Option<String>,
+}
+
+/// A password check for a sensitive action.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReauthenticateRequest {
+    /// The signed-in person's password.
+    #[ts(type = "string")]
+    pub password: SecretString,
+}
+
+/// Which audit export to write.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportRequest {
+    /// CSV or JSON Lines.
+    pub format: ExportFormat,
+}
+
+/// Where an export was written.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    /// The file's full path.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// Where audit exports are written: the OS Downloads folder, or the data directory.
+#[derive(Debug, Clone)]
+pub struct ExportDir(pub std::path::PathBuf);
+
+/// How many days the sign-in chart covers.
+const STATS_DAYS: u32 = 30;
+
+/// The strength meter's estimate for a password being typed; never stored or logged.
+#[tauri::command]
+pub async fn check_password(
+    vault: State<'_, SharedVault>,
+    request: Input<CheckPasswordRequest>,
+) -> Reply<PasswordStrength> {
+    blocking(&vault, move |_| {
+        let request = request.parse()?;
+        let context = PasswordContext {
+            email: request.email.as_deref().unwrap_or(""),
+            display_name: request.display_name.as_deref().unwrap_or(""),
+        };
+        Ok(vault::estimate(&request.password, context))
+    })
+    .await
+}
+
+/// Checks the signed-in person's password again, for the next five minutes of
+/// sensitive actions.
+#[tauri::command]
+pub async fn reauthenticate(
+    vault: State<'_, SharedVault>,
+    request: Input<ReauthenticateRequest>,
+) -> Reply<()> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.reauthenticate(&session, &request.parse()?.password)
+    })
+    .await
+}
+
+/// What happened to the signed-in person's account since their previous sign-in.
+#[tauri::command]
+pub async fn since_last_sign_in(vault: State<'_, SharedVault>) -> Reply<Vec<AuditEntry>> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.since_last_sign_in(&session)
+    })
+    .await
+}
+
+/// Admin: emails locked after too many failed sign-ins.
+#[tauri::command]
+pub async fn locked_emails(vault: State<'_, SharedVault>) -> Reply<Vec<LockedEmail>> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.locked_emails(&require_admin(&session)?)
+    })
+    .await
+}
+
+/// Admin: lifts a lock.
+#[tauri::command]
+pub async fn unlock_email(
+    vault: State<'_, SharedVault>,
+    request: Input<UnlockRequest>,
+) -> Reply<()> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.unlock(&require_admin(&session)?, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin: a filtered page of the audit log.
+#[tauri::command]
+pub async fn audit_log(
+    vault: State<'_, SharedVault>,
+    request: Input<AuditQuery>,
+) -> Reply<AuditPage> {
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        v.audit_log(&require_admin(&session)?, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin: walks the audit chain.
+#[tauri::command]
+pub async fn verify_audit_chain(vault: State<'_, SharedVault>) -> Reply<ChainReport> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.verify_audit_chain(&require_admin(&session)?)
+    })
+    .await
+}
+
+/// Admin: sign-ins per day over the last 30 days.
+#[tauri::command]
+pub async fn sign_in_stats(vault: State<'_, SharedVault>) -> Reply<Vec<DayCount>> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.sign_in_stats(&require_admin(&session)?, STATS_DAYS)
+    })
+    .await
+}
+
+/// Admin (with a recent password check): writes the audit log to a file.
+#[tauri::command]
+pub async fn export_audit(
+    vault: State<'_, SharedVault>,
+    dir: State<'_, ExportDir>,
+    request: Input<ExportRequest>,
+) -> Reply<ExportResult> {
+    let dir = dir.0.clone();
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        let admin = require_admin(&session)?;
+        let format = request.parse()?.format;
+        let text = v.export_audit(&admin, format)?;
+        let extension = match format {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| Error::internal("export dir", e))?;
+        let path = unique_path(&dir, &format!("latchkey-audit-{}", v.today()), extension);
+        std::fs::write(&path, text.as_bytes()).map_err(|e| Error::internal("write export", e))?;
+        Ok(ExportResult {
+            path: path.display().to_string(),
+            bytes: text.len() as u64,
+        })
+    })
+    .await
+}
+
+/// `dir/stem.ext`, or `dir/stem-2.ext` and so on when the name is taken.
+fn unique_path(dir: &std::path::Path, stem: &str, extension: &str) -> std::path::PathBuf {
+    let mut path = dir.join(format!("{stem}.{extension}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.{extension}"));
+        n += 1;
+    }
+    path
+}
+
+/// Admin: the security overview.
+#[tauri::command]
+pub async fn security_health(vault: State<'_, SharedVault>) -> Reply<SecurityHealth> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.security_health(&require_admin(&session)?)
+    })
+    .await
+}
+
+/// Admin: the break-glass notice, if any.
+#[tauri::command]
+pub async fn break_glass_notice(vault: State<'_, SharedVault>) -> Reply<Option<BreakGlassNotice>> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.break_glass_notice(&require_admin(&session)?)
+    })
+    .await
+}
+
+/// Admin: clears the break-glass notice for everyone.
+#[tauri::command]
+pub async fn acknowledge_break_glass(vault: State<'_, SharedVault>) -> Reply<()> {
+    blocking(&vault, |v| {
+        let session = v.verify_session()?;
+        v.acknowledge_break_glass(&require_admin(&session)?)
     })
     .await
 }

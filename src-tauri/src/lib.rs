@@ -3,6 +3,7 @@
 //!
 //! The shell holds no business rules: those live in the `vault` crate.
 
+pub mod cli;
 pub mod command_list;
 pub mod commands;
 pub mod input;
@@ -44,6 +45,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             let dir = data_dir(app.path().app_data_dir().ok())?;
             let vault = open_vault(&dir)?;
             app.manage::<commands::SharedVault>(Arc::new(vault));
+            let exports = app.path().download_dir().unwrap_or_else(|_| dir.clone());
+            app.manage(commands::ExportDir(exports));
             Ok(())
         })
         .run(context())
@@ -77,6 +80,18 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::set_disabled,
         commands::delete_account,
         commands::reset_password,
+        commands::check_password,
+        commands::reauthenticate,
+        commands::since_last_sign_in,
+        commands::locked_emails,
+        commands::unlock_email,
+        commands::audit_log,
+        commands::verify_audit_chain,
+        commands::sign_in_stats,
+        commands::export_audit,
+        commands::security_health,
+        commands::break_glass_notice,
+        commands::acknowledge_break_glass,
     ])
 }
 

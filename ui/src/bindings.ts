@@ -147,7 +147,7 @@ temporaryPassword: string, };
 
 export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "ReauthRequired" | "Validation" | "Conflict" | "NotFound" | "Internal";
 
-export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" };
+export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 
 export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged";
 
@@ -171,7 +171,11 @@ reason?: Invalid,
 /**
  * For `Conflict`, which rule the request ran into.
  */
-conflict?: Conflict, };
+conflict?: Conflict, 
+/**
+ * For `Locked`, seconds until the next attempt is allowed.
+ */
+retry_after?: number, };
 
 export type FirstAdmin = { 
 /**
@@ -297,6 +301,265 @@ team?: string | null,
  */
 phone?: string | null, };
 
+export type PasswordStrength = { 
+/**
+ * zxcvbn's score, 0 (too guessable) to 4 (very unguessable).
+ */
+score: number, 
+/**
+ * Long enough for the current rule.
+ */
+longEnough: boolean, 
+/**
+ * Within the byte limit.
+ */
+shortEnough: boolean, 
+/**
+ * On the breached-password list.
+ */
+breached: boolean, 
+/**
+ * Contains the email name, the display name or the product name.
+ */
+containsPersonalInfo: boolean, 
+/**
+ * zxcvbn's warning, as a key the UI translates (for example `AWordByItselfIsEasyToGuess`).
+ */
+warning?: string, 
+/**
+ * zxcvbn's suggestions, as keys the UI translates.
+ */
+suggestions: Array<string>, 
+/**
+ * Every rule is met: the password would be accepted.
+ */
+acceptable: boolean, };
+
+export type CheckPasswordRequest = { 
+/**
+ * The password being typed.
+ */
+password: string, 
+/**
+ * The account's email, if known.
+ */
+email?: string | null, 
+/**
+ * The account's display name, if known.
+ */
+displayName?: string | null, };
+
+export type ReauthenticateRequest = { 
+/**
+ * The signed-in person's password.
+ */
+password: string, };
+
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported";
+
+export type Outcome = "success" | "failure";
+
+export type AuditEntry = { 
+/**
+ * Position in the chain, from 1.
+ */
+id: number, 
+/**
+ * When (Unix seconds, UTC).
+ */
+at: number, 
+/**
+ * What happened.
+ */
+event: AuditEvent, 
+/**
+ * Whether it worked.
+ */
+outcome: Outcome, 
+/**
+ * Who did it, if someone signed in did.
+ */
+actorId: UserId | null, 
+/**
+ * Their email at the time.
+ */
+actorEmail: string | null, 
+/**
+ * Whom it concerned.
+ */
+targetId: UserId | null, 
+/**
+ * Their email at the time (for a failed sign-in, only when it matches an account).
+ */
+targetEmail: string | null, 
+/**
+ * A short detail (the new role, the export format); never a secret.
+ */
+detail: string | null, };
+
+export type AuditQuery = { 
+/**
+ * Rows where this account acted or was acted on.
+ */
+account?: UserId | null, 
+/**
+ * Rows of this event.
+ */
+event?: AuditEvent | null, 
+/**
+ * From this time (inclusive, Unix seconds).
+ */
+from?: number | null, 
+/**
+ * Until this time (exclusive, Unix seconds).
+ */
+to?: number | null, 
+/**
+ * The `nextCursor` of the previous page: rows older than it.
+ */
+before?: number | null, 
+/**
+ * Rows per page, 1 to 200.
+ */
+limit?: number | null, };
+
+export type AuditPage = { 
+/**
+ * The rows.
+ */
+items: Array<AuditEntry>, 
+/**
+ * Pass as `before` for older rows; absent on the last page.
+ */
+nextCursor: number | null, };
+
+export type ChainReport = { 
+/**
+ * Rows read.
+ */
+rows: number, 
+/**
+ * The first row that does not fit the chain (edited, inserted, deleted before it,
+ * or reordered), if any.
+ */
+firstBroken: number | null, 
+/**
+ * No row broke the chain.
+ */
+intact: boolean, };
+
+export type DayCount = { 
+/**
+ * The day's first second (Unix seconds, UTC).
+ */
+day: number, 
+/**
+ * Successful sign-ins.
+ */
+succeeded: number, 
+/**
+ * Failed sign-ins.
+ */
+failed: number, };
+
+export type ExportFormat = "csv" | "jsonl";
+
+export type ExportRequest = { 
+/**
+ * CSV or JSON Lines.
+ */
+format: ExportFormat, };
+
+export type ExportResult = { 
+/**
+ * The file's full path.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, };
+
+export type LockedEmail = { 
+/**
+ * The email as tried (normalised).
+ */
+email: string, 
+/**
+ * Consecutive failures so far.
+ */
+failures: number, 
+/**
+ * When the lock started (Unix seconds, UTC).
+ */
+lockedAt: number, 
+/**
+ * When it ends by itself.
+ */
+unlocksAt: number, 
+/**
+ * The account with this email, if there is one.
+ */
+account: UserId | null, };
+
+export type UnlockRequest = { 
+/**
+ * The locked email.
+ */
+email: string, };
+
+export type SecurityHealth = { 
+/**
+ * argon2id memory cost of new hashes, KiB.
+ */
+memoryKib: number, 
+/**
+ * argon2id passes.
+ */
+iterations: number, 
+/**
+ * argon2id lanes.
+ */
+lanes: number, 
+/**
+ * Accounts whose stored hash uses weaker parameters (upgraded at their next sign-in).
+ */
+outdatedHashes: number, 
+/**
+ * Emails locked after too many failures.
+ */
+lockedEmails: number, 
+/**
+ * Accounts that never signed in.
+ */
+neverSignedIn: number, 
+/**
+ * Admin accounts, and how many of them are active.
+ */
+admins: number, 
+/**
+ * Active admin accounts.
+ */
+activeAdmins: number, 
+/**
+ * All accounts.
+ */
+accounts: number, 
+/**
+ * Entries in the breached-password list.
+ */
+breachedListSize: number, };
+
+export type BreakGlassNotice = { 
+/**
+ * When recovery ran (Unix seconds, UTC).
+ */
+at: number, 
+/**
+ * The account it made an admin.
+ */
+email: string, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -306,6 +569,8 @@ export const TEAM_MAX_CHARS = 100;
 export const PHONE_MAX_CHARS = 32;
 export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;
+export const MIN_PASSWORD_SCORE = 3;
+export const STEP_UP_SECONDS = 300;
 
 /** Every command: what it takes and what it returns. */
 export interface Commands {
@@ -327,4 +592,16 @@ export interface Commands {
   set_disabled: { request: SetDisabledRequest; response: UserDto };
   delete_account: { request: AccountRef; response: null };
   reset_password: { request: AccountRef; response: string };
+  check_password: { request: CheckPasswordRequest; response: PasswordStrength };
+  reauthenticate: { request: ReauthenticateRequest; response: null };
+  since_last_sign_in: { request: null; response: Array<AuditEntry> };
+  locked_emails: { request: null; response: Array<LockedEmail> };
+  unlock_email: { request: UnlockRequest; response: null };
+  audit_log: { request: AuditQuery; response: AuditPage };
+  verify_audit_chain: { request: null; response: ChainReport };
+  sign_in_stats: { request: null; response: Array<DayCount> };
+  export_audit: { request: ExportRequest; response: ExportResult };
+  security_health: { request: null; response: SecurityHealth };
+  break_glass_notice: { request: null; response: BreakGlassNotice | null };
+  acknowledge_break_glass: { request: null; response: null };
 }

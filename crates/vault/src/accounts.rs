@@ -8,7 +8,8 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::db::{sessions, users};
+use crate::audit::{AuditEvent, NewEntry};
+use crate::db::{audit, sessions, throttle, users};
 use crate::dto::{CreatedAccount, CurrentUser, IssuedPassword, Page, ProfileDto, UserDto};
 use crate::error::{Conflict, Error, Invalid, Result};
 use crate::model::{AccountStatus, Role, UserId};
@@ -192,7 +193,12 @@ impl Vault {
                 None,
                 now,
             )?;
-            users::require(conn, session.user_id())
+            let row = users::require(conn, session.user_id())?;
+            let entry = NewEntry::new(AuditEvent::ProfileUpdated)
+                .by(row.id, &row.email)
+                .on(row.id, &row.email);
+            audit::append(conn, &entry, now)?;
+            Ok(row)
         })?;
         Ok(row.into_current_user(session.expires_at(), self.stay_signed_in()))
     }
@@ -234,7 +240,7 @@ impl Vault {
         let name_key = validate::fold(&display_name);
         let now = self.now();
         let row = self.write(|conn| {
-            ensure_still_admin(conn, admin)?;
+            let actor = ensure_still_admin(conn, admin)?;
             let user = users::NewUser {
                 email: email.as_str(),
                 display_name: &display_name,
@@ -246,6 +252,11 @@ impl Vault {
                 phc: &phc,
             };
             let id = users::insert(conn, &user, now)?;
+            let entry = NewEntry::new(AuditEvent::AccountCreated)
+                .by(actor.id, &actor.email)
+                .on(id, email.as_str())
+                .detail(account.role.as_str());
+            audit::append(conn, &entry, now)?;
             users::require(conn, id)
         })?;
         log::info!(
@@ -272,7 +283,7 @@ impl Vault {
         let name_key = validate::fold(&display_name);
         let now = self.now();
         let row = self.write(|conn| {
-            ensure_still_admin(conn, admin)?;
+            let actor = ensure_still_admin(conn, admin)?;
             users::require(conn, id)?;
             users::set_profile(
                 conn,
@@ -283,7 +294,12 @@ impl Vault {
                 Some(team.as_deref()),
                 now,
             )?;
-            users::require(conn, id)
+            let row = users::require(conn, id)?;
+            let entry = NewEntry::new(AuditEvent::ProfileUpdated)
+                .by(actor.id, &actor.email)
+                .on(id, &row.email);
+            audit::append(conn, &entry, now)?;
+            Ok(row)
         })?;
         Ok(row.into_user_dto())
     }
@@ -292,7 +308,8 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or when it would leave no active admin.
     pub fn set_role(&self, admin: &AdminSession<'_>, id: UserId, role: Role) -> Result<UserDto> {
-        let row = self.change_other(admin, id, |conn, target| {
+        admin.session().ensure_recent_auth(self.now())?;
+        let row = self.change_other(admin, id, |conn, target, actor| {
             if target.role == role {
                 return Ok(());
             }
@@ -300,7 +317,12 @@ impl Vault {
                 ensure_not_last_admin(conn, target)?;
             }
             users::set_role(conn, id, role, self.now())?;
-            sessions::delete_for_user(conn, id).map(drop)
+            sessions::delete_for_user(conn, id)?;
+            let entry = NewEntry::new(AuditEvent::RoleChanged)
+                .by(actor.id, &actor.email)
+                .on(id, &target.email)
+                .detail(role.as_str());
+            audit::append(conn, &entry, self.now())
         })?;
         Ok(row.into_user_dto())
     }
@@ -319,7 +341,7 @@ impl Vault {
         } else {
             AccountStatus::Active
         };
-        let row = self.change_other(admin, id, |conn, target| {
+        let row = self.change_other(admin, id, |conn, target, actor| {
             if target.status == status {
                 return Ok(());
             }
@@ -327,7 +349,19 @@ impl Vault {
                 ensure_not_last_admin(conn, target)?;
                 sessions::delete_for_user(conn, id)?;
             }
-            users::set_status(conn, id, status, self.now())
+            users::set_status(conn, id, status, self.now())?;
+            let event = if disabled {
+                AuditEvent::AccountDisabled
+            } else {
+                AuditEvent::AccountEnabled
+            };
+            audit::append(
+                conn,
+                &NewEntry::new(event)
+                    .by(actor.id, &actor.email)
+                    .on(id, &target.email),
+                self.now(),
+            )
         })?;
         Ok(row.into_user_dto())
     }
@@ -336,9 +370,17 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or for the last active admin.
     pub fn delete_account(&self, admin: &AdminSession<'_>, id: UserId) -> Result<()> {
-        self.change_other(admin, id, |conn, target| {
+        admin.session().ensure_recent_auth(self.now())?;
+        self.change_other(admin, id, |conn, target, actor| {
             ensure_not_last_admin(conn, target)?;
-            users::delete(conn, id)
+            users::delete(conn, id)?;
+            audit::append(
+                conn,
+                &NewEntry::new(AuditEvent::AccountDeleted)
+                    .by(actor.id, &actor.email)
+                    .on(id, &target.email),
+                self.now(),
+            )
         })
         .map(drop)
     }
@@ -346,12 +388,21 @@ impl Vault {
     /// Gives another account a one-time temporary password, to be replaced at its next
     /// sign-in, and ends its sessions.
     pub fn reset_password(&self, admin: &AdminSession<'_>, id: UserId) -> Result<IssuedPassword> {
+        let now = self.now();
+        admin.session().ensure_recent_auth(now)?;
         let temporary = password::temporary_password()?;
         let phc = self.hasher().hash(&temporary)?;
-        let now = self.now();
-        self.change_other(admin, id, |conn, _| {
+        self.change_other(admin, id, |conn, target, actor| {
             users::set_password(conn, id, &phc, true, true, now)?;
-            sessions::delete_for_user(conn, id).map(drop)
+            sessions::delete_for_user(conn, id)?;
+            throttle::clear(conn, &target.email)?;
+            audit::append(
+                conn,
+                &NewEntry::new(AuditEvent::PasswordReset)
+                    .by(actor.id, &actor.email)
+                    .on(id, &target.email),
+                now,
+            )
         })?;
         log::info!(
             "password of account {} reset by admin {}",
@@ -367,15 +418,15 @@ impl Vault {
         &self,
         admin: &AdminSession<'_>,
         id: UserId,
-        change: impl FnOnce(&rusqlite::Connection, &users::UserRow) -> Result<()>,
+        change: impl FnOnce(&rusqlite::Connection, &users::UserRow, &users::UserRow) -> Result<()>,
     ) -> Result<users::UserRow> {
         self.write(|conn| {
-            ensure_still_admin(conn, admin)?;
+            let actor = ensure_still_admin(conn, admin)?;
             let target = users::require(conn, id)?;
             if id == admin.session().user_id() {
                 return Err(Error::Conflict(Conflict::OwnAccount));
             }
-            change(conn, &target)?;
+            change(conn, &target, &actor)?;
             Ok(users::get(conn, id)?.unwrap_or(target))
         })
     }
@@ -383,9 +434,12 @@ impl Vault {
 
 /// Checks, inside the write transaction, that the acting admin is still an active admin:
 /// a proof built a moment before a demotion must not outlive it.
-fn ensure_still_admin(conn: &rusqlite::Connection, admin: &AdminSession<'_>) -> Result<()> {
+fn ensure_still_admin(
+    conn: &rusqlite::Connection,
+    admin: &AdminSession<'_>,
+) -> Result<users::UserRow> {
     match users::get(conn, admin.session().user_id())? {
-        Some(actor) if actor.is_active_admin() => Ok(()),
+        Some(actor) if actor.is_active_admin() => Ok(actor),
         _ => Err(Error::Forbidden),
     }
 }
@@ -439,5 +493,70 @@ mod tests {
         // A disabled admin, or a user, may always go.
         assert!(ensure_not_last_admin(&conn, &row(second)).is_ok());
         assert!(ensure_not_last_admin(&conn, &row(user)).is_ok());
+    }
+}
+
+/// An email that is locked after too many failed sign-ins.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedEmail {
+    /// The email as tried (normalised).
+    pub email: String,
+    /// Consecutive failures so far.
+    pub failures: i64,
+    /// When the lock started (Unix seconds, UTC).
+    pub locked_at: crate::Timestamp,
+    /// When it ends by itself.
+    pub unlocks_at: crate::Timestamp,
+    /// The account with this email, if there is one.
+    pub account: Option<UserId>,
+}
+
+/// A request to lift a lock.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UnlockRequest {
+    /// The locked email.
+    pub email: String,
+}
+
+impl Vault {
+    /// Emails locked now, newest first.
+    pub fn locked_emails(&self, admin: &AdminSession<'_>) -> Result<Vec<LockedEmail>> {
+        let _ = admin;
+        let now = self.now();
+        let conn = self.conn();
+        let locked = throttle::locked(&conn, now - crate::LOCK_SECONDS)?;
+        locked
+            .into_iter()
+            .filter_map(|(email, failures)| failures.locked_at.map(|at| (email, failures, at)))
+            .map(|(email, failures, locked_at)| {
+                let account = users::credentials_by_email(&conn, &email)?.map(|c| c.id);
+                Ok(LockedEmail {
+                    email,
+                    failures: failures.count,
+                    locked_at,
+                    unlocks_at: locked_at + crate::LOCK_SECONDS,
+                    account,
+                })
+            })
+            .collect()
+    }
+
+    /// Lifts the lock (and the failure count) on an email. Audited.
+    pub fn unlock(&self, admin: &AdminSession<'_>, request: &UnlockRequest) -> Result<()> {
+        let email = Email::parse(&request.email)?;
+        let now = self.now();
+        self.write(|conn| {
+            let actor = ensure_still_admin(conn, admin)?;
+            if !throttle::clear(conn, email.as_str())? {
+                return Err(Error::NotFound);
+            }
+            let mut entry = NewEntry::new(AuditEvent::Unlock).by(actor.id, &actor.email);
+            if let Some(credentials) = users::credentials_by_email(conn, email.as_str())? {
+                entry = entry.on(credentials.id, email.as_str());
+            }
+            audit::append(conn, &entry, now)
+        })
     }
 }

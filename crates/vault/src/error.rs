@@ -30,9 +30,12 @@ pub enum Error {
     /// The account must change its password before doing anything else.
     #[error("password change required")]
     PasswordChangeRequired,
-    /// Too many failed attempts; the account is locked for now.
-    #[error("locked")]
-    Locked,
+    /// Too many failed attempts for this email: try again in `retry_after` seconds.
+    #[error("locked for {retry_after} s")]
+    Locked {
+        /// Seconds until the next attempt is allowed.
+        retry_after: i64,
+    },
     /// The action needs a fresh password check.
     #[error("re-authentication required")]
     ReauthRequired,
@@ -84,6 +87,15 @@ pub enum Invalid {
     /// Not a field of this request.
     #[error("it is not expected here")]
     Unexpected,
+    /// A password on the list of breached passwords.
+    #[error("it is a commonly used password found in data breaches")]
+    Breached,
+    /// A password containing the email name, the display name or the product name.
+    #[error("it contains your name, your email or the app's name")]
+    PersonalInfo,
+    /// A password that is too easy to guess (zxcvbn score below 3).
+    #[error("it is too easy to guess")]
+    TooWeak,
 }
 
 /// Which rule of the vault's state a request ran into.
@@ -146,6 +158,10 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub conflict: Option<Conflict>,
+    /// For `Locked`, seconds until the next attempt is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry_after: Option<i64>,
 }
 
 impl Error {
@@ -157,7 +173,7 @@ impl Error {
             Self::SessionExpired => ErrorCode::SessionExpired,
             Self::Forbidden => ErrorCode::Forbidden,
             Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
-            Self::Locked => ErrorCode::Locked,
+            Self::Locked { .. } => ErrorCode::Locked,
             Self::ReauthRequired => ErrorCode::ReauthRequired,
             Self::Validation { .. } => ErrorCode::Validation,
             Self::Conflict(_) => ErrorCode::Conflict,
@@ -174,7 +190,9 @@ impl Error {
             Self::SessionExpired => "Your session expired. Please sign in again.".into(),
             Self::Forbidden => "You do not have permission to do this.".into(),
             Self::PasswordChangeRequired => "Please choose a new password first.".into(),
-            Self::Locked => "This account is locked. Try again later.".into(),
+            Self::Locked { retry_after } => {
+                format!("Too many failed attempts. Try again in {retry_after} s.")
+            }
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
             Self::Validation { field, reason } => {
                 let label = match field.as_ref() {
@@ -219,6 +237,10 @@ impl Error {
             },
             conflict: match self {
                 Self::Conflict(conflict) => Some(*conflict),
+                _ => None,
+            },
+            retry_after: match self {
+                Self::Locked { retry_after } => Some(*retry_after),
                 _ => None,
             },
         }

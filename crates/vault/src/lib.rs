@@ -13,27 +13,41 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod audit;
 mod clock;
 mod db;
 mod dto;
 mod error;
+mod health;
 mod model;
 mod password;
+mod policy;
 mod random;
 mod secret;
 mod session;
 mod validate;
 mod vault;
 
-pub use accounts::{AccountUpdate, ListQuery, NewAccount, PAGE_DEFAULT, PAGE_MAX, ProfileUpdate};
+pub use accounts::{
+    AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX, ProfileUpdate,
+    UnlockRequest,
+};
+pub use audit::{
+    AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount, ExportFormat, Outcome,
+};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use db::MIGRATIONS;
 pub use dto::{
     BootstrapStatus, CreatedAccount, CurrentUser, IssuedPassword, Page, ProfileDto, UserDto,
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
+pub use health::{BreakGlassNotice, SecurityHealth};
 pub use model::{AccountStatus, Role, UserId};
 pub use password::HashParams;
+pub use policy::{
+    MIN_SCORE, PasswordContext, PasswordPolicy, PasswordStrength, breached_list_len, estimate,
+    is_breached,
+};
 pub use secret::SecretString;
 pub use session::{
     AdminSession, MemoryStore, Session, SessionPolicy, SessionStore, SessionToken, StoreError,
@@ -43,4 +57,7 @@ pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, PHONE_MAX_CHARS,
     TEAM_MAX_CHARS,
 };
-pub use vault::{FirstAdmin, Vault, VaultOptions};
+pub use vault::{
+    CALIBRATION_TARGET, FirstAdmin, LOCK_AFTER_FAILURES, LOCK_SECONDS, Vault, VaultOptions,
+    throttle_delay,
+};

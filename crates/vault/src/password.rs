@@ -103,6 +103,78 @@ impl HashParams {
     }
 }
 
+/// Memory costs tried by calibration, smallest first (KiB): 19, 46, 64 and 128 MiB.
+const CALIBRATION_MEMORY_KIB: [u32; 4] = [19 * 1024, 46 * 1024, 64 * 1024, 128 * 1024];
+/// The most passes calibration picks.
+const CALIBRATION_MAX_ITERATIONS: u32 = 16;
+
+impl HashParams {
+    /// Measures this machine and picks parameters that take about `target` per hash:
+    /// the largest memory cost whose two-pass hash fits in half the target, then as many
+    /// passes as fit in the target. Never below [`HashParams::MINIMUM`].
+    pub fn calibrate(target: std::time::Duration) -> Result<Self> {
+        let time = |params: Self| -> Result<std::time::Duration> {
+            let hasher = Hasher::new(params);
+            let start = std::time::Instant::now();
+            hasher.hash(&SecretString::from("calibration of this machine"))?;
+            Ok(start.elapsed())
+        };
+        let mut chosen = Self::MINIMUM;
+        let mut chosen_time = time(chosen)?;
+        for memory_kib in CALIBRATION_MEMORY_KIB.into_iter().skip(1) {
+            let candidate = Self {
+                memory_kib,
+                ..Self::MINIMUM
+            };
+            let elapsed = time(candidate)?;
+            if elapsed > target / 2 {
+                break;
+            }
+            chosen = candidate;
+            chosen_time = elapsed;
+        }
+        let per_pass = chosen_time.as_secs_f64() / f64::from(chosen.iterations);
+        let passes = (target.as_secs_f64() / per_pass.max(1e-6)).floor();
+        // Both bounds are small integers, so the float fits a u32 exactly.
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 2..=16 first"
+        )]
+        let iterations = passes.clamp(2.0, f64::from(CALIBRATION_MAX_ITERATIONS)) as u32;
+        Ok(Self {
+            iterations,
+            ..chosen
+        })
+    }
+
+    /// The stored form, `m,t,p`.
+    pub(crate) fn to_setting(self) -> String {
+        format!("{},{},{}", self.memory_kib, self.iterations, self.lanes)
+    }
+
+    /// Reads the stored form; anything malformed or below the floor is refused.
+    pub(crate) fn from_setting(text: &str) -> Result<Self> {
+        let parts: Vec<u32> = text
+            .split(',')
+            .map(str::parse)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::internal("stored argon2 parameters", e))?;
+        match parts[..] {
+            [m, t, p] => Self::new(m, t, p),
+            _ => Err(Error::Internal(format!("stored argon2 parameters: {text}"))),
+        }
+    }
+
+    /// Whether a stored PHC string uses weaker parameters than these.
+    pub(crate) fn is_weaker_phc(&self, phc: &str) -> bool {
+        PasswordHash::new(phc)
+            .ok()
+            .and_then(|parsed| Params::try_from(&parsed).ok())
+            .is_some_and(|p| p.m_cost() < self.memory_kib || p.t_cost() < self.iterations)
+    }
+}
+
 impl Default for HashParams {
     fn default() -> Self {
         Self::MINIMUM
@@ -314,6 +386,15 @@ mod tests {
         let before = hasher.calls();
         hasher.verify_dummy(&"anything at all".into())?;
         assert_eq!(hasher.calls() - before, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn settings_round_trip_and_refuse_weak_values() -> Result<()> {
+        let params = HashParams::new(64 * 1024, 3, 1)?;
+        assert_eq!(HashParams::from_setting(&params.to_setting())?, params);
+        assert!(HashParams::from_setting("1024,1,1").is_err());
+        assert!(HashParams::from_setting("junk").is_err());
         Ok(())
     }
 

@@ -208,9 +208,23 @@ pub struct Session {
     pub(crate) last_seen_at: Timestamp,
     pub(crate) expires_at: Timestamp,
     pub(crate) verified_at: Timestamp,
+    pub(crate) previous_sign_in_at: Option<Timestamp>,
 }
 
 impl Session {
+    /// How long a password check counts for sensitive actions (step-up).
+    pub const STEP_UP_SECONDS: i64 = 5 * 60;
+
+    /// Refuses with `ReauthRequired` unless the password was checked in the last five
+    /// minutes (at sign-in or by [`crate::Vault::reauthenticate`]).
+    pub(crate) fn ensure_recent_auth(&self, now: Timestamp) -> Result<()> {
+        if now - self.verified_at <= Self::STEP_UP_SECONDS {
+            Ok(())
+        } else {
+            Err(Error::ReauthRequired)
+        }
+    }
+
     /// The signed-in account.
     pub fn user_id(&self) -> UserId {
         self.viewer.id

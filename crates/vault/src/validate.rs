@@ -15,10 +15,15 @@ pub const TEAM_MAX_CHARS: usize = 100;
 /// Longest phone number, in characters.
 pub const PHONE_MAX_CHARS: usize = 32;
 /// Shortest password, in characters after normalisation, while the password is the only
-/// factor (NIST SP 800-63B rev 4).
-pub const PASSWORD_MIN_CHARS: usize = 15;
+/// factor (see [`crate::PasswordPolicy::min_chars`]).
+pub const PASSWORD_MIN_CHARS: usize = crate::policy::PasswordPolicy::min_chars(false);
 /// Longest password, in bytes as typed; refused before any hashing.
 pub const PASSWORD_MAX_BYTES: usize = 256;
+
+/// NFKC only.
+pub(crate) fn nfkc(text: &str) -> String {
+    text.nfkc().collect()
+}
 
 /// NFKC, then lower case: the form used for comparing emails and names.
 pub(crate) fn fold(text: &str) -> String {

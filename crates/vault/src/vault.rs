@@ -7,12 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::audit::{AuditEvent, NewEntry};
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::db::{self, sessions, users};
+use crate::db::{self, audit, sessions, throttle, users};
 use crate::dto::{BootstrapStatus, CurrentUser, Viewer};
 use crate::error::{Conflict, Error, Result};
 use crate::model::{AccountStatus, Role, UserId};
 use crate::password::{HashParams, Hasher, Verdict};
+use crate::policy::{self, PasswordContext};
 use crate::secret::SecretString;
 use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
 use crate::validate::{self, Email, NAME_MAX_CHARS};
@@ -21,7 +23,9 @@ use crate::validate::{self, Email, NAME_MAX_CHARS};
 #[derive(Debug, Clone)]
 pub struct VaultOptions {
     /// argon2id parameters for new hashes; weaker stored hashes are upgraded at sign-in.
-    pub hash_params: HashParams,
+    /// `None` uses the parameters calibrated for this machine and stored in the vault,
+    /// calibrating (towards [`CALIBRATION_TARGET`]) the first time.
+    pub hash_params: Option<HashParams>,
     /// Idle and absolute session timeouts.
     pub session_policy: SessionPolicy,
     /// Where "now" comes from.
@@ -31,7 +35,7 @@ pub struct VaultOptions {
 impl Default for VaultOptions {
     fn default() -> Self {
         Self {
-            hash_params: HashParams::default(),
+            hash_params: None,
             session_policy: SessionPolicy::default(),
             clock: Arc::new(SystemClock),
         }
@@ -93,12 +97,16 @@ impl Vault {
     /// token is kept in `store`.
     pub fn open(path: &Path, store: Arc<dyn SessionStore>, options: VaultOptions) -> Result<Self> {
         let conn = db::open(path)?;
+        let params = match options.hash_params {
+            Some(params) => params,
+            None => stored_or_calibrated_params(&conn)?,
+        };
         let persistent = store.is_persistent();
         Ok(Self {
             conn: Mutex::new(conn),
             store,
             clock: options.clock,
-            hasher: Hasher::new(options.hash_params),
+            hasher: Hasher::new(params),
             policy: options.session_policy,
             current: Mutex::new(Current::default()),
             generation: AtomicU64::new(0),
@@ -139,6 +147,11 @@ impl Vault {
         let email = Email::parse(&admin.email)?;
         let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
         let password = validate::new_password("password", &admin.password)?;
+        let context = PasswordContext {
+            email: email.as_str(),
+            display_name: &display_name,
+        };
+        policy::check("password", &password.0, context)?;
         if users::count(&self.conn())? > 0 {
             return Err(Error::Conflict(Conflict::AlreadyInitialised));
         }
@@ -161,7 +174,12 @@ impl Vault {
                 must_change_password: false,
                 phc: &phc,
             };
-            users::insert(conn, &user, now)
+            let id = users::insert(conn, &user, now)?;
+            let entry = NewEntry::new(AuditEvent::FirstAdminCreated)
+                .by(id, email.as_str())
+                .on(id, email.as_str());
+            audit::append(conn, &entry, now)?;
+            Ok(id)
         })?;
         log::info!("first admin created (account {})", id.0);
         self.start_session(id, None)
@@ -175,25 +193,113 @@ impl Vault {
     pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let email = Email::parse(email)?;
+        let now = self.now();
+        // Throttled per email string, known or not, before any work: the wait says
+        // nothing about whether an account exists.
+        self.ensure_not_throttled(email.as_str(), now)?;
         // Made before the look-up, so its one-off cost does not tell the paths apart.
         self.hasher.dummy_hash()?;
         let found = users::credentials_by_email(&self.conn(), email.as_str())?;
-        let Some(credentials) = found else {
-            self.hasher.verify_dummy(&password)?;
+        let verdict = match &found {
+            Some(credentials) => self.hasher.verify(&credentials.phc, &password)?,
+            None => {
+                self.hasher.verify_dummy(&password)?;
+                Verdict::Mismatch
+            }
+        };
+        let accepted = match (&found, verdict) {
+            (Some(credentials), Verdict::Match { rehash })
+                if credentials.status == AccountStatus::Active =>
+            {
+                Some((credentials.id, rehash))
+            }
+            _ => None,
+        };
+        let Some((id, rehash)) = accepted else {
+            self.record_failed_sign_in(email.as_str(), found.as_ref().map(|c| c.id), now)?;
             return Err(Error::InvalidCredentials);
         };
-        let Verdict::Match { rehash } = self.hasher.verify(&credentials.phc, &password)? else {
-            return Err(Error::InvalidCredentials);
-        };
-        if credentials.status != AccountStatus::Active {
-            return Err(Error::InvalidCredentials);
-        }
         let upgraded = if rehash {
             Some(self.hasher.hash(&password)?)
         } else {
             None
         };
-        self.start_session(credentials.id, upgraded)
+        self.start_session(id, upgraded)
+    }
+
+    /// Refuses with `Locked` while `email` must wait after failed attempts.
+    fn ensure_not_throttled(&self, email: &str, now: Timestamp) -> Result<()> {
+        let wait =
+            throttle::get(&self.conn(), email)?.and_then(|failures| throttle_wait(failures, now));
+        match wait {
+            Some(retry_after) => Err(Error::Locked { retry_after }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed sign-in against `email` and audits it; the 100th in a row locks
+    /// the email. The account's email is recorded only when it matches an account.
+    fn record_failed_sign_in(
+        &self,
+        email: &str,
+        account: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.write(|conn| {
+            let previous = throttle::get(conn, email)?
+                .filter(|f| f.locked_at.is_none_or(|at| now < at + LOCK_SECONDS));
+            let count = previous.map_or(0, |f| f.count) + 1;
+            let locks =
+                count >= LOCK_AFTER_FAILURES && previous.is_none_or(|f| f.locked_at.is_none());
+            let locked_at = if locks {
+                Some(now)
+            } else {
+                previous.and_then(|f| f.locked_at)
+            };
+            throttle::put(
+                conn,
+                email,
+                throttle::Failures {
+                    count,
+                    last_at: now,
+                    locked_at,
+                },
+            )?;
+            let mut entry = NewEntry::new(AuditEvent::SignIn).failed();
+            if let Some(id) = account {
+                entry = entry.on(id, email);
+            }
+            audit::append(conn, &entry, now)?;
+            if locks {
+                let mut lockout =
+                    NewEntry::new(AuditEvent::Lockout).detail("100 consecutive failed sign-ins");
+                if let Some(id) = account {
+                    lockout = lockout.on(id, email);
+                }
+                audit::append(conn, &lockout, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks the signed-in person's password again, for sensitive actions that need a
+    /// check within the last five minutes.
+    ///
+    /// Errors: `InvalidCredentials` for a wrong password (counted like a failed sign-in).
+    pub fn reauthenticate(&self, session: &Session, password: &SecretString) -> Result<()> {
+        let password = validate::normalise_password("password", password)?;
+        let user = users::require(&self.conn(), session.user_id())?;
+        let now = self.now();
+        self.ensure_not_throttled(&user.email, now)?;
+        let phc = users::password_hash(&self.conn(), user.id)?;
+        if self.hasher.verify(&phc, &password)? == Verdict::Mismatch {
+            self.record_failed_sign_in(&user.email, Some(user.id), now)?;
+            return Err(Error::InvalidCredentials);
+        }
+        self.write(|conn| {
+            throttle::clear(conn, &user.email)?;
+            sessions::mark_verified(conn, &session.id, now)
+        })
     }
 
     /// Ends this computer's session: deletes its row and the stored token. Succeeds when
@@ -201,7 +307,16 @@ impl Vault {
     pub fn logout(&self) -> Result<()> {
         let mut current = self.current();
         if let Some(token) = self.token(&mut current) {
-            self.write(|conn| sessions::delete(conn, token.id()))?;
+            let now = self.now();
+            self.write(|conn| {
+                if let Some(row) = sessions::find(conn, token.id())? {
+                    let entry = NewEntry::new(AuditEvent::SignOut)
+                        .by(row.user_id, &row.email)
+                        .on(row.user_id, &row.email);
+                    audit::append(conn, &entry, now)?;
+                }
+                sessions::delete(conn, token.id())
+            })?;
         }
         self.forget_token(&mut current);
         Ok(())
@@ -250,7 +365,18 @@ impl Vault {
         };
         let idle_expires_at = row.last_seen_at.saturating_add(self.policy.idle_seconds());
         if now >= row.expires_at || now >= idle_expires_at {
-            sessions::delete(&conn, token.id())?;
+            let tx = conn.unchecked_transaction()?;
+            sessions::delete(&tx, token.id())?;
+            let reason = if now >= row.expires_at {
+                "absolute"
+            } else {
+                "idle"
+            };
+            let entry = NewEntry::new(AuditEvent::SessionExpired)
+                .on(row.user_id, &row.email)
+                .detail(reason);
+            audit::append(&tx, &entry, now)?;
+            tx.commit()?;
             self.generation.fetch_add(1, Ordering::SeqCst);
             drop(conn);
             self.forget_token(&mut current);
@@ -272,6 +398,7 @@ impl Vault {
             last_seen_at,
             expires_at: row.expires_at,
             verified_at: row.verified_at,
+            previous_sign_in_at: row.previous_sign_in_at,
         };
         current.verified = Some(Verified {
             session: session.clone(),
@@ -309,17 +436,39 @@ impl Vault {
         if new.0 == current {
             return Err(Error::Conflict(Conflict::PasswordUnchanged));
         }
+        let me = users::require(&self.conn(), user)?;
+        let context = PasswordContext {
+            email: &me.email,
+            display_name: &me.display_name,
+        };
+        policy::check("newPassword", &new.0, context)?;
         let phc = self.hasher.hash(&new.0)?;
         let now = self.now();
         self.write(|conn| {
             users::set_password(conn, user, &phc, false, true, now)?;
-            sessions::delete_for_user(conn, user).map(drop)
+            sessions::delete_for_user(conn, user)?;
+            throttle::clear(conn, &me.email)?;
+            audit::append(
+                conn,
+                &NewEntry::new(AuditEvent::PasswordChanged)
+                    .by(user, &me.email)
+                    .on(user, &me.email),
+                now,
+            )
         })?;
         log::info!(
             "password changed (account {}); its sessions were ended",
             user.0
         );
         self.start_session(user, None)
+    }
+
+    /// Today's date on the vault's clock, `YYYY-MM-DD` (UTC), for file names.
+    pub fn today(&self) -> String {
+        crate::audit::format_utc(self.now())
+            .chars()
+            .take(10)
+            .collect()
     }
 
     /// Whether a session saved now would survive a restart.
@@ -339,11 +488,17 @@ impl Vault {
             if let Some(previous) = &previous {
                 sessions::delete(conn, previous.id())?;
             }
-            sessions::insert(conn, &token, user, now, expires_at)?;
+            let account = users::require(conn, user)?;
+            sessions::insert(conn, &token, user, now, expires_at, account.last_sign_in_at)?;
             users::set_last_sign_in(conn, user, now)?;
             if let Some(phc) = &upgraded {
                 users::set_password(conn, user, phc, false, false, now)?;
             }
+            throttle::clear(conn, &account.email)?;
+            let entry = NewEntry::new(AuditEvent::SignIn)
+                .by(user, &account.email)
+                .on(user, &account.email);
+            audit::append(conn, &entry, now)?;
             users::require(conn, user)
         })?;
         if let Err(e) = self.store.save(&token) {
@@ -407,4 +562,46 @@ impl Vault {
     pub(crate) fn hasher(&self) -> &Hasher {
         &self.hasher
     }
+}
+
+/// How long calibration aims for one argon2id hash on this machine.
+pub const CALIBRATION_TARGET: std::time::Duration = std::time::Duration::from_millis(500);
+const ARGON2_SETTING: &str = "argon2_params";
+
+/// The parameters stored in the vault, or new ones measured on this machine and stored.
+fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
+    if let Some(stored) = db::settings::get(conn, ARGON2_SETTING)? {
+        return HashParams::from_setting(&stored);
+    }
+    let params = HashParams::calibrate(CALIBRATION_TARGET)?;
+    log::info!("argon2id calibrated for this machine: {params:?}");
+    db::settings::set(conn, ARGON2_SETTING, &params.to_setting())?;
+    Ok(params)
+}
+
+/// Consecutive failures that lock an email until an admin unlocks it or the lock ends.
+pub const LOCK_AFTER_FAILURES: i64 = 100;
+/// How long a lock lasts without an admin: 24 hours.
+pub const LOCK_SECONDS: i64 = 24 * 3600;
+
+/// The wait after `failures` consecutive failures: 1 s after 1–2, 3 s for 3–8, 5 s for
+/// 9–24, 10 s from 25 on.
+pub fn throttle_delay(failures: i64) -> i64 {
+    match failures {
+        ..=0 => 0,
+        1..=2 => 1,
+        3..=8 => 3,
+        9..=24 => 5,
+        _ => 10,
+    }
+}
+
+/// Seconds until `failures` allows another attempt at `now`, if it does not yet.
+pub(crate) fn throttle_wait(failures: throttle::Failures, now: Timestamp) -> Option<i64> {
+    if let Some(locked_at) = failures.locked_at {
+        let until = locked_at + LOCK_SECONDS;
+        return (now < until).then_some(until - now);
+    }
+    let until = failures.last_at + throttle_delay(failures.count);
+    (now < until).then_some(until - now)
 }

@@ -1,7 +1,10 @@
 //! The SQLite file: opening it with the right settings and bringing its schema up to
 //! date from the numbered files in `migrations/`.
 
+pub(crate) mod audit;
 pub(crate) mod sessions;
+pub(crate) mod settings;
+pub(crate) mod throttle;
 pub(crate) mod users;
 
 use std::path::Path;
@@ -14,10 +17,16 @@ use crate::error::{Error, Result};
 
 /// The schema, one entry per file in `migrations/`, in order. Released entries are never
 /// edited; a test checks that every file in the folder is listed here.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_accounts_and_sessions.sql",
-    include_str!("../../../../migrations/0001_accounts_and_sessions.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_accounts_and_sessions.sql",
+        include_str!("../../../../migrations/0001_accounts_and_sessions.sql"),
+    ),
+    (
+        "0002_security.sql",
+        include_str!("../../../../migrations/0002_security.sql"),
+    ),
+];
 
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

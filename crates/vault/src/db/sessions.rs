@@ -20,6 +20,8 @@ pub(crate) struct SessionRow {
     pub(crate) last_seen_at: Timestamp,
     pub(crate) expires_at: Timestamp,
     pub(crate) verified_at: Timestamp,
+    pub(crate) previous_sign_in_at: Option<Timestamp>,
+    pub(crate) email: String,
 }
 
 pub(crate) fn insert(
@@ -28,11 +30,13 @@ pub(crate) fn insert(
     user: UserId,
     now: Timestamp,
     expires_at: Timestamp,
+    previous_sign_in_at: Option<Timestamp>,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO sessions (id, secret_hash, user_id, created_at, last_seen_at, expires_at, verified_at)
-         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4)",
-        params![token.id(), token.secret_hash().as_slice(), user.0, now, expires_at],
+        "INSERT INTO sessions (id, secret_hash, user_id, created_at, last_seen_at, expires_at, verified_at,
+                               previous_sign_in_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6)",
+        params![token.id(), token.secret_hash().as_slice(), user.0, now, expires_at, previous_sign_in_at],
     )?;
     Ok(())
 }
@@ -40,7 +44,7 @@ pub(crate) fn insert(
 pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
     let mut statement = conn.prepare_cached(
         "SELECT s.secret_hash, s.user_id, u.role, u.team, u.status, u.must_change_password,
-                s.last_seen_at, s.expires_at, s.verified_at
+                s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1",
     )?;
@@ -56,6 +60,8 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
                 last_seen_at: row.get(6)?,
                 expires_at: row.get(7)?,
                 verified_at: row.get(8)?,
+                previous_sign_in_at: row.get(9)?,
+                email: row.get(10)?,
             })
         })
         .optional()?)
@@ -64,6 +70,14 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
 pub(crate) fn touch(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
     conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
+    Ok(())
+}
+
+pub(crate) fn mark_verified(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET verified_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
     Ok(())
 }
 

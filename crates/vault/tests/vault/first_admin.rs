@@ -85,3 +85,21 @@ fn the_wizard_validates_before_creating_anything() {
     );
     assert!(f.vault.bootstrap_status().unwrap().needs_first_admin);
 }
+
+#[test]
+fn the_wizard_refuses_breached_weak_and_personal_passwords() {
+    let f = fixture();
+    for password in [
+        "qwertyuiopasdfghjkl",
+        "aaaaaaaaaaaaaaaaaaaa",
+        "ada admin's own passphrase",
+        "latchkey front desk password",
+    ] {
+        assert_code!(
+            f.vault
+                .create_first_admin(&first_admin(ADMIN_EMAIL, password)),
+            Validation
+        );
+    }
+    assert!(f.vault.bootstrap_status().unwrap().needs_first_admin);
+}

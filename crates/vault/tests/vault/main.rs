@@ -11,6 +11,7 @@ mod accounts;
 mod dto;
 mod file;
 mod first_admin;
+mod security;
 mod sessions;
 mod sign_in;
 
@@ -39,7 +40,7 @@ pub struct Fixture {
 
 pub fn options(clock: &Arc<FixedClock>) -> VaultOptions {
     VaultOptions {
-        hash_params: HashParams::insecure_for_tests(),
+        hash_params: Some(HashParams::insecure_for_tests()),
         session_policy: SessionPolicy::default(),
         clock: clock.clone(),
     }

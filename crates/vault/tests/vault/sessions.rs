@@ -209,7 +209,7 @@ fn a_password_change_ends_other_sessions_and_rotates_this_one() {
         .change_password(
             &session,
             &ADMIN_PASSWORD.into(),
-            &"a brand new admin passphrase".into(),
+            &"a brand new harbour passphrase".into(),
         )
         .unwrap();
     assert_ne!(f.store.load().unwrap().unwrap(), before);
@@ -219,9 +219,10 @@ fn a_password_change_ends_other_sessions_and_rotates_this_one() {
         f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()),
         InvalidCredentials
     );
+    f.clock.advance(1);
     assert!(
         f.vault
-            .login(ADMIN_EMAIL, &"a brand new admin passphrase".into())
+            .login(ADMIN_EMAIL, &"a brand new harbour passphrase".into())
             .is_ok()
     );
 }
@@ -234,7 +235,7 @@ fn a_wrong_current_password_changes_nothing() {
         f.vault.change_password(
             &session,
             &"not my password at all".into(),
-            &"a brand new admin passphrase".into()
+            &"a brand new harbour passphrase".into()
         ),
         InvalidCredentials
     );

@@ -1,0 +1,300 @@
+//! The password policy: which new passwords are accepted, and the strength estimate the
+//! UI shows while one is typed.
+//!
+//! A new password must have at least [`PasswordPolicy::min_chars`] characters after
+//! NFKC (15 while the password is the only factor), at most 256 bytes as typed, must not
+//! be on the offline list of breached passwords, must not contain the person's email
+//! name, display name or the product's name, and must score at least 3 of 4 on zxcvbn.
+//! There are no composition rules and no forced rotation.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::error::{Error, Invalid, Result};
+use crate::secret::SecretString;
+use crate::validate::{self, PASSWORD_MAX_BYTES};
+
+/// Sorted little-endian 32-bit fingerprints (the first four bytes of SHA-256) of the
+/// breached-password list, made by `build.rs` from `data/breached-passwords.txt.gz`.
+static BREACHED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/breached.bin"));
+
+/// The product's own name, which no password may contain.
+const PRODUCT_NAME: &str = "latchkey";
+/// The lowest zxcvbn score accepted (of 0 to 4).
+pub const MIN_SCORE: u8 = 3;
+/// zxcvbn looks at this many characters at most: its cost grows quickly with length, and
+/// a password whose first 100 characters are weak is not saved by the rest.
+const ESTIMATE_MAX_CHARS: usize = 100;
+
+/// The password rules in one place.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordPolicy;
+
+impl PasswordPolicy {
+    /// The minimum length in characters: 15 when the password is the only factor, 8 once
+    /// the account has a second factor (NIST SP 800-63B rev 4).
+    pub const fn min_chars(has_second_factor: bool) -> usize {
+        if has_second_factor { 8 } else { 15 }
+    }
+}
+
+/// How many passwords the breached list holds.
+pub fn breached_list_len() -> usize {
+    BREACHED.len() / 4
+}
+
+/// Whether `password` (in any case) is on the breached-password list.
+pub fn is_breached(password: &str) -> bool {
+    let folded = validate::fold(password);
+    let digest = Sha256::digest(folded.as_bytes());
+    let wanted = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    let table = BREACHED.chunks_exact(4);
+    let (mut low, mut high) = (0, table.len());
+    // Binary search over the fixed-width entries.
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let at = middle * 4;
+        let entry = u32::from_le_bytes([
+            BREACHED[at],
+            BREACHED[at + 1],
+            BREACHED[at + 2],
+            BREACHED[at + 3],
+        ]);
+        match entry.cmp(&wanted) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Who the password is for: words it must not contain.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PasswordContext<'a> {
+    /// The account's email.
+    pub email: &'a str,
+    /// The account's display name.
+    pub display_name: &'a str,
+}
+
+impl PasswordContext<'_> {
+    /// The folded words a password must not contain: the email's local part, the display
+    /// name and its longer words, and the product name.
+    fn words(&self) -> Vec<String> {
+        let mut words = vec![PRODUCT_NAME.to_owned()];
+        let email = validate::fold(self.email.trim());
+        if let Some(local) = email
+            .split('@')
+            .next()
+            .filter(|local| local.chars().count() >= 3)
+        {
+            words.push(local.to_owned());
+        }
+        let name = validate::fold(self.display_name.trim());
+        if name.chars().count() >= 3 {
+            words.push(name.clone());
+        }
+        words.extend(
+            name.split_whitespace()
+                .filter(|word| word.chars().count() >= 4)
+                .map(str::to_owned),
+        );
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
+/// What the strength meter shows for a password being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordStrength {
+    /// zxcvbn's score, 0 (too guessable) to 4 (very unguessable).
+    pub score: u8,
+    /// Long enough for the current rule.
+    pub long_enough: bool,
+    /// Within the byte limit.
+    pub short_enough: bool,
+    /// On the breached-password list.
+    pub breached: bool,
+    /// Contains the email name, the display name or the product name.
+    pub contains_personal_info: bool,
+    /// zxcvbn's warning, as a key the UI translates (for example `AWordByItselfIsEasyToGuess`).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    /// zxcvbn's suggestions, as keys the UI translates.
+    pub suggestions: Vec<String>,
+    /// Every rule is met: the password would be accepted.
+    pub acceptable: bool,
+}
+
+/// Estimates `password` against every rule, for the meter; never fails.
+pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> PasswordStrength {
+    let typed = password.expose();
+    let short_enough = typed.len() <= PASSWORD_MAX_BYTES;
+    let normalised = validate::nfkc(typed);
+    let chars = normalised.chars().count();
+    let long_enough = chars >= PasswordPolicy::min_chars(false);
+    let breached = short_enough && is_breached(&normalised);
+    let folded = validate::fold(&normalised);
+    let contains_personal_info = context
+        .words()
+        .iter()
+        .any(|word| folded.contains(word.as_str()));
+    let head: String = normalised.chars().take(ESTIMATE_MAX_CHARS).collect();
+    let words = context.words();
+    let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let entropy = zxcvbn::zxcvbn(&head, &inputs);
+    let score = u8::from(entropy.score());
+    let (warning, suggestions) = match entropy.feedback() {
+        Some(feedback) => (
+            feedback.warning().map(|w| format!("{w:?}")),
+            feedback
+                .suggestions()
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect(),
+        ),
+        None => (None, Vec::new()),
+    };
+    let acceptable =
+        long_enough && short_enough && !breached && !contains_personal_info && score >= MIN_SCORE;
+    PasswordStrength {
+        score,
+        long_enough,
+        short_enough,
+        breached,
+        contains_personal_info,
+        warning,
+        suggestions,
+        acceptable,
+    }
+}
+
+/// Checks a new password against every rule; `field` names it in the error.
+pub(crate) fn check(
+    field: &'static str,
+    password: &SecretString,
+    context: PasswordContext<'_>,
+) -> Result<()> {
+    let strength = estimate(password, context);
+    let reason = if !strength.short_enough {
+        Invalid::TooLong(PASSWORD_MAX_BYTES)
+    } else if !strength.long_enough {
+        Invalid::TooShort(PasswordPolicy::min_chars(false))
+    } else if strength.breached {
+        Invalid::Breached
+    } else if strength.contains_personal_info {
+        Invalid::PersonalInfo
+    } else if strength.score < MIN_SCORE {
+        Invalid::TooWeak
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(field, reason))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strength(password: &str) -> PasswordStrength {
+        estimate(
+            &password.into(),
+            PasswordContext {
+                email: "mina.park@clinic.example",
+                display_name: "Mina Park",
+            },
+        )
+    }
+
+    #[test]
+    fn the_list_holds_over_a_hundred_thousand_passwords() {
+        assert!(breached_list_len() > 100_000, "{}", breached_list_len());
+    }
+
+    #[test]
+    fn common_breached_passwords_are_found_in_any_case() {
+        for password in [
+            "password123",
+            "iloveyou",
+            "Qwertyuiop",
+            "PASSWORD1",
+            "baseball",
+        ] {
+            assert!(is_breached(password), "{password}");
+        }
+        assert!(!is_breached("vellum kettle orbit lantern"));
+    }
+
+    #[test]
+    fn long_breached_passwords_are_refused() {
+        // On the list and long enough for the length rule.
+        let report = strength("qwertyuiopasdfghjkl");
+        assert!(report.long_enough);
+        assert!(report.breached, "{report:?}");
+        assert!(!report.acceptable);
+    }
+
+    #[test]
+    fn personal_words_are_refused() {
+        assert!(strength("mina.park rides the night bus").contains_personal_info);
+        assert!(strength("the latchkey of the front desk").contains_personal_info);
+        assert!(strength("MINA PARK loves long walks").contains_personal_info);
+        assert!(!strength("orbit vellum kettle lantern").contains_personal_info);
+    }
+
+    #[test]
+    fn weak_but_long_passwords_are_refused_with_feedback() {
+        let report = strength("aaaaaaaaaaaaaaaaaaaa");
+        assert!(report.score < MIN_SCORE);
+        assert!(report.warning.is_some() || !report.suggestions.is_empty());
+        assert!(!report.acceptable);
+    }
+
+    #[test]
+    fn a_few_unrelated_words_are_accepted() {
+        let report = strength("orbit vellum kettle lantern");
+        assert!(report.acceptable, "{report:?}");
+        assert!(
+            check(
+                "password",
+                &"orbit vellum kettle lantern".into(),
+                PasswordContext::default()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_refusal_names_the_first_rule_broken() {
+        let reason = |p: &str| match check(
+            "password",
+            &p.into(),
+            PasswordContext {
+                email: "mina@x.example",
+                display_name: "Mina",
+            },
+        ) {
+            Err(Error::Validation { reason, .. }) => Some(reason),
+            _ => None,
+        };
+        assert_eq!(reason("short"), Some(Invalid::TooShort(15)));
+        assert_eq!(reason("qwertyuiopasdfghjkl"), Some(Invalid::Breached));
+        assert_eq!(
+            reason("latchkey for the front desk"),
+            Some(Invalid::PersonalInfo)
+        );
+        assert_eq!(reason("abcabcabcabcabcabc"), Some(Invalid::TooWeak));
+        assert_eq!(reason(&"x".repeat(300)), Some(Invalid::TooLong(256)));
+    }
+
+    #[test]
+    fn the_minimum_length_drops_to_eight_with_a_second_factor() {
+        assert_eq!(PasswordPolicy::min_chars(false), 15);
+        assert_eq!(PasswordPolicy::min_chars(true), 8);
+    }
+}

@@ -1,0 +1,459 @@
+//! Throttling, lockout, step-up re-authentication and the audit chain.
+
+use vault::{
+    AuditEvent, AuditQuery, ExportFormat, Role, UnlockRequest, require_admin, throttle_delay,
+};
+
+use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
+
+#[test]
+fn the_delay_schedule_matches_the_policy() {
+    let expected = [
+        (1, 1),
+        (2, 1),
+        (3, 3),
+        (8, 3),
+        (9, 5),
+        (24, 5),
+        (25, 10),
+        (99, 10),
+    ];
+    for (failures, delay) in expected {
+        assert_eq!(throttle_delay(failures), delay, "after {failures}");
+    }
+}
+
+#[test]
+fn attempts_inside_the_delay_are_refused_without_checking_the_password() {
+    let f = fixture().with_admin();
+    assert_code!(
+        f.vault.login(ADMIN_EMAIL, &"wrong but long enough".into()),
+        InvalidCredentials
+    );
+    let calls = f.vault.argon2_calls();
+    match f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()) {
+        Err(vault::Error::Locked { retry_after }) => assert_eq!(retry_after, 1),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    assert_eq!(
+        f.vault.argon2_calls(),
+        calls,
+        "a throttled attempt does no hashing"
+    );
+    f.clock.advance(1);
+    assert!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).is_ok());
+}
+
+#[test]
+fn unknown_emails_are_throttled_exactly_like_known_ones() {
+    let f = fixture().with_admin();
+    for _ in 0..3 {
+        for email in [ADMIN_EMAIL, "nobody@clinic.example"] {
+            let _ = f.vault.login(email, &"wrong but long enough".into());
+        }
+        f.clock.advance(1);
+    }
+    let known = f
+        .vault
+        .login(ADMIN_EMAIL, &"wrong but long enough".into())
+        .unwrap_err()
+        .reply();
+    let unknown = f
+        .vault
+        .login("nobody@clinic.example", &"wrong but long enough".into())
+        .unwrap_err()
+        .reply();
+    assert_eq!(known.code, unknown.code);
+    assert_eq!(known.retry_after, unknown.retry_after);
+}
+
+#[test]
+fn the_throttle_survives_a_restart() {
+    let f = fixture().with_admin();
+    let _ = f.vault.login(ADMIN_EMAIL, &"wrong but long enough".into());
+    let restarted = f.restarted();
+    assert_code!(restarted.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()), Locked);
+}
+
+#[test]
+fn a_hundred_failures_lock_until_an_admin_unlocks_or_a_day_passes() {
+    let f = fixture().with_admin();
+    let (_, temporary) = f.create("clerk@shop.example", Role::User, None);
+    let clerk = f.other_instance();
+    settle(
+        &clerk,
+        "clerk@shop.example",
+        &temporary,
+        "till roll and receipts",
+    );
+    for _ in 0..100 {
+        f.clock.advance(10);
+        assert_code!(
+            clerk.login("clerk@shop.example", &"a wrong long guess".into()),
+            InvalidCredentials
+        );
+    }
+    f.clock.advance(60);
+    assert_code!(
+        clerk.login("clerk@shop.example", &"till roll and receipts".into()),
+        Locked
+    );
+
+    // The admin's own session went idle meanwhile.
+    f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let locked = f.vault.locked_emails(&admin).unwrap();
+    assert_eq!(locked.len(), 1);
+    assert_eq!(locked[0].email, "clerk@shop.example");
+    assert_eq!(locked[0].failures, 100);
+
+    f.vault
+        .unlock(
+            &admin,
+            &UnlockRequest {
+                email: "Clerk@Shop.example".into(),
+            },
+        )
+        .unwrap();
+    assert!(
+        clerk
+            .login("clerk@shop.example", &"till roll and receipts".into())
+            .is_ok()
+    );
+    let events = f.vault.audit_log(&admin, &AuditQuery::default()).unwrap();
+    let names: Vec<_> = events.items.iter().map(|e| e.event).collect();
+    assert!(names.contains(&AuditEvent::Lockout));
+    assert!(names.contains(&AuditEvent::Unlock));
+}
+
+#[test]
+fn a_lock_ends_by_itself_after_a_day() {
+    let f = fixture().with_admin();
+    f.vault.logout().unwrap();
+    for _ in 0..100 {
+        f.clock.advance(10);
+        let _ = f.vault.login(ADMIN_EMAIL, &"a wrong long guess".into());
+    }
+    f.clock.advance(23 * 3600);
+    assert_code!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()), Locked);
+    f.clock.advance(3600);
+    assert!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).is_ok());
+}
+
+#[test]
+fn sensitive_admin_actions_need_a_recent_password_check() {
+    let f = fixture().with_admin();
+    let (id, _) = f.create("clerk@shop.example", Role::User, None);
+    f.clock.advance(6 * 60);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert_code!(f.vault.set_role(&admin, id, Role::Admin), ReauthRequired);
+    assert_code!(f.vault.reset_password(&admin, id), ReauthRequired);
+    assert_code!(f.vault.delete_account(&admin, id), ReauthRequired);
+    assert_code!(
+        f.vault.export_audit(&admin, ExportFormat::Csv),
+        ReauthRequired
+    );
+    // Disabling is not on the list.
+    assert!(f.vault.set_disabled(&admin, id, true).is_ok());
+
+    assert_code!(
+        f.vault.reauthenticate(&session, &"not my password".into()),
+        InvalidCredentials
+    );
+    f.clock.advance(1);
+    f.vault
+        .reauthenticate(&session, &ADMIN_PASSWORD.into())
+        .unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert!(f.vault.set_role(&admin, id, Role::Admin).is_ok());
+    f.clock.advance(5 * 60 + 1);
+    let session = f.vault.verify_session().unwrap();
+    assert_code!(
+        f.vault
+            .delete_account(&require_admin(&session).unwrap(), id),
+        ReauthRequired
+    );
+}
+
+#[test]
+fn the_audit_log_records_the_story_and_never_a_secret() {
+    let f = fixture().with_admin();
+    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
+    let _ = f
+        .vault
+        .login("nobody@clinic.example", &"a wrong long guess".into());
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    f.vault.set_role(&admin, id, Role::Admin).unwrap();
+    let export = f.vault.export_audit(&admin, ExportFormat::Jsonl).unwrap();
+    for secret in [
+        ADMIN_PASSWORD,
+        temporary.as_str(),
+        "a wrong long guess",
+        "$argon2id",
+    ] {
+        assert!(!export.contains(secret), "export contains {secret}");
+    }
+    let page = f.vault.audit_log(&admin, &AuditQuery::default()).unwrap();
+    let events: Vec<_> = page.items.iter().rev().map(|e| e.event).collect();
+    assert_eq!(
+        events,
+        [
+            AuditEvent::FirstAdminCreated,
+            AuditEvent::SignIn,
+            AuditEvent::AccountCreated,
+            AuditEvent::SignIn,
+            AuditEvent::RoleChanged,
+            AuditEvent::AuditExported
+        ]
+    );
+    // The failed sign-in for an unknown email does not record the email typed.
+    let failed = page
+        .items
+        .iter()
+        .find(|e| e.event == AuditEvent::SignIn && e.outcome == vault::Outcome::Failure)
+        .unwrap();
+    assert_eq!(failed.target_email, None);
+    // Filters.
+    let only_roles = f
+        .vault
+        .audit_log(
+            &admin,
+            &AuditQuery {
+                event: Some(AuditEvent::RoleChanged),
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(only_roles.items.len(), 1);
+    assert_eq!(only_roles.items[0].detail.as_deref(), Some("admin"));
+    let about_clerk = f
+        .vault
+        .audit_log(
+            &admin,
+            &AuditQuery {
+                account: Some(id),
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(about_clerk.items.len(), 2);
+    assert!(export.lines().count() >= 5);
+}
+
+fn audit_fixture() -> (crate::Fixture, rusqlite::Connection) {
+    let f = fixture().with_admin();
+    for i in 0..5 {
+        f.create(&format!("staff{i}@lab.example"), Role::User, None);
+    }
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    // An attacker with the file drops the guard triggers first.
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_is_append_only_update; DROP TRIGGER audit_log_is_append_only_delete;",
+    )
+    .unwrap();
+    (f, conn)
+}
+
+fn first_broken(f: &crate::Fixture) -> Option<i64> {
+    let session = f.vault.verify_session().unwrap();
+    let report = f
+        .vault
+        .verify_audit_chain(&require_admin(&session).unwrap())
+        .unwrap();
+    assert_eq!(report.intact, report.first_broken.is_none());
+    report.first_broken
+}
+
+#[test]
+fn an_untouched_chain_verifies() {
+    let (f, _) = audit_fixture();
+    assert_eq!(first_broken(&f), None);
+}
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes_through_sql() {
+    let f = fixture().with_admin();
+    let conn = rusqlite::Connection::open(f.path()).unwrap();
+    assert!(
+        conn.execute("UPDATE audit_log SET event = 'sign_out'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+}
+
+#[test]
+fn an_edited_row_is_reported() {
+    let (f, conn) = audit_fixture();
+    conn.execute(
+        "UPDATE audit_log SET target_email = 'someone@else.example' WHERE id = 4",
+        [],
+    )
+    .unwrap();
+    assert_eq!(first_broken(&f), Some(4));
+}
+
+#[test]
+fn a_deleted_row_is_reported_at_the_next_one() {
+    let (f, conn) = audit_fixture();
+    conn.execute("DELETE FROM audit_log WHERE id = 3", [])
+        .unwrap();
+    assert_eq!(first_broken(&f), Some(4));
+}
+
+#[test]
+fn reordered_rows_are_reported() {
+    let (f, conn) = audit_fixture();
+    conn.execute_batch(
+        "UPDATE audit_log SET id = -1 WHERE id = 3;
+         UPDATE audit_log SET id = 3 WHERE id = 4;
+         UPDATE audit_log SET id = 4 WHERE id = -1;",
+    )
+    .unwrap();
+    assert_eq!(first_broken(&f), Some(3));
+}
+
+#[test]
+fn the_owner_hears_what_happened_since_their_last_sign_in() {
+    let f = fixture().with_admin();
+    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
+    let clerk = f.other_instance();
+    settle(
+        &clerk,
+        "clerk@shop.example",
+        &temporary,
+        "till roll and receipts",
+    );
+    clerk.logout().unwrap();
+    f.clock.advance(60);
+    let _ = clerk.login("clerk@shop.example", &"somebody guessing here".into());
+    f.clock.advance(10);
+    let session = f.vault.verify_session().unwrap();
+    f.vault
+        .update_account(
+            &require_admin(&session).unwrap(),
+            id,
+            &vault::AccountUpdate {
+                display_name: "Jo".into(),
+                team: Some("tills".into()),
+                phone: None,
+            },
+        )
+        .unwrap();
+    f.clock.advance(10);
+    clerk
+        .login("clerk@shop.example", &"till roll and receipts".into())
+        .unwrap();
+    let session = clerk.verify_session().unwrap();
+    let notices: Vec<_> = clerk
+        .since_last_sign_in(&session)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert_eq!(notices, [AuditEvent::ProfileUpdated, AuditEvent::SignIn]);
+}
+
+#[test]
+fn the_first_open_calibrates_argon2_and_later_opens_reuse_it() {
+    let f = fixture();
+    let options = || vault::VaultOptions {
+        hash_params: None,
+        ..crate::options(&f.clock)
+    };
+    let first = vault::Vault::open(&f.path(), f.store.clone(), options()).unwrap();
+    let params = first.hash_params();
+    assert!(
+        params.memory_kib() >= 19 * 1024 && params.iterations() >= 2 && params.lanes() == 1,
+        "{params:?}"
+    );
+    drop(first);
+    let again = vault::Vault::open(&f.path(), f.store.clone(), options()).unwrap();
+    assert_eq!(again.hash_params(), params);
+}
+
+#[test]
+fn break_glass_makes_a_temporary_admin_and_every_admin_hears_of_it() {
+    let f = fixture().with_admin();
+    let (id, _) = f.create("clerk@shop.example", Role::User, None);
+    let tool = f.other_instance();
+    let issued = tool
+        .recover_admin("clerk@shop.example", "Jo Clerk")
+        .unwrap();
+    let clerk = f.other_instance();
+    let user = clerk
+        .login("clerk@shop.example", &issued.expose().into())
+        .unwrap();
+    assert_eq!((user.role, user.must_change_password), (Role::Admin, true));
+    settle(
+        &clerk,
+        "clerk@shop.example",
+        issued.expose(),
+        "a fresh start for the tills",
+    );
+
+    f.clock.advance(1);
+    f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let notice = f
+        .vault
+        .break_glass_notice(&admin)
+        .unwrap()
+        .expect("a notice");
+    assert_eq!(notice.email, "clerk@shop.example");
+    let events = f
+        .vault
+        .audit_log(
+            &admin,
+            &AuditQuery {
+                account: Some(id),
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        events
+            .items
+            .iter()
+            .any(|e| e.event == AuditEvent::BreakGlassUsed)
+    );
+    f.vault.acknowledge_break_glass(&admin).unwrap();
+    assert_eq!(f.vault.break_glass_notice(&admin).unwrap(), None);
+
+    // A new email gets a new admin account.
+    let issued = tool
+        .recover_admin("rescue@clinic.example", "Rescue")
+        .unwrap();
+    assert!(
+        f.other_instance()
+            .login("rescue@clinic.example", &issued.expose().into())
+            .unwrap()
+            .must_change_password
+    );
+}
+
+#[test]
+fn the_health_panel_counts_what_needs_attention() {
+    let f = fixture().with_admin();
+    f.create("clerk@shop.example", Role::User, None);
+    let session = f.vault.verify_session().unwrap();
+    let health = f
+        .vault
+        .security_health(&require_admin(&session).unwrap())
+        .unwrap();
+    assert_eq!(
+        (
+            health.accounts,
+            health.admins,
+            health.active_admins,
+            health.never_signed_in
+        ),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(health.locked_emails, 0);
+    assert!(health.breached_list_size > 100_000);
+}

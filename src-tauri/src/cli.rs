@@ -1,0 +1,110 @@
+//! The command-line mode of the installed binary, which needs no display:
+//! `latchkey recover-admin --email EMAIL [--name NAME]` for when every admin has lost
+//! their password.
+//!
+//! It needs write access to the vault file, and nothing else: whoever can write that
+//! file can already change any account in it, so the OS file permissions are the gate.
+//! What recovery does is loud instead of secret: an audit event, and a notice every
+//! admin sees in the app until one acknowledges it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use vault::{MemoryStore, Vault, VaultOptions};
+
+use crate::{DATA_DIR_ENV, VAULT_FILE};
+
+const USAGE: &str = "\
+Usage:
+  latchkey                                   start the app
+  latchkey recover-admin --email EMAIL [--name NAME]
+                                             make EMAIL an administrator with a one-time
+                                             password (creating the account if needed)
+  latchkey --version
+
+The vault is read from $LATCHKEY_DATA_DIR, or the OS app data directory.";
+
+/// What `main` should do with the command line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Invocation {
+    /// Start the desktop app.
+    App,
+    /// Run a command-line mode and exit with this code.
+    Exit(i32),
+}
+
+/// Runs the command-line mode named by `args` (without the program name), if any.
+pub fn dispatch(args: &[String]) -> Invocation {
+    match args.first().map(String::as_str) {
+        Some("recover-admin") => Invocation::Exit(recover_admin(&args[1..])),
+        Some("--help" | "-h" | "help") => {
+            println!("{USAGE}");
+            Invocation::Exit(0)
+        }
+        Some("--version" | "-V") => {
+            println!("latchkey {}", env!("CARGO_PKG_VERSION"));
+            Invocation::Exit(0)
+        }
+        // Anything else (including the flags a WebDriver passes) starts the app.
+        _ => Invocation::App,
+    }
+}
+
+fn default_data_dir() -> Option<PathBuf> {
+    std::env::var_os(DATA_DIR_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::data_dir().map(|dir| dir.join(crate::keyring_store::SERVICE)))
+}
+
+fn recover_admin(args: &[String]) -> i32 {
+    let mut email = None;
+    let mut name = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--email" => email = rest.next().cloned(),
+            "--name" => name = rest.next().cloned(),
+            other => {
+                eprintln!("recover-admin: unexpected argument `{other}`\n\n{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let Some(email) = email else {
+        eprintln!("recover-admin: --email is required\n\n{USAGE}");
+        return 2;
+    };
+    let Some(dir) = default_data_dir() else {
+        eprintln!("recover-admin: no app data directory on this system; set {DATA_DIR_ENV}");
+        return 1;
+    };
+    let path = dir.join(VAULT_FILE);
+    if !path.exists() {
+        eprintln!("recover-admin: there is no vault at {}", path.display());
+        return 1;
+    }
+    let vault = match Vault::open(&path, Arc::new(MemoryStore::new()), VaultOptions::default()) {
+        Ok(vault) => vault,
+        Err(e) => {
+            eprintln!("recover-admin: cannot open {}: {e}", path.display());
+            return 1;
+        }
+    };
+    match vault.recover_admin(&email, name.as_deref().unwrap_or("Recovery administrator")) {
+        Ok(issued) => {
+            println!(
+                "{email} is now an administrator of the vault at {}.\n\nOne-time password:\n\n    {}\n\n\
+                 Sign in with it in Latchkey; you will be asked to choose a new password at once.\n\
+                 Every administrator will see a notice about this recovery until one acknowledges it.",
+                path.display(),
+                issued.expose()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("recover-admin: {}", e.user_message());
+            1
+        }
+    }
+}

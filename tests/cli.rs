@@ -1,0 +1,86 @@
+//! The installed binary's command-line recovery mode, run for real without a display.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking"
+)]
+
+use std::process::Command;
+use std::sync::Arc;
+
+use vault::{FirstAdmin, HashParams, MemoryStore, Vault, VaultOptions};
+
+fn latchkey(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args(args)
+        .env("LATCHKEY_DATA_DIR", dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn recover_admin_prints_a_one_time_password_that_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    let options = || VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        ..VaultOptions::default()
+    };
+    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
+    vault
+        .create_first_admin(&FirstAdmin {
+            email: "lost@clinic.example".into(),
+            display_name: "Forgetful".into(),
+            password: "a passphrase nobody remembers".into(),
+        })
+        .unwrap();
+    drop(vault);
+
+    let output = latchkey(
+        dir.path(),
+        &[
+            "recover-admin",
+            "--email",
+            "rescue@clinic.example",
+            "--name",
+            "Rescue",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let temporary = stdout
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() == 23 && line.matches('-').count() == 3)
+        .expect("the one-time password on its own line");
+
+    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
+    let user = vault
+        .login("rescue@clinic.example", &temporary.into())
+        .unwrap();
+    assert_eq!(user.role, vault::Role::Admin);
+    assert!(user.must_change_password);
+}
+
+#[test]
+fn recover_admin_refuses_a_missing_vault_and_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = latchkey(dir.path(), &["recover-admin", "--email", "a@b.example"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no vault"));
+    assert!(
+        !dir.path().join("vault.sqlite").exists(),
+        "nothing was created"
+    );
+    let bad = latchkey(dir.path(), &["recover-admin"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let help = latchkey(dir.path(), &["--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("recover-admin"));
+}
