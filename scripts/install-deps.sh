@@ -14,7 +14,7 @@ APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libssl-dev libxdo-dev libdbus-1-dev
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver fonts-nanum
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3 webkit2gtk-driver fonts-nanum
 )
 
 install_apt_packages() {

@@ -71,7 +71,7 @@ fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
     let admin = FirstAdmin {
         email: "admin@keyring.example".into(),
         display_name: "Keyring Admin".into(),
-        password: "a keyring test passphrase".into(),
+        password: "salt marsh under winter light".into(),
     };
     let me = vault.create_first_admin(&admin).unwrap();
     assert!(me.stay_signed_in);

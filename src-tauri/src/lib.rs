@@ -21,6 +21,9 @@ use keyring_store::KeyringStore;
 pub const VAULT_FILE: &str = "vault.sqlite";
 /// Overrides the data directory (tests, portable installs, a machine-wide location).
 pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
+/// Shortens the step-up window (0 to 300 seconds); it cannot lengthen it. The
+/// end-to-end suite sets 1 so that the password dialog shows after a short pause.
+pub const STEP_UP_ENV: &str = "LATCHKEY_STEP_UP_SECONDS";
 
 /// Starts the desktop app.
 pub fn run() {
@@ -117,7 +120,17 @@ pub fn open_vault(dir: &Path) -> Result<Vault, String> {
             Arc::new(MemoryStore::new())
         }
     };
-    Vault::open(&path, store, VaultOptions::default()).map_err(|e| {
+    let mut options = VaultOptions::default();
+    if let Some(seconds) = std::env::var(STEP_UP_ENV)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        options.session_policy = options
+            .session_policy
+            .with_step_up_seconds(seconds)
+            .map_err(|_| format!("{STEP_UP_ENV} must be between 0 and 300"))?;
+    }
+    Vault::open(&path, store, options).map_err(|e| {
         format!(
             "cannot open the vault at {}: {}",
             path.display(),

@@ -8,6 +8,7 @@ import type { NewAccount, Page, Role, UserDto } from "./bindings";
 import { EMAIL_MAX_BYTES, NAME_MAX_CHARS, PAGE_DEFAULT, PHONE_MAX_CHARS, TEAM_MAX_CHARS } from "./bindings";
 import { Field, Modal, Notice, RoleLabel, SubmitButton } from "./components";
 import { AccessDenied } from "./Dashboard";
+import { StepUpCancelled, useStepUp } from "./security-ui";
 import { useI18n } from "./i18n";
 
 type Dialog =
@@ -47,6 +48,7 @@ function Accounts() {
   const [message, setMessage] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
+  const stepUp = useStepUp();
 
   const after = cursors[pageIndex] ?? null;
   const load = useCallback(async () => {
@@ -77,12 +79,12 @@ function Accounts() {
     setBusy(account.id);
     setMessage(null);
     try {
-      await run();
+      await stepUp.run(run);
       setError(undefined);
       setMessage(done);
       await load();
     } catch (failure) {
-      setError(failure);
+      if (!(failure instanceof StepUpCancelled)) setError(failure);
     } finally {
       setBusy(null);
     }
@@ -251,16 +253,17 @@ function Accounts() {
           onConfirm={async () => {
             const account = dialog.account;
             try {
-              const password = await call("reset_password", { id: account.id });
+              const password = await stepUp.run(() => call("reset_password", { id: account.id }));
               setDialog({ kind: "temporary", email: account.email, password });
               await load();
             } catch (failure) {
               setDialog(null);
-              setError(failure);
+              if (!(failure instanceof StepUpCancelled)) setError(failure);
             }
           }}
         />
       ) : null}
+      {stepUp.dialog}
       {dialog?.kind === "temporary" ? (
         <TemporaryPassword email={dialog.email} password={dialog.password} onClose={() => setDialog(null)} />
       ) : null}

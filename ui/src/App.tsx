@@ -2,6 +2,9 @@
 // for the current path.
 import { useEffect } from "react";
 import { AdminConsole } from "./AdminConsole";
+import { AuditPageRoute } from "./Audit";
+import { BreakGlassBanner } from "./Dashboard";
+import { SecurityPage } from "./Security";
 import { useAuth } from "./auth";
 import { ChangePassword } from "./ChangePassword";
 import { Dashboard } from "./Dashboard";
@@ -41,7 +44,9 @@ function Header({ path }: { path: Path }) {
   const auth = useAuth();
   const user = auth.state.status === "signedIn" ? auth.state.user : null;
   const links: [Path, string][] = [["/dashboard", t("nav.dashboard")]];
-  if (user?.role === "admin") links.push(["/admin", t("nav.admin")]);
+  if (user?.role === "admin") {
+    links.push(["/admin", t("nav.admin")], ["/audit", t("nav.audit")], ["/security", t("nav.security")]);
+  }
   links.push(["/directory", t("nav.directory")], ["/profile", t("nav.profile")]);
   return (
     <header className="topbar">
@@ -95,6 +100,10 @@ function PageFor({ path }: { path: Path }) {
       return <Directory />;
     case "/profile":
       return <Profile />;
+    case "/audit":
+      return <AuditPageRoute />;
+    case "/security":
+      return <SecurityPage />;
   }
 }
 
@@ -133,6 +142,9 @@ export function App() {
         {t("app.skip")}
       </a>
       <Header path={target} />
+      {auth.state.status === "signedIn" && auth.state.user.role === "admin" && !auth.state.user.mustChangePassword ? (
+        <BreakGlassBanner />
+      ) : null}
       {auth.state.status === "signedIn" && !auth.staySignedIn ? (
         <div className="banner" role="status">
           {t("app.notPersistent")}

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { ApiError, call } from "./api";
 import { useAuth, useCurrentUser } from "./auth";
 import { Field, Notice, PasswordRules, SubmitButton } from "./components";
+import { StrengthMeter } from "./security-ui";
 import { useI18n } from "./i18n";
 import { navigate } from "./router";
 
@@ -85,6 +86,7 @@ export function ChangePassword() {
             error={state.mismatch ? t("setup.mismatch") : undefined}
           />
           <PasswordRules password={next} confirm={confirm} />
+          <StrengthMeter password={next} email={user.email} displayName={user.displayName} />
           <SubmitButton idle={t("password.submit")} pending={t("password.pending")} />
         </form>
       </section>

@@ -1,8 +1,66 @@
 // The dashboard renders one of three views by role, like the guide's role-gated server
 // components. The data behind each comes from commands that check the role again.
+import { useEffect, useState } from "react";
+import { call } from "./api";
 import { useCurrentUser } from "./auth";
+import type { AuditEntry, BreakGlassNotice } from "./bindings";
 import { useI18n } from "./i18n";
+import type { MessageKey } from "./messages";
 import { navigate } from "./router";
+
+/** What happened to one's own account since the previous sign-in. */
+function SinceLastSignIn() {
+  const { t, dateTime } = useI18n();
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  useEffect(() => {
+    call("since_last_sign_in").then(setEntries, () => setEntries(null));
+  }, []);
+  if (entries === null) return null;
+  return (
+    <section className="card notices" aria-labelledby="notices-title">
+      <h2 id="notices-title">{t("notices.title")}</h2>
+      {entries.length === 0 ? (
+        <p className="muted">{t("notices.none")}</p>
+      ) : (
+        <ul>
+          {entries.map((entry) => (
+            <li key={entry.id} className={entry.outcome === "failure" ? "notice-line bad" : "notice-line"}>
+              <span>{t(`event.${entry.event}` as MessageKey)}</span>
+              {entry.outcome === "failure" ? <span className="badge badge-bad">{t("audit.failure")}</span> : null}
+              {entry.actorEmail && entry.actorId !== entry.targetId ? (
+                <span className="muted"> — {entry.actorEmail}</span>
+              ) : null}
+              <span className="muted when">{dateTime(entry.at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The notice every admin sees after break-glass recovery, until one acknowledges it. */
+export function BreakGlassBanner() {
+  const { t, dateTime } = useI18n();
+  const [notice, setNotice] = useState<BreakGlassNotice | null>(null);
+  useEffect(() => {
+    call("break_glass_notice").then(setNotice, () => setNotice(null));
+  }, []);
+  if (!notice) return null;
+  return (
+    <div className="banner banner-alert" role="alert">
+      <span>{t("breakGlass.banner", { email: notice.email, time: dateTime(notice.at) })}</span>
+      <button
+        type="button"
+        onClick={() => {
+          void call("acknowledge_break_glass").then(() => setNotice(null));
+        }}
+      >
+        {t("breakGlass.acknowledge")}
+      </button>
+    </div>
+  );
+}
 
 export function AccessDenied() {
   const { t } = useI18n();
@@ -31,6 +89,14 @@ function AdminDashboard() {
           <span className="tile-title">{t("dashboard.manageAccounts")}</span>
           <span className="muted">{t("admin.intro")}</span>
         </button>
+        <button type="button" className="tile" onClick={() => navigate("/audit")}>
+          <span className="tile-title">{t("nav.audit")}</span>
+          <span className="muted">{t("audit.intro")}</span>
+        </button>
+        <button type="button" className="tile" onClick={() => navigate("/security")}>
+          <span className="tile-title">{t("nav.security")}</span>
+          <span className="muted">{t("security.intro")}</span>
+        </button>
         <button type="button" className="tile" onClick={() => navigate("/directory")}>
           <span className="tile-title">{t("dashboard.openDirectory")}</span>
           <span className="muted">{t("directory.intro")}</span>
@@ -40,6 +106,7 @@ function AdminDashboard() {
           <span className="muted">{user.email}</span>
         </button>
       </div>
+      <SinceLastSignIn />
       <p className="muted small">{t("dashboard.session", { time: dateTime(user.sessionExpiresAt) })}</p>
     </main>
   );
@@ -62,6 +129,7 @@ function UserDashboard() {
           <span className="muted">{user.email}</span>
         </button>
       </div>
+      <SinceLastSignIn />
       <p className="muted small">{t("dashboard.session", { time: dateTime(user.sessionExpiresAt) })}</p>
     </main>
   );

@@ -35,9 +35,16 @@ export function Login() {
       ? undefined
       : error instanceof ApiError && error.code === "InvalidCredentials"
         ? t("login.invalid")
-        : error instanceof ApiError && error.code === "Validation"
-          ? undefined
-          : t("login.failed", { reason: errorMessage(error) });
+        : error instanceof ApiError && error.code === "Locked"
+          ? lockedMessage(error.retryAfter ?? 0)
+          : error instanceof ApiError && error.code === "Validation"
+            ? undefined
+            : t("login.failed", { reason: errorMessage(error) });
+
+  function lockedMessage(seconds: number): string {
+    // A wait of minutes or more is the 100-failure lock, which an admin can lift.
+    return seconds > 60 ? t("login.lockedLong") : t("login.locked", { seconds });
+  }
 
   return (
     <main id="content" className="auth-page">

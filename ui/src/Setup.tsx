@@ -5,6 +5,7 @@ import { ApiError, call } from "./api";
 import { useAuth } from "./auth";
 import { EMAIL_MAX_BYTES, NAME_MAX_CHARS } from "./bindings";
 import { Field, Notice, PasswordRules, SubmitButton } from "./components";
+import { StrengthMeter } from "./security-ui";
 import { useI18n } from "./i18n";
 
 interface SetupState {
@@ -18,11 +19,12 @@ export function Setup() {
   const { t, errorMessage, fieldError } = useI18n();
   const auth = useAuth();
   const [password, setPassword] = useState("");
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
   const [confirm, setConfirm] = useState("");
 
-  const [state, action] = useActionState<SetupState, FormData>(async (_previous, form) => {
-    const email = String(form.get("email") ?? "");
-    const displayName = String(form.get("displayName") ?? "");
+  const [state, action] = useActionState<SetupState, FormData>(async () => {
+    const displayName = name;
     if (password !== confirm) return { email, displayName, mismatch: true };
     try {
       auth.signedIn(await call("create_first_admin", { email, displayName, password }));
@@ -61,7 +63,8 @@ export function Setup() {
             autoFocus
             required
             maxLength={EMAIL_MAX_BYTES}
-            defaultValue={state.email}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
             error={fieldError(error, "email")}
           />
           <Field
@@ -70,7 +73,8 @@ export function Setup() {
             autoComplete="name"
             required
             maxLength={NAME_MAX_CHARS}
-            defaultValue={state.displayName}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
             error={fieldError(error, "displayName")}
           />
           <Field
@@ -94,6 +98,7 @@ export function Setup() {
             error={state.mismatch ? t("setup.mismatch") : undefined}
           />
           <PasswordRules password={password} confirm={confirm} />
+          <StrengthMeter password={password} email={email} displayName={name} />
           <SubmitButton idle={t("setup.submit")} pending={t("setup.pending")} />
         </form>
       </section>

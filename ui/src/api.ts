@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly field: string | undefined;
   readonly reason: Invalid | undefined;
   readonly conflict: Conflict | undefined;
+  /** For `Locked`: seconds until the next attempt is allowed. */
+  readonly retryAfter: number | undefined;
 
   constructor(reply: ErrorReply) {
     super(reply.message);
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     this.field = reply.field;
     this.reason = reply.reason;
     this.conflict = reply.conflict;
+    this.retryAfter = reply.retryAfter;
   }
 }
 

@@ -175,7 +175,7 @@ conflict?: Conflict,
 /**
  * For `Locked`, seconds until the next attempt is allowed.
  */
-retry_after?: number, };
+retryAfter?: number, };
 
 export type FirstAdmin = { 
 /**

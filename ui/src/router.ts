@@ -8,7 +8,9 @@ export type Path =
   | "/dashboard"
   | "/admin"
   | "/directory"
-  | "/profile";
+  | "/profile"
+  | "/audit"
+  | "/security";
 
 const KNOWN: readonly string[] = [
   "/setup",
@@ -18,6 +20,8 @@ const KNOWN: readonly string[] = [
   "/admin",
   "/directory",
   "/profile",
+  "/audit",
+  "/security",
 ];
 
 /** The current path, or "/" when the hash names no known page. */

@@ -308,7 +308,7 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or when it would leave no active admin.
     pub fn set_role(&self, admin: &AdminSession<'_>, id: UserId, role: Role) -> Result<UserDto> {
-        admin.session().ensure_recent_auth(self.now())?;
+        self.ensure_recent_auth(admin.session())?;
         let row = self.change_other(admin, id, |conn, target, actor| {
             if target.role == role {
                 return Ok(());
@@ -370,7 +370,7 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or for the last active admin.
     pub fn delete_account(&self, admin: &AdminSession<'_>, id: UserId) -> Result<()> {
-        admin.session().ensure_recent_auth(self.now())?;
+        self.ensure_recent_auth(admin.session())?;
         self.change_other(admin, id, |conn, target, actor| {
             ensure_not_last_admin(conn, target)?;
             users::delete(conn, id)?;
@@ -389,7 +389,7 @@ impl Vault {
     /// sign-in, and ends its sessions.
     pub fn reset_password(&self, admin: &AdminSession<'_>, id: UserId) -> Result<IssuedPassword> {
         let now = self.now();
-        admin.session().ensure_recent_auth(now)?;
+        self.ensure_recent_auth(admin.session())?;
         let temporary = password::temporary_password()?;
         let phc = self.hasher().hash(&temporary)?;
         self.change_other(admin, id, |conn, target, actor| {

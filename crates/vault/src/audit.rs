@@ -295,7 +295,7 @@ impl Vault {
     /// The whole log as CSV or JSON Lines. Needs a password check within the last five
     /// minutes; the export itself is audited.
     pub fn export_audit(&self, admin: &AdminSession<'_>, format: ExportFormat) -> Result<String> {
-        admin.session().ensure_recent_auth(self.now())?;
+        self.ensure_recent_auth(admin.session())?;
         let mut out = String::new();
         if format == ExportFormat::Csv {
             out.push_str(

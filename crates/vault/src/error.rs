@@ -141,6 +141,7 @@ pub enum ErrorCode {
 
 /// What the UI receives for a failed call: a code to branch on and a message to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct ErrorReply {
     /// The stable code.
     pub code: ErrorCode,

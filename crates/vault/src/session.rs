@@ -149,6 +149,7 @@ impl SessionStore for MemoryStore {
 pub struct SessionPolicy {
     idle_seconds: i64,
     absolute_seconds: i64,
+    step_up_seconds: i64,
 }
 
 impl SessionPolicy {
@@ -173,7 +174,28 @@ impl SessionPolicy {
         Ok(Self {
             idle_seconds: idle_minutes * 60,
             absolute_seconds: absolute_hours * 3600,
+            step_up_seconds: Session::STEP_UP_SECONDS,
         })
+    }
+
+    /// The same policy with a shorter step-up window: a password check counts for
+    /// `seconds` (0 to 300) instead of five minutes. It can only be shortened.
+    pub fn with_step_up_seconds(self, seconds: i64) -> Result<Self> {
+        if !(0..=Session::STEP_UP_SECONDS).contains(&seconds) {
+            return Err(Error::invalid(
+                "step_up_seconds",
+                crate::error::Invalid::Malformed,
+            ));
+        }
+        Ok(Self {
+            step_up_seconds: seconds,
+            ..self
+        })
+    }
+
+    /// How long a password check counts for sensitive actions.
+    pub fn step_up_seconds(&self) -> i64 {
+        self.step_up_seconds
     }
 
     /// Seconds of inactivity after which a session ends.
@@ -193,6 +215,7 @@ impl Default for SessionPolicy {
         Self {
             idle_seconds: 15 * 60,
             absolute_seconds: 12 * 3600,
+            step_up_seconds: Session::STEP_UP_SECONDS,
         }
     }
 }
@@ -215,10 +238,10 @@ impl Session {
     /// How long a password check counts for sensitive actions (step-up).
     pub const STEP_UP_SECONDS: i64 = 5 * 60;
 
-    /// Refuses with `ReauthRequired` unless the password was checked in the last five
-    /// minutes (at sign-in or by [`crate::Vault::reauthenticate`]).
-    pub(crate) fn ensure_recent_auth(&self, now: Timestamp) -> Result<()> {
-        if now - self.verified_at <= Self::STEP_UP_SECONDS {
+    /// Refuses with `ReauthRequired` unless the password was checked (at sign-in or by
+    /// [`crate::Vault::reauthenticate`]) at most `window` seconds before `now`.
+    pub(crate) fn ensure_recent_auth(&self, now: Timestamp, window: i64) -> Result<()> {
+        if now - self.verified_at <= window {
             Ok(())
         } else {
             Err(Error::ReauthRequired)

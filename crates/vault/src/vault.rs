@@ -471,6 +471,12 @@ impl Vault {
             .collect()
     }
 
+    /// Refuses with `ReauthRequired` unless `session` checked its password within the
+    /// step-up window.
+    pub(crate) fn ensure_recent_auth(&self, session: &Session) -> Result<()> {
+        session.ensure_recent_auth(self.now(), self.policy.step_up_seconds())
+    }
+
     /// Whether a session saved now would survive a restart.
     pub fn stay_signed_in(&self) -> bool {
         self.persistent.load(Ordering::SeqCst)

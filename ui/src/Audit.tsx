@@ -1,0 +1,318 @@
+// The audit log for admins: a chart of sign-ins over the last 30 days, filters by
+// account, event and time, keyset paging through any number of rows, chain
+// verification, and export (which asks for a fresh password check).
+import { useCallback, useEffect, useState } from "react";
+import { call } from "./api";
+import { useCurrentUser } from "./auth";
+import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "./bindings";
+import { Notice } from "./components";
+import { AccessDenied } from "./Dashboard";
+import { useI18n } from "./i18n";
+import type { MessageKey } from "./messages";
+import { StepUpCancelled, useStepUp } from "./security-ui";
+
+const EVENTS: AuditEvent[] = [
+  "sign_in",
+  "sign_out",
+  "lockout",
+  "unlock",
+  "session_expired",
+  "account_created",
+  "account_disabled",
+  "account_enabled",
+  "account_deleted",
+  "profile_updated",
+  "role_changed",
+  "password_changed",
+  "password_reset",
+  "first_admin_created",
+  "break_glass_used",
+  "break_glass_acknowledged",
+  "audit_exported",
+  "sessions_revoked",
+];
+
+export function AuditPageRoute() {
+  const user = useCurrentUser();
+  if (user.role !== "admin") return <AccessDenied />;
+  return <Audit />;
+}
+
+/** `YYYY-MM-DD` from a date input, as Unix seconds at local midnight. */
+function dayStart(value: string): number | null {
+  if (!value) return null;
+  const time = new Date(`${value}T00:00:00`).getTime();
+  return Number.isNaN(time) ? null : Math.floor(time / 1000);
+}
+
+function Audit() {
+  const { t, dateTime, number, errorMessage } = useI18n();
+  const [event, setEvent] = useState<AuditEvent | "">("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [account, setAccount] = useState<{ id: UserId; email: string } | null>(null);
+  const [cursors, setCursors] = useState<(number | null)[]>([null]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [page, setPage] = useState<AuditPage | null>(null);
+  const [stats, setStats] = useState<DayCount[] | null>(null);
+  const [chain, setChain] = useState<ChainReport | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [message, setMessage] = useState<string | null>(null);
+  const stepUp = useStepUp();
+  const before = cursors[pageIndex] ?? null;
+
+  const toSeconds = dayStart(to);
+  const load = useCallback(async () => {
+    try {
+      setPage(
+        await call("audit_log", {
+          event: event || null,
+          account: account?.id ?? null,
+          from: dayStart(from),
+          to: toSeconds === null ? null : toSeconds + 86_400,
+          before,
+          limit: 50,
+        }),
+      );
+      setError(undefined);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, [event, account, from, toSeconds, before]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    call("sign_in_stats").then(setStats, setError);
+  }, []);
+
+  const resetPaging = () => {
+    setCursors([null]);
+    setPageIndex(0);
+  };
+
+  const verify = async () => {
+    setVerifying(true);
+    try {
+      setChain(await call("verify_audit_chain"));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setVerifying(false);
+    }
+  };
+
+  const exportAs = async (format: ExportFormat) => {
+    try {
+      const result = await stepUp.run(() => call("export_audit", { format }));
+      setMessage(t("audit.exported", { bytes: number(result.bytes), path: result.path }));
+      await load();
+    } catch (failure) {
+      if (!(failure instanceof StepUpCancelled)) setError(failure);
+    }
+  };
+
+  const who = (id: UserId | null, email: string | null) =>
+    email ? (
+      <button
+        type="button"
+        className="link"
+        onClick={() => {
+          if (id !== null) {
+            setAccount({ id, email });
+            resetPaging();
+          }
+        }}
+      >
+        {email}
+      </button>
+    ) : (
+      <span className="muted">{t("common.none")}</span>
+    );
+
+  return (
+    <main id="content" className="page">
+      <div className="page-head">
+        <div>
+          <h1>{t("audit.title")}</h1>
+          <p className="muted">{t("audit.intro")}</p>
+        </div>
+        <div className="actions">
+          <button type="button" onClick={() => void verify()} disabled={verifying} aria-busy={verifying}>
+            {verifying ? t("audit.verifying") : t("audit.verify")}
+          </button>
+          <button type="button" onClick={() => void exportAs("csv")}>
+            {t("audit.exportCsv")}
+          </button>
+          <button type="button" onClick={() => void exportAs("jsonl")}>
+            {t("audit.exportJsonl")}
+          </button>
+        </div>
+      </div>
+
+      <div aria-live="polite">
+        {chain ? (
+          <Notice kind={chain.intact ? "success" : "error"}>
+            {chain.intact
+              ? t("audit.intact", { rows: number(chain.rows) })
+              : t("audit.broken", { id: number(chain.firstBroken ?? 0) })}
+          </Notice>
+        ) : null}
+        {message ? <Notice kind="success">{message}</Notice> : null}
+      </div>
+      {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
+
+      {stats ? <SignInChart days={stats} /> : null}
+
+      <div className="toolbar filters">
+        <div className="field">
+          <label htmlFor="audit-event">{t("audit.event")}</label>
+          <select
+            id="audit-event"
+            value={event}
+            onChange={(e) => {
+              setEvent(e.target.value as AuditEvent | "");
+              resetPaging();
+            }}
+          >
+            <option value="">{t("audit.allEvents")}</option>
+            {EVENTS.map((name) => (
+              <option key={name} value={name}>
+                {t(`event.${name}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-from">{t("audit.from")}</label>
+          <input id="audit-from" type="date" value={from} onChange={(e) => (setFrom(e.target.value), resetPaging())} />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">{t("audit.to")}</label>
+          <input id="audit-to" type="date" value={to} onChange={(e) => (setTo(e.target.value), resetPaging())} />
+        </div>
+        {account ? (
+          <div className="field">
+            <span className="field-label">{t("audit.account")}</span>
+            <button
+              type="button"
+              onClick={() => {
+                setAccount(null);
+                resetPaging();
+              }}
+            >
+              {account.email} ✕ <span className="visually-hidden">{t("audit.clearAccount")}</span>
+            </button>
+          </div>
+        ) : null}
+      </div>
+
+      {page && page.items.length === 0 ? <p className="muted">{t("audit.empty")}</p> : null}
+      {page && page.items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("audit.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t("audit.when")}</th>
+                <th scope="col">{t("audit.event")}</th>
+                <th scope="col">{t("audit.outcome")}</th>
+                <th scope="col">{t("audit.actor")}</th>
+                <th scope="col">{t("audit.target")}</th>
+                <th scope="col">{t("audit.detail")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((row: AuditEntry) => (
+                <tr key={row.id}>
+                  <td className="muted">{row.id}</td>
+                  <td>{dateTime(row.at)}</td>
+                  <th scope="row">{t(`event.${row.event}` as MessageKey)}</th>
+                  <td>
+                    <span className={`badge ${row.outcome === "success" ? "badge-ok" : "badge-bad"}`}>
+                      {t(row.outcome === "success" ? "audit.success" : "audit.failure")}
+                    </span>
+                  </td>
+                  <td>{who(row.actorId, row.actorEmail)}</td>
+                  <td>{who(row.targetId, row.targetEmail)}</td>
+                  <td>{row.detail ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav className="pager" aria-label={t("audit.title")}>
+        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
+          {t("audit.newer")}
+        </button>
+        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
+        <button
+          type="button"
+          disabled={!page?.nextCursor}
+          onClick={() => {
+            if (!page?.nextCursor) return;
+            setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
+            setPageIndex((i) => i + 1);
+          }}
+        >
+          {t("audit.older")}
+        </button>
+      </nav>
+      {stepUp.dialog}
+    </main>
+  );
+}
+
+/** Successful and failed sign-ins per day, as stacked bars; the numbers are in the title. */
+function SignInChart({ days }: { days: DayCount[] }) {
+  const { t, locale, number } = useI18n();
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400;
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const series = Array.from({ length: 30 }, (_, i) => {
+    const day = today - (29 - i) * 86_400;
+    return byDay.get(day) ?? { day, succeeded: 0, failed: 0 };
+  });
+  const peak = Math.max(1, ...series.map((d) => d.succeeded + d.failed));
+  const label = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" });
+  const width = 600;
+  const height = 120;
+  const slot = width / series.length;
+  return (
+    <figure className="chart">
+      <figcaption>
+        {t("audit.chart")}
+        <span className="legend">
+          <span className="swatch ok" aria-hidden="true" /> {t("audit.succeeded")}
+          <span className="swatch bad" aria-hidden="true" /> {t("audit.failed")}
+        </span>
+      </figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={t("audit.chart")}>
+        {series.map((d, i) => {
+          const ok = (d.succeeded / peak) * height;
+          const bad = (d.failed / peak) * height;
+          const x = i * slot + 2;
+          return (
+            <g key={d.day}>
+              <title>
+                {`${label.format(new Date(d.day * 1000))}: ${t("audit.succeeded")} ${number(d.succeeded)}, ${t("audit.failed")} ${number(d.failed)}`}
+              </title>
+              <rect className="bar-ok" x={x} y={height - ok} width={slot - 4} height={ok} />
+              <rect className="bar-bad" x={x} y={height - ok - bad} width={slot - 4} height={bad} />
+            </g>
+          );
+        })}
+        <line className="axis" x1={0} x2={width} y1={height} y2={height} />
+      </svg>
+      <div className="ticks" aria-hidden="true">
+        {[0, 14, 29].map((i) => (
+          <span key={i}>{label.format(new Date((series[i]?.day ?? today) * 1000))}</span>
+        ))}
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,119 @@
+// The admin's security page: how passwords are hashed, what needs attention, and the
+// emails locked after too many failed sign-ins, with a way to unlock them.
+import { useCallback, useEffect, useState } from "react";
+import { call } from "./api";
+import { useCurrentUser } from "./auth";
+import type { LockedEmail, SecurityHealth } from "./bindings";
+import { Notice } from "./components";
+import { AccessDenied } from "./Dashboard";
+import { useI18n } from "./i18n";
+
+export function SecurityPage() {
+  const user = useCurrentUser();
+  if (user.role !== "admin") return <AccessDenied />;
+  return <Security />;
+}
+
+function Security() {
+  const { t, number, dateTime, errorMessage } = useI18n();
+  const [health, setHealth] = useState<SecurityHealth | null>(null);
+  const [locked, setLocked] = useState<LockedEmail[] | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [nextHealth, nextLocked] = await Promise.all([call("security_health"), call("locked_emails")]);
+      setHealth(nextHealth);
+      setLocked(nextLocked);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const unlock = async (email: string) => {
+    try {
+      await call("unlock_email", { email });
+      setMessage(t("security.unlocked", { email }));
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const facts: [string, string, string?][] = health
+    ? [
+        [
+          t("security.params"),
+          t("security.paramsValue", {
+            memory: number(health.memoryKib / 1024),
+            iterations: number(health.iterations),
+            lanes: number(health.lanes),
+          }),
+        ],
+        [t("security.outdated"), number(health.outdatedHashes), t("security.outdatedHint")],
+        [t("security.locked"), number(health.lockedEmails)],
+        [t("security.neverSignedIn"), number(health.neverSignedIn)],
+        [t("security.admins"), `${number(health.activeAdmins)} / ${number(health.admins)}`],
+        [t("security.accounts"), number(health.accounts)],
+        [t("security.blocklist"), number(health.breachedListSize)],
+      ]
+    : [];
+
+  return (
+    <main id="content" className="page">
+      <h1>{t("security.title")}</h1>
+      <p className="muted">{t("security.intro")}</p>
+      {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
+      <div aria-live="polite">{message ? <Notice kind="success">{message}</Notice> : null}</div>
+      <div className="stats">
+        {facts.map(([label, value, hint]) => (
+          <div className="stat" key={label}>
+            <span className="stat-label">{label}</span>
+            <span className="stat-value">{value}</span>
+            {hint ? <span className="hint">{hint}</span> : null}
+          </div>
+        ))}
+      </div>
+      <h2>{t("security.lockedTitle")}</h2>
+      {locked && locked.length === 0 ? <p className="muted">{t("security.lockedNone")}</p> : null}
+      {locked && locked.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("security.lockedEmail")}</th>
+                <th scope="col">{t("security.failures")}</th>
+                <th scope="col">{t("security.lockedSince")}</th>
+                <th scope="col">{t("security.lockedUntil")}</th>
+                <th scope="col">{t("admin.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {locked.map((entry) => (
+                <tr key={entry.email}>
+                  <th scope="row">
+                    {entry.email}
+                    {entry.account === null ? <span className="muted"> ({t("security.unknownAccount")})</span> : null}
+                  </th>
+                  <td>{number(entry.failures)}</td>
+                  <td>{dateTime(entry.lockedAt)}</td>
+                  <td>{dateTime(entry.unlocksAt)}</td>
+                  <td>
+                    <button type="button" onClick={() => void unlock(entry.email)}>
+                      {t("security.unlock")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </main>
+  );
+}
