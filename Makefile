@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e bindings clean
+.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist test-dist clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ run: ui ## Build and start the desktop app (vault in the OS app data dir, or LAT
 	@scripts/check-display.sh
 	$(CARGO) run --features custom-protocol
 
-test: ui fmt clippy test-rust test-ui test-e2e ## Run every check: fmt, clippy, Rust tests, UI tests, end-to-end
+test: ui fmt clippy lint-workflows test-rust test-ui test-e2e ## Run every check: fmt, clippy, workflows, Rust tests, UI tests, end-to-end
 	@echo "All checks passed."
 
 fmt: ## Check Rust formatting
@@ -42,8 +42,17 @@ test-ui: deps ## UI type-check and unit tests
 bindings: ui ## Regenerate ui/src/bindings.ts from the Rust types
 	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test --test bindings --locked
 
+lint-workflows: deps ## Validate the GitHub workflows against their schema
+	.tools/venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
 test-e2e: deps ## The real app in a real window under Xvfb, driven through tauri-driver
 	scripts/e2e.sh
+
+dist: ui ## Build the release .deb and .rpm into target/release/bundle/
+	npx tauri build --bundles deb,rpm
+
+test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs root or sudo)
+	scripts/test-dist.sh
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -10,10 +10,12 @@ cd "$(dirname "$0")/.."
 # Test: Xvfb for a real window without a display, D-Bus, gnome-keyring and secret-tool
 # for a real Secret Service, WebKitWebDriver for the end-to-end suite, and a Korean
 # font so the Korean screens render (and their screenshots read) as people see them.
+# Packages: lintian and rpm check the installers that `make dist` builds.
 APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libssl-dev libxdo-dev libdbus-1-dev
+  python3-venv lintian rpm
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3 webkit2gtk-driver fonts-nanum
 )
 
@@ -56,6 +58,14 @@ require npm "comes with Node.js"
 if [ "$(uname -s)" = Linux ] && [ ! -x .tools/bin/tauri-driver ]; then
   echo "Installing tauri-driver into .tools/"
   cargo install tauri-driver --version 2.1.0 --locked --root "$PWD/.tools"
+fi
+
+# check-jsonschema (with its bundled copy of the GitHub workflow schema) lints the
+# workflows offline; it lives in a virtualenv in .tools/.
+if [ ! -x .tools/venv/bin/check-jsonschema ]; then
+  echo "Installing check-jsonschema into .tools/venv"
+  python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check "check-jsonschema==0.39.0"
 fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.

@@ -25,6 +25,9 @@ pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
 /// end-to-end suite sets 1 so that the password dialog shows after a short pause.
 pub const STEP_UP_ENV: &str = "LATCHKEY_STEP_UP_SECONDS";
 
+/// Sets the log level: `error`, `warn`, `info` (the default), `debug` or `trace`.
+pub const LOG_ENV: &str = "LATCHKEY_LOG";
+
 /// Starts the desktop app.
 pub fn run() {
     if let Err(error) = run_app(tauri::Builder::default()) {
@@ -36,7 +39,7 @@ pub fn run() {
 /// Builds and runs the app on any runtime: opens the vault, then shows the window. A
 /// second launch focuses the running window instead of opening the vault twice.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
-    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+    let builder = builder.plugin(logger()).plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
         if let Some(window) = app.get_webview_window("main") {
             let _ = window.unminimize();
             let _ = window.show();
@@ -46,7 +49,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     with_commands(builder)
         .setup(|app| {
             let dir = data_dir(app.path().app_data_dir().ok())?;
-            let vault = open_vault(&dir)?;
+            log::info!("Latchkey {} starting; data in {}", env!("CARGO_PKG_VERSION"), dir.display());
+            let vault = open_vault(&dir).inspect_err(|e| log::error!("{e}"))?;
             app.manage::<commands::SharedVault>(Arc::new(vault));
             let exports = app.path().download_dir().unwrap_or_else(|_| dir.clone());
             app.manage(commands::ExportDir(exports));
@@ -60,6 +64,27 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
 /// the same access rules as the real window.
 pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
+}
+
+/// The log: a file in the OS log directory (rotated at 1 MB, five kept) and standard
+/// error. Nothing logged carries a password, a hash or a session token: the vault logs
+/// account ids and events, never secrets.
+fn logger<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    let level = std::env::var(LOG_ENV)
+        .ok()
+        .and_then(|value| value.parse::<log::LevelFilter>().ok())
+        .unwrap_or(log::LevelFilter::Info);
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::LogDir { file_name: Some("latchkey".into()) }),
+            Target::new(TargetKind::Stderr),
+        ])
+        .level(level)
+        .max_file_size(1_000_000)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+        .build()
 }
 
 /// Registers every command of [`command_list::COMMANDS`] on `builder`.

@@ -4,8 +4,8 @@
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { Session, waitForDriver } from "./webdriver.mjs";
@@ -28,6 +28,8 @@ const USER = { email: "mina@clinic.example", name: "Mina Park", password: "eveni
 
 let driver;
 let app;
+/** Secrets seen during the run (temporary passwords, the session token), for the log check. */
+const seenSecrets = [];
 
 /** XPath helpers: find things the way a person reads the screen. */
 const literal = (text) => (text.includes("'") ? `concat('${text.split("'").join(`', "'", '`)}')` : `'${text}'`);
@@ -49,14 +51,29 @@ async function shot(name) {
 /** Entries Latchkey keeps in the Secret Service (the keyring of this test's D-Bus). */
 function keyringEntries() {
   try {
-    return execFileSync("secret-tool", ["search", "--all", "service", "app.latchkey.desktop"], {
+    const lines = execFileSync("secret-tool", ["search", "--all", "service", "app.latchkey.desktop"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-    })
-      .split("\n")
-      .filter((line) => line.startsWith("[/"));
+    }).split("\n");
+    for (const line of lines) {
+      if (line.startsWith("secret = ")) seenSecrets.push(line.slice("secret = ".length).trim());
+    }
+    return lines.filter((line) => line.startsWith("[/"));
   } catch {
     return [];
+  }
+}
+
+/** The app's log (in the throwaway HOME) exists and holds no password or token. */
+function checkLogs() {
+  const dir = join(homedir(), ".local/share/app.latchkey.desktop/logs");
+  const text = readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), "utf8"))
+    .join("\n");
+  assert.match(text, /Latchkey .* starting/);
+  assert.ok(seenSecrets.length >= 2, "the run saw a temporary password and a session token");
+  for (const secret of [ADMIN.password, USER.password, "$argon2id", ...seenSecrets]) {
+    assert.equal(text.includes(secret), false, `the log contains ${secret}`);
   }
 }
 
@@ -91,6 +108,7 @@ after(async () => {
 });
 
 test("first run, sign-in, roles, and a session that survives a restart", async (t) => {
+  t.after(() => checkLogs());
   await launch();
 
   await t.test("an empty vault opens the first-run wizard", async () => {
@@ -144,6 +162,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await (await app.find(button("Create account"))).click();
     const secret = await app.find(`//*[@data-testid='temporary-password']`);
     temporary = (await secret.text()).trim();
+    seenSecrets.push(temporary);
     assert.match(temporary, /^[a-z0-9]{5}(-[a-z0-9]{5}){3}$/);
     await shot("05-temporary-password");
     await (await app.find(button("Close"))).click();

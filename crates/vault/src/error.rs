@@ -117,6 +117,9 @@ pub enum Conflict {
     /// The new password equals the current one.
     #[error("the new password must differ from the current one")]
     PasswordUnchanged,
+    /// The vault file was written by a newer Latchkey; it is left untouched.
+    #[error("this vault was written by a newer version of Latchkey: install that version or a later one")]
+    VaultTooNew,
 }
 
 /// Stable machine-readable codes, shared with the UI.

@@ -60,7 +60,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Migrations::new(steps).to_latest(conn).map_err(|e| match e {
         rusqlite_migration::Error::MigrationDefinition(
             rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
-        ) => Error::Internal("the vault file was written by a newer version of Latchkey".into()),
+        ) => Error::Conflict(crate::error::Conflict::VaultTooNew),
         other => Error::internal("migrate vault file", other),
     })
 }
