@@ -49,6 +49,9 @@ test-e2e: deps ## The real app in a real window under Xvfb, driven through tauri
 	scripts/e2e.sh
 
 dist: ui ## Build the release .deb and .rpm into target/release/bundle/
+	mkdir -p target/packaging
+	gzip -9nc packaging/changelog > target/packaging/changelog.gz
+	gzip -9nc packaging/latchkey.1 > target/packaging/latchkey.1.gz
 	npx tauri build --bundles deb,rpm
 
 test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs root or sudo)

@@ -17,14 +17,26 @@ deb=$(ls target/release/bundle/deb/*.deb | head -n 1)
 rpm=$(ls target/release/bundle/rpm/*.rpm | head -n 1)
 echo "Packages: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
 
+echo "--- declared dependencies cover what the binary links against"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dpkg-deb -x "$deb" "$work/root"
+mkdir -p "$work/shlibs/debian"
+printf 'Source: latchkey\n\nPackage: latchkey\nArchitecture: any\n' > "$work/shlibs/debian/control"
+needed=$(cd "$work/shlibs" && dpkg-shlibdeps -O -e "$work/root/usr/bin/latchkey" 2>/dev/null \
+  | sed 's/^shlibs:Depends=//' | tr ',' '\n' | sed 's/(.*//; s/ //g')
+declared=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*//; s/ //g')
+for package in $needed; do
+  grep -qx "$package" <<< "$declared" || { echo "the .deb does not declare $package" >&2; exit 1; }
+done
+echo "Depends: $(dpkg-deb -f "$deb" Depends)"
+
 echo "--- lintian"
 lintian --fail-on error,warning --info "$deb"
 
 echo "--- the rpm's metadata"
 rpm -qip "$rpm"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 data="$work/data"
 mkdir -p "$data"
 
