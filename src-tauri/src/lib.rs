@@ -39,17 +39,23 @@ pub fn run() {
 /// Builds and runs the app on any runtime: opens the vault, then shows the window. A
 /// second launch focuses the running window instead of opening the vault twice.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
-    let builder = builder.plugin(logger()).plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-    }));
+    let builder = builder
+        .plugin(logger())
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
     with_commands(builder)
         .setup(|app| {
             let dir = data_dir(app.path().app_data_dir().ok())?;
-            log::info!("Latchkey {} starting; data in {}", env!("CARGO_PKG_VERSION"), dir.display());
+            log::info!(
+                "Latchkey {} starting; data in {}",
+                env!("CARGO_PKG_VERSION"),
+                dir.display()
+            );
             let vault = open_vault(&dir).inspect_err(|e| log::error!("{e}"))?;
             app.manage::<commands::SharedVault>(Arc::new(vault));
             let exports = app.path().download_dir().unwrap_or_else(|_| dir.clone());
@@ -78,7 +84,9 @@ fn logger<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri_plugin_log::Builder::new()
         .clear_targets()
         .targets([
-            Target::new(TargetKind::LogDir { file_name: Some("latchkey".into()) }),
+            Target::new(TargetKind::LogDir {
+                file_name: Some("latchkey".into()),
+            }),
             Target::new(TargetKind::Stderr),
         ])
         .level(level)

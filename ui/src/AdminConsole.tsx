@@ -10,6 +10,7 @@ import { Field, Modal, Notice, RoleLabel, SubmitButton } from "./components";
 import { AccessDenied } from "./Dashboard";
 import { StepUpCancelled, useStepUp } from "./security-ui";
 import { useI18n } from "./i18n";
+import { Pager, useKeyset } from "./paging";
 
 type Dialog =
   | { kind: "create" }
@@ -36,13 +37,11 @@ export function AdminConsole() {
 }
 
 function Accounts() {
-  const { t, dateTime, errorMessage, number } = useI18n();
+  const { t, dateTime, errorMessage } = useI18n();
   const me = useCurrentUser();
   const [search, setSearch] = useState("");
   const query = useDebounced(search.trim(), 200);
-  // cursors[i] is the `after` of page i; page 0 starts at the beginning.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const keyset = useKeyset<string>();
   const [page, setPage] = useState<Page<UserDto> | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [message, setMessage] = useState<string | null>(null);
@@ -50,7 +49,7 @@ function Accounts() {
   const [busy, setBusy] = useState<number | null>(null);
   const stepUp = useStepUp();
 
-  const after = cursors[pageIndex] ?? null;
+  const after = keyset.cursor;
   const load = useCallback(async () => {
     try {
       setPage(await call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT }));
@@ -64,16 +63,10 @@ function Accounts() {
     void load();
   }, [load]);
 
+  const resetPaging = keyset.reset;
   useEffect(() => {
-    setCursors([null]);
-    setPageIndex(0);
-  }, [query]);
-
-  const nextPage = () => {
-    if (!page?.nextCursor) return;
-    setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
-    setPageIndex((index) => index + 1);
-  };
+    resetPaging();
+  }, [query, resetPaging]);
 
   const act = async (account: UserDto, run: () => Promise<unknown>, done: string) => {
     setBusy(account.id);
@@ -211,15 +204,13 @@ function Accounts() {
         </div>
       )}
 
-      <nav className="pager" aria-label={t("admin.page", { page: number(pageIndex + 1) })}>
-        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((index) => index - 1)}>
-          {t("admin.previous")}
-        </button>
-        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
-        <button type="button" disabled={!page?.nextCursor} onClick={nextPage}>
-          {t("admin.next")}
-        </button>
-      </nav>
+      <Pager
+        keyset={keyset}
+        nextCursor={page?.nextCursor}
+        label={t("admin.title")}
+        previousLabel={t("admin.previous")}
+        nextLabel={t("admin.next")}
+      />
 
       {dialog?.kind === "create" ? (
         <CreateAccount

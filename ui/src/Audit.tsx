@@ -9,6 +9,7 @@ import { Notice } from "./components";
 import { AccessDenied } from "./Dashboard";
 import { useI18n } from "./i18n";
 import type { MessageKey } from "./messages";
+import { Pager, useKeyset } from "./paging";
 import { StepUpCancelled, useStepUp } from "./security-ui";
 
 const EVENTS: AuditEvent[] = [
@@ -51,8 +52,7 @@ function Audit() {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [account, setAccount] = useState<{ id: UserId; email: string } | null>(null);
-  const [cursors, setCursors] = useState<(number | null)[]>([null]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const keyset = useKeyset<number>();
   const [page, setPage] = useState<AuditPage | null>(null);
   const [stats, setStats] = useState<DayCount[] | null>(null);
   const [chain, setChain] = useState<ChainReport | null>(null);
@@ -60,7 +60,7 @@ function Audit() {
   const [error, setError] = useState<unknown>(undefined);
   const [message, setMessage] = useState<string | null>(null);
   const stepUp = useStepUp();
-  const before = cursors[pageIndex] ?? null;
+  const before = keyset.cursor;
 
   const toSeconds = dayStart(to);
   const load = useCallback(async () => {
@@ -89,10 +89,7 @@ function Audit() {
     call("sign_in_stats").then(setStats, setError);
   }, []);
 
-  const resetPaging = () => {
-    setCursors([null]);
-    setPageIndex(0);
-  };
+  const resetPaging = keyset.reset;
 
   const verify = async () => {
     setVerifying(true);
@@ -246,23 +243,13 @@ function Audit() {
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label={t("audit.title")}>
-        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
-          {t("audit.newer")}
-        </button>
-        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
-        <button
-          type="button"
-          disabled={!page?.nextCursor}
-          onClick={() => {
-            if (!page?.nextCursor) return;
-            setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
-            setPageIndex((i) => i + 1);
-          }}
-        >
-          {t("audit.older")}
-        </button>
-      </nav>
+      <Pager
+        keyset={keyset}
+        nextCursor={page?.nextCursor}
+        label={t("audit.title")}
+        previousLabel={t("audit.newer")}
+        nextLabel={t("audit.older")}
+      />
       {stepUp.dialog}
     </main>
   );

@@ -6,6 +6,7 @@ import { useCurrentUser } from "./auth";
 import type { AuditEntry, BreakGlassNotice } from "./bindings";
 import { useI18n } from "./i18n";
 import type { MessageKey } from "./messages";
+import type { Path } from "./router";
 import { navigate } from "./router";
 
 /** What happened to one's own account since the previous sign-in. */
@@ -77,57 +78,27 @@ export function AccessDenied() {
   );
 }
 
-function AdminDashboard() {
-  const { t, dateTime } = useI18n();
-  const user = useCurrentUser();
-  return (
-    <main id="content" className="page">
-      <h1>{t("dashboard.adminTitle")}</h1>
-      <p className="muted">{t("dashboard.adminIntro")}</p>
-      <div className="tiles">
-        <button type="button" className="tile" onClick={() => navigate("/admin")}>
-          <span className="tile-title">{t("dashboard.manageAccounts")}</span>
-          <span className="muted">{t("admin.intro")}</span>
-        </button>
-        <button type="button" className="tile" onClick={() => navigate("/audit")}>
-          <span className="tile-title">{t("nav.audit")}</span>
-          <span className="muted">{t("audit.intro")}</span>
-        </button>
-        <button type="button" className="tile" onClick={() => navigate("/security")}>
-          <span className="tile-title">{t("nav.security")}</span>
-          <span className="muted">{t("security.intro")}</span>
-        </button>
-        <button type="button" className="tile" onClick={() => navigate("/directory")}>
-          <span className="tile-title">{t("dashboard.openDirectory")}</span>
-          <span className="muted">{t("directory.intro")}</span>
-        </button>
-        <button type="button" className="tile" onClick={() => navigate("/profile")}>
-          <span className="tile-title">{t("dashboard.editProfile")}</span>
-          <span className="muted">{user.email}</span>
-        </button>
-      </div>
-      <SinceLastSignIn />
-      <p className="muted small">{t("dashboard.session", { time: dateTime(user.sessionExpiresAt) })}</p>
-    </main>
-  );
+interface Tile {
+  path: Path;
+  title: MessageKey;
+  detail: string;
 }
 
-function UserDashboard() {
+/** The dashboard's body: a heading, tiles to the places this role may go, and notices. */
+function DashboardView({ title, intro, tiles }: { title: string; intro: string; tiles: Tile[] }) {
   const { t, dateTime } = useI18n();
   const user = useCurrentUser();
   return (
     <main id="content" className="page">
-      <h1>{t("dashboard.userTitle", { name: user.displayName })}</h1>
-      <p className="muted">{t("dashboard.userIntro")}</p>
+      <h1>{title}</h1>
+      <p className="muted">{intro}</p>
       <div className="tiles">
-        <button type="button" className="tile" onClick={() => navigate("/directory")}>
-          <span className="tile-title">{t("dashboard.openDirectory")}</span>
-          <span className="muted">{t("directory.intro")}</span>
-        </button>
-        <button type="button" className="tile" onClick={() => navigate("/profile")}>
-          <span className="tile-title">{t("dashboard.editProfile")}</span>
-          <span className="muted">{user.email}</span>
-        </button>
+        {tiles.map((tile) => (
+          <button key={tile.path} type="button" className="tile" onClick={() => navigate(tile.path)}>
+            <span className="tile-title">{t(tile.title)}</span>
+            <span className="muted">{tile.detail}</span>
+          </button>
+        ))}
       </div>
       <SinceLastSignIn />
       <p className="muted small">{t("dashboard.session", { time: dateTime(user.sessionExpiresAt) })}</p>
@@ -136,12 +107,34 @@ function UserDashboard() {
 }
 
 export function Dashboard() {
+  const { t } = useI18n();
   const user = useCurrentUser();
+  const everyone: Tile[] = [
+    { path: "/directory", title: "dashboard.openDirectory", detail: t("directory.intro") },
+    { path: "/profile", title: "dashboard.editProfile", detail: user.email },
+  ];
   switch (user.role) {
     case "admin":
-      return <AdminDashboard />;
+      return (
+        <DashboardView
+          title={t("dashboard.adminTitle")}
+          intro={t("dashboard.adminIntro")}
+          tiles={[
+            { path: "/admin", title: "dashboard.manageAccounts", detail: t("admin.intro") },
+            { path: "/audit", title: "nav.audit", detail: t("audit.intro") },
+            { path: "/security", title: "nav.security", detail: t("security.intro") },
+            ...everyone,
+          ]}
+        />
+      );
     case "user":
-      return <UserDashboard />;
+      return (
+        <DashboardView
+          title={t("dashboard.userTitle", { name: user.displayName })}
+          intro={t("dashboard.userIntro")}
+          tiles={everyone}
+        />
+      );
     default:
       return <AccessDenied />;
   }

@@ -6,15 +6,15 @@ import type { Page, ProfileDto } from "./bindings";
 import { EMAIL_MAX_BYTES, PAGE_DEFAULT } from "./bindings";
 import { Notice, RoleLabel } from "./components";
 import { useI18n } from "./i18n";
+import { Pager, useKeyset } from "./paging";
 
 export function Directory() {
-  const { t, errorMessage, number } = useI18n();
+  const { t, errorMessage } = useI18n();
   const [search, setSearch] = useState("");
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const keyset = useKeyset<string>();
   const [page, setPage] = useState<Page<ProfileDto> | null>(null);
   const [error, setError] = useState<unknown>(undefined);
-  const after = cursors[pageIndex] ?? null;
+  const after = keyset.cursor;
 
   useEffect(() => {
     let live = true;
@@ -47,8 +47,7 @@ export function Directory() {
             maxLength={EMAIL_MAX_BYTES}
             onChange={(event) => {
               setSearch(event.target.value);
-              setCursors([null]);
-              setPageIndex(0);
+              keyset.reset();
             }}
           />
         </label>
@@ -90,23 +89,13 @@ export function Directory() {
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label={t("admin.page", { page: number(pageIndex + 1) })}>
-        <button type="button" disabled={pageIndex === 0} onClick={() => setPageIndex((index) => index - 1)}>
-          {t("admin.previous")}
-        </button>
-        <span>{t("admin.page", { page: number(pageIndex + 1) })}</span>
-        <button
-          type="button"
-          disabled={!page?.nextCursor}
-          onClick={() => {
-            if (!page?.nextCursor) return;
-            setCursors((known) => [...known.slice(0, pageIndex + 1), page.nextCursor ?? null]);
-            setPageIndex((index) => index + 1);
-          }}
-        >
-          {t("admin.next")}
-        </button>
-      </nav>
+      <Pager
+        keyset={keyset}
+        nextCursor={page?.nextCursor}
+        label={t("directory.title")}
+        previousLabel={t("admin.previous")}
+        nextLabel={t("admin.next")}
+      />
     </main>
   );
 }

@@ -178,6 +178,24 @@ describe("role-gated views", () => {
     expect(screen.queryByTestId("temporary-password")).toBeNull();
   });
 
+  it("pages through accounts by keyset, forwards and back", async () => {
+    const second: Page<UserDto> = { items: [{ ...accounts.items[1]!, id: 3, email: "zed@clinic.example" }], nextCursor: null };
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        list_accounts: (request) =>
+          (request as { after?: string | null }).after ? second : { ...accounts, nextCursor: "mina@clinic.example" },
+      }),
+      { path: "/admin" },
+    );
+    await screen.findByText("mina@clinic.example");
+    await userEvent.click(screen.getByRole("button", { name: "Next page" }));
+    expect(await screen.findByText("zed@clinic.example")).toBeTruthy();
+    expect(calls.filter((c) => c.command === "list_accounts").at(-1)?.request).toMatchObject({ after: "mina@clinic.example" });
+    expect(screen.getByRole("button", { name: "Next page" }).hasAttribute("disabled")).toBe(true);
+    await userEvent.click(screen.getByRole("button", { name: "Previous page" }));
+    expect(await screen.findByText("mina@clinic.example")).toBeTruthy();
+  });
+
   it("asks before deleting, and Escape cancels", async () => {
     const { calls } = renderApp(signedInAs(admin(), { list_accounts: () => accounts }), { path: "/admin" });
     const row = (await screen.findByText("mina@clinic.example")).closest("tr") as HTMLElement;

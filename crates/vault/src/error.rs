@@ -118,7 +118,9 @@ pub enum Conflict {
     #[error("the new password must differ from the current one")]
     PasswordUnchanged,
     /// The vault file was written by a newer Latchkey; it is left untouched.
-    #[error("this vault was written by a newer version of Latchkey: install that version or a later one")]
+    #[error(
+        "this vault was written by a newer version of Latchkey: install that version or a later one"
+    )]
     VaultTooNew,
 }
 

@@ -49,7 +49,10 @@ fn a_file_from_a_newer_version_is_refused_untouched() {
     drop(conn);
     let error = vault::Vault::open(&path, f.store.clone(), crate::options(&f.clock)).unwrap_err();
     assert_eq!(error.code(), ErrorCode::Conflict);
-    assert!(error.user_message().contains("newer version of Latchkey"), "{error}");
+    assert!(
+        error.user_message().contains("newer version of Latchkey"),
+        "{error}"
+    );
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
