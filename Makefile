@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist test-dist clean
+.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist test-dist bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ dist: ui ## Build the release .deb and .rpm into target/release/bundle/
 
 test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs root or sudo)
 	scripts/test-dist.sh
+
+bench: deps ## Measure (release build) and write target/bench/report.md and report.json
+	$(CARGO) bench -p vault --features test-support --bench vault --locked
+	python3 scripts/bench-report.py
 
 clean: ## Remove build output
 	$(CARGO) clean

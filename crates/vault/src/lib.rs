@@ -24,6 +24,8 @@ mod password;
 mod policy;
 mod random;
 mod secret;
+#[cfg(feature = "test-support")]
+mod seed;
 mod session;
 mod validate;
 mod vault;

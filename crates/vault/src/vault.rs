@@ -338,7 +338,10 @@ impl Vault {
         };
         let conn = self.conn();
         let generation = self.generation.load(Ordering::SeqCst);
-        let data_version: i64 = conn.pragma_query_value(None, "data_version", |row| row.get(0))?;
+        // Cached: this runs on every command, and preparing it each time doubled the cost.
+        let data_version: i64 = conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?;
         if let Some(verified) = &current.verified {
             let session = &verified.session;
             let fresh = verified.generation == generation

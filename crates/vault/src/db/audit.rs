@@ -101,28 +101,41 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-/// A page of rows, newest first, filtered; `before` is the id to continue below.
+/// A page of rows, newest first, filtered; `before` is the id to continue below. Only
+/// the filters in use go into the SQL, so each can use its index.
 pub(crate) fn list(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>> {
+    let mut conditions = vec!["id < :before".to_owned()];
+    let mut values: Vec<(&str, rusqlite::types::Value)> = vec![
+        (":before", query.before.unwrap_or(i64::MAX).into()),
+        (":limit", i64::from(limit).into()),
+    ];
+    if let Some(account) = query.account {
+        // Both sides of the OR have an index ending in id, so SQLite reads each in id order.
+        conditions.push("(actor_id = :account OR target_id = :account)".to_owned());
+        values.push((":account", account.0.into()));
+    }
+    if let Some(event) = query.event {
+        conditions.push("event = :event".to_owned());
+        values.push((":event", event.as_str().to_owned().into()));
+    }
+    if let Some(from) = query.from {
+        conditions.push("at >= :from".to_owned());
+        values.push((":from", from.into()));
+    }
+    if let Some(to) = query.to {
+        conditions.push("at < :to".to_owned());
+        values.push((":to", to.into()));
+    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log
-         WHERE id < ?1
-           AND (?2 IS NULL OR actor_id = ?2 OR target_id = ?2)
-           AND (?3 IS NULL OR event = ?3)
-           AND at >= ?4 AND at < ?5
-         ORDER BY id DESC LIMIT ?6"
+        "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY id DESC LIMIT :limit",
+        conditions.join(" AND ")
     );
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(
-        params![
-            query.before.unwrap_or(i64::MAX),
-            query.account.map(|id| id.0),
-            query.event.map(AuditEvent::as_str),
-            query.from.unwrap_or(i64::MIN),
-            query.to.unwrap_or(i64::MAX),
-            limit,
-        ],
-        entry,
-    )?;
+    let params: Vec<(&str, &dyn rusqlite::ToSql)> = values
+        .iter()
+        .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
+        .collect();
+    let rows = statement.query_map(params.as_slice(), entry)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

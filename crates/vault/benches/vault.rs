@@ -1,0 +1,185 @@
+//! In-process benchmarks of the vault (`make bench`), each beside the floor it is judged
+//! against: sign-in against one bare argon2id verification at the same parameters, a warm
+//! session check against one prepared SQLite point read, account pages at 1,000 / 100,000
+//! / 1,000,000 accounts against each other, and the audit log at a million rows.
+//! `scripts/bench-report.py` turns the results into `target/bench/report.{md,json}`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark fails by panicking"
+)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use tempfile::TempDir;
+use vault::{
+    AuditEvent, AuditQuery, FirstAdmin, FixedClock, HashParams, ListQuery, MemoryStore, UserId,
+    Vault, VaultOptions, require_admin,
+};
+
+const EMAIL: &str = "admin@bench.example";
+const PASSWORD: &str = "granite owl above the ferry";
+const START: i64 = 1_795_737_600;
+
+struct Bench {
+    dir: TempDir,
+    clock: Arc<FixedClock>,
+    vault: Vault,
+}
+
+/// A vault at the argon2id floor (m = 19 MiB, t = 2, p = 1) with a signed-in admin.
+fn vault_with_admin() -> Bench {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    let options = VaultOptions {
+        hash_params: Some(HashParams::MINIMUM),
+        clock: clock.clone(),
+        ..VaultOptions::default()
+    };
+    let vault = Vault::open(
+        &dir.path().join("vault.sqlite"),
+        Arc::new(MemoryStore::new()),
+        options,
+    )
+    .unwrap();
+    let admin = FirstAdmin {
+        email: EMAIL.into(),
+        display_name: "Bench Admin".into(),
+        password: PASSWORD.into(),
+    };
+    vault.create_first_admin(&admin).unwrap();
+    Bench { dir, clock, vault }
+}
+
+fn sign_in(c: &mut Criterion) {
+    let bench = vault_with_admin();
+    let floor = HashParams::MINIMUM;
+    let argon2 = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(floor.memory_kib(), floor.iterations(), floor.lanes(), None).unwrap(),
+    );
+    let salt = SaltString::encode_b64(b"bench-salt-16byt").unwrap();
+    let phc = argon2
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .unwrap()
+        .to_string();
+    let parsed = PasswordHash::new(&phc).unwrap();
+
+    let mut group = c.benchmark_group("sign_in");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("full", |b| {
+        b.iter(|| {
+            bench.clock.advance(1);
+            black_box(bench.vault.login(EMAIL, &PASSWORD.into()).unwrap())
+        });
+    });
+    group.bench_function("bare_argon2_verify", |b| {
+        b.iter(|| {
+            argon2
+                .verify_password(black_box(PASSWORD.as_bytes()), &parsed)
+                .unwrap()
+        });
+    });
+    group.finish();
+}
+
+fn session_check(c: &mut Criterion) {
+    let bench = vault_with_admin();
+    bench.vault.verify_session().unwrap();
+    let conn = rusqlite::Connection::open(bench.dir.path().join("vault.sqlite")).unwrap();
+    let id: String = conn
+        .query_row("SELECT id FROM sessions", [], |row| row.get(0))
+        .unwrap();
+    let mut statement = conn
+        .prepare("SELECT secret_hash, user_id, last_seen_at, expires_at, verified_at FROM sessions WHERE id = ?1")
+        .unwrap();
+
+    let mut group = c.benchmark_group("session");
+    group.bench_function("verify_session_warm", |b| {
+        b.iter(|| black_box(bench.vault.verify_session().unwrap()))
+    });
+    group.bench_function("point_read", |b| {
+        b.iter(|| {
+            statement
+                .query_row([black_box(&id)], |row| {
+                    Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
+                })
+                .unwrap()
+        });
+    });
+    group.finish();
+}
+
+fn account_list(c: &mut Criterion) {
+    let mut group = c.benchmark_group("list");
+    group.sample_size(30);
+    for size in [1_000_usize, 100_000, 1_000_000] {
+        let bench = vault_with_admin();
+        bench.vault.seed_accounts(size).unwrap();
+        let session = bench.vault.verify_session().unwrap();
+        let admin = require_admin(&session).unwrap();
+        let deep = format!("user{:07}@bench.example", size * 9 / 10);
+        group.bench_with_input(BenchmarkId::new("first_page", size), &size, |b, _| {
+            b.iter(|| {
+                bench
+                    .vault
+                    .list_accounts(&admin, &ListQuery::default())
+                    .unwrap()
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("deep_page", size), &size, |b, _| {
+            let query = ListQuery {
+                after: Some(deep.clone()),
+                ..ListQuery::default()
+            };
+            b.iter(|| bench.vault.list_accounts(&admin, &query).unwrap());
+        });
+        group.bench_with_input(BenchmarkId::new("prefix_search", size), &size, |b, _| {
+            let query = ListQuery {
+                search: Some("user00005".into()),
+                ..ListQuery::default()
+            };
+            b.iter(|| bench.vault.list_accounts(&admin, &query).unwrap());
+        });
+    }
+    group.finish();
+}
+
+fn audit_log(c: &mut Criterion) {
+    let bench = vault_with_admin();
+    bench.vault.seed_audit(1_000_000).unwrap();
+    let session = bench.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+
+    let mut group = c.benchmark_group("audit");
+    group.sample_size(10);
+    group.bench_function("append_synchronous_full", |b| {
+        b.iter(|| bench.vault.append_audit_row().unwrap())
+    });
+    group.bench_function("filtered_page_1m", |b| {
+        let query = AuditQuery {
+            account: Some(UserId(500)),
+            event: Some(AuditEvent::SignIn),
+            limit: Some(50),
+            ..AuditQuery::default()
+        };
+        b.iter(|| bench.vault.audit_log(&admin, &query).unwrap());
+    });
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("verify_chain_1m", |b| {
+        b.iter(|| assert!(bench.vault.verify_audit_chain(&admin).unwrap().intact));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sign_in, session_check, account_list, audit_log);
+criterion_main!(benches);

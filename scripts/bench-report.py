@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Turns Criterion's results into target/bench/report.md and report.json: each figure
+with its median and 95 % interval, beside the floor it is judged against and the ratio.
+Rows whose measurement is not built yet say so rather than being left out."""
+
+import datetime
+import json
+import os
+import pathlib
+import platform
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CRITERION = ROOT / "target" / "criterion"
+OUT = ROOT / "target" / "bench"
+
+
+def estimate(path):
+    """Median and its 95 % interval in nanoseconds, or None when not measured."""
+    file = CRITERION / path / "new" / "estimates.json"
+    if not file.exists():
+        return None
+    median = json.loads(file.read_text())["median"]
+    interval = median["confidence_interval"]
+    return {"median_ns": median["point_estimate"], "low_ns": interval["lower_bound"], "high_ns": interval["upper_bound"]}
+
+
+def human(ns):
+    if ns is None:
+        return "—"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def spread(e):
+    return f"{human(e['low_ns'])} – {human(e['high_ns'])}" if e else "—"
+
+
+def machine():
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": f"{platform.system()} {platform.release()}",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "unknown",
+    }
+
+
+def row(name, figure, floor, goal, note=""):
+    f, b = estimate(figure) if figure else None, estimate(floor) if floor else None
+    ratio = f["median_ns"] / b["median_ns"] if f and b else None
+    met = None if ratio is None or goal is None else ratio <= goal
+    return {
+        "row": name,
+        "figure": figure,
+        "median": human(f["median_ns"]) if f else "—",
+        "spread": spread(f),
+        "floor": floor,
+        "floor_median": human(b["median_ns"]) if b else "—",
+        "ratio": None if ratio is None else round(ratio, 3),
+        "goal": goal,
+        "met": met,
+        "note": note,
+        "median_ns": f["median_ns"] if f else None,
+    }
+
+
+def main():
+    rows = [
+        row("1. Sign-in vs bare argon2id verify (m=19 MiB, t=2, p=1)", "sign_in/full", "sign_in/bare_argon2_verify", 1.05,
+            "includes the session write with synchronous=FULL and the audit row"),
+        row("2. Session check (warm) vs prepared point read", "session/verify_session_warm", "session/point_read", 1.0),
+        row("2b. Session check, cold (first read from the real keyring)", None, None, None,
+            "not measured yet: needs the Secret Service harness"),
+    ]
+    for kind in ("first_page", "deep_page", "prefix_search"):
+        for size in ("100000", "1000000"):
+            rows.append(row(f"3. Account list, {kind.replace('_', ' ')}, {int(size):,} vs 1,000 accounts",
+                            f"list/{kind}/{size}", f"list/{kind}/1000", 2.0))
+    append = estimate("audit/append_synchronous_full")
+    verify = estimate("audit/verify_chain_1m")
+    rows += [
+        row("4. Audit append (one transaction, synchronous=FULL)", "audit/append_synchronous_full", None, None,
+            f"{1e9 / append['median_ns']:.0f} appends/s" if append else ""),
+        row("4. Audit filtered page at 1,000,000 rows", "audit/filtered_page_1m", None, None),
+        row("4. Audit chain verification, 1,000,000 rows", "audit/verify_chain_1m", None, None,
+            f"{1e6 / (verify['median_ns'] / 1e9):,.0f} rows/s" if verify else ""),
+        row("5. IPC overhead in the real app", None, None, 1.5, "not measured yet"),
+        row("6. Start-up, memory and size vs a minimal Tauri app", None, None, 1.3, "not measured yet"),
+    ]
+    deb = sorted((ROOT / "target" / "release" / "bundle" / "deb").glob("*.deb"))
+    binary = ROOT / "target" / "release" / "latchkey"
+    sizes = {
+        "release_binary_bytes": binary.stat().st_size if binary.exists() else None,
+        "deb_bytes": deb[0].stat().st_size if deb else None,
+    }
+    report = {"machine": machine(), "rows": rows, "sizes": sizes}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    m = report["machine"]
+    lines = [
+        "# Latchkey benchmarks", "",
+        f"{m['cpu']}, {m['cores']} cores, {m['os']}; {m['date']}; commit {m['commit']}.", "",
+        "| row | median | 95 % interval | floor | floor median | ratio | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        goal = f"≤ {r['goal']}" if r["goal"] is not None else ""
+        met = {True: "yes", False: "**no**", None: ""}[r["met"]]
+        ratio = f"{r['ratio']}×" if r["ratio"] is not None else ""
+        median = r["median"] + (f" ({r['note']})" if r["note"] else "")
+        lines.append(f"| {r['row']} | {median} | {r['spread']} | {r['floor'] or ''} | {r['floor_median']} | {ratio} | {goal} | {met} |")
+    if sizes["release_binary_bytes"]:
+        lines += ["", f"Release binary: {sizes['release_binary_bytes'] / 2**20:.1f} MiB"
+                  + (f"; .deb: {sizes['deb_bytes'] / 2**20:.2f} MiB" if sizes["deb_bytes"] else "") + "."]
+    text = "\n".join(lines) + "\n"
+    (OUT / "report.md").write_text(text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
