@@ -57,8 +57,9 @@ dist: ui ## Build the release .deb and .rpm into target/release/bundle/
 test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs root or sudo)
 	scripts/test-dist.sh
 
-bench: deps ## Measure (release build) and write target/bench/report.md and report.json
+bench: ui ## Measure (release builds) and write target/bench/report.md and report.json
 	$(CARGO) bench -p vault --features test-support --bench vault --locked
+	scripts/bench-app.sh
 	python3 scripts/bench-report.py
 
 clean: ## Remove build output

@@ -86,6 +86,12 @@ export class Session {
     return this.call("POST", "/execute/sync", { script, args });
   }
 
+  /** Runs an async script; it reports by calling its last argument. */
+  async executeAsync(script, args = [], timeout = 120000) {
+    await this.call("POST", "/timeouts", { script: timeout });
+    return this.call("POST", "/execute/async", { script, args });
+  }
+
   async screenshot() {
     return Buffer.from(await this.call("GET", "/screenshot"), "base64");
   }

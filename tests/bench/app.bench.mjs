@@ -1,0 +1,127 @@
+// App-level rows of `make bench`, run by scripts/bench-app.sh in a real window:
+// IPC overhead (a protected command against a no-op), and start-up time and idle memory
+// of the release build against a minimal Tauri app built with the same profile.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Session, waitForDriver } from "../e2e/webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const latchkey = join(root, "target/release/latchkey");
+const minimal = join(root, "target/bench-minimal/release/minimal-tauri");
+const port = 4470;
+const base = `http://127.0.0.1:${port}`;
+const RUNS = 5;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Resident memory (KiB) of `pid` and every process below it. */
+function treeRss(pid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    try {
+      const status = readFileSync(`/proc/${current}/status`, "utf8");
+      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // Gone.
+    }
+    stack.push(...(children.get(current) ?? []));
+  }
+  return total;
+}
+
+function newestPid(binary) {
+  const pids = execFileSync("pgrep", ["-n", "-f", `^${binary}`], { encoding: "utf8" }).trim();
+  return Number(pids);
+}
+
+/** Launches `binary`, waits for `xpath`, and returns the time and idle memory. */
+async function launch(binary, env, xpath) {
+  const started = performance.now();
+  const app = await Session.start(base, binary, env);
+  await app.find(xpath, 30000);
+  const startup = performance.now() - started;
+  await sleep(2000);
+  const rss = treeRss(newestPid(binary));
+  return { app, startup, rss };
+}
+
+const driver = spawn(process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
+await waitForDriver(base);
+const results = {};
+try {
+  // A vault with an admin and nobody signed in: each launch opens on the sign-in form,
+  // with argon2id already calibrated.
+  const dataDir = mkdtempSync(join(tmpdir(), "latchkey-bench-"));
+  const env = { LATCHKEY_DATA_DIR: dataDir };
+  let app = await Session.start(base, latchkey, env);
+  await app.find("//h1[normalize-space()='Welcome to Latchkey']", 30000);
+  await app.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    window.__TAURI_INTERNALS__.invoke("create_first_admin", { request: {
+      email: "bench@latchkey.example", displayName: "Bench", password: "granite owl above the ferry" } })
+      .then(() => done(true), (e) => done(JSON.stringify(e)));`);
+
+  // IPC: 1,000 calls of a protected command against 1,000 of the no-op, five times.
+  const ipc = await app.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const time = async (command, n) => {
+      const start = performance.now();
+      for (let i = 0; i < n; i += 1) await invoke(command, {});
+      return performance.now() - start;
+    };
+    (async () => {
+      await time("ping", 200);
+      await time("current_user", 200);
+      const runs = [];
+      for (let r = 0; r < 5; r += 1) runs.push([await time("current_user", 1000), await time("ping", 1000)]);
+      done(runs);
+    })().catch((e) => done(String(e)));`);
+  results.ipc = {
+    protected_ms_per_1000: median(ipc.map((r) => r[0])),
+    noop_ms_per_1000: median(ipc.map((r) => r[1])),
+    runs: ipc,
+  };
+  await app.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    window.__TAURI_INTERNALS__.invoke("logout", {}).then(() => done(true), () => done(false));`);
+  await app.quit();
+
+  const measure = async (name, binary, launchEnv, xpath) => {
+    const startups = [];
+    const memory = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const launched = await launch(binary, launchEnv, xpath);
+      startups.push(launched.startup);
+      memory.push(launched.rss);
+      await launched.app.quit();
+      await sleep(500);
+    }
+    results[name] = { startup_ms: median(startups), startup_runs_ms: startups, rss_kib: median(memory), rss_runs_kib: memory };
+  };
+  await measure("latchkey", latchkey, env, "//h1[normalize-space()='Sign in']");
+  await measure("minimal", minimal, {}, "//h1[normalize-space()='Minimal']");
+} finally {
+  driver.kill();
+}
+mkdirSync(join(root, "target/bench"), { recursive: true });
+writeFileSync(join(root, "target/bench/app.json"), JSON.stringify(results, null, 2) + "\n");
+console.log(JSON.stringify(results, null, 2));
