@@ -3,8 +3,8 @@
 import { useActionState, useState } from "react";
 import { ApiError, call } from "./api";
 import { useAuth, useCurrentUser } from "./auth";
-import { Field, Notice, PasswordRules, SubmitButton } from "./components";
-import { StrengthMeter } from "./security-ui";
+import { Field, Notice, SubmitButton } from "./components";
+import { NewPasswordFields } from "./security-ui";
 import { useI18n } from "./i18n";
 import { navigate } from "./router";
 
@@ -65,28 +65,19 @@ export function ChangePassword() {
             onChange={(event) => setCurrent(event.target.value)}
             error={wrongCurrent ? t("password.wrongCurrent") : fieldError(error, "currentPassword")}
           />
-          <Field
-            label={t("password.new")}
+          <NewPasswordFields
             name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={next}
-            onChange={(event) => setNext(event.target.value)}
+            label={t("password.new")}
+            confirmLabel={t("password.confirm")}
+            password={next}
+            confirm={confirm}
+            onPassword={setNext}
+            onConfirm={setConfirm}
             error={fieldError(error, "newPassword")}
+            mismatch={state.mismatch === true}
+            email={user.email}
+            displayName={user.displayName}
           />
-          <Field
-            label={t("password.confirm")}
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(event) => setConfirm(event.target.value)}
-            error={state.mismatch ? t("setup.mismatch") : undefined}
-          />
-          <PasswordRules password={next} confirm={confirm} />
-          <StrengthMeter password={next} email={user.email} displayName={user.displayName} />
           <SubmitButton idle={t("password.submit")} pending={t("password.pending")} />
         </form>
       </section>

@@ -4,8 +4,8 @@ import { useActionState, useState } from "react";
 import { ApiError, call } from "./api";
 import { useAuth } from "./auth";
 import { EMAIL_MAX_BYTES, NAME_MAX_CHARS } from "./bindings";
-import { Field, Notice, PasswordRules, SubmitButton } from "./components";
-import { StrengthMeter } from "./security-ui";
+import { Field, Notice, SubmitButton } from "./components";
+import { NewPasswordFields } from "./security-ui";
 import { useI18n } from "./i18n";
 
 interface SetupState {
@@ -77,28 +77,19 @@ export function Setup() {
             onChange={(event) => setName(event.target.value)}
             error={fieldError(error, "displayName")}
           />
-          <Field
-            label={t("setup.password")}
+          <NewPasswordFields
             name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            label={t("setup.password")}
+            confirmLabel={t("setup.confirm")}
+            password={password}
+            confirm={confirm}
+            onPassword={setPassword}
+            onConfirm={setConfirm}
             error={fieldError(error, "password")}
+            mismatch={state.mismatch === true}
+            email={email}
+            displayName={name}
           />
-          <Field
-            label={t("setup.confirm")}
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={confirm}
-            onChange={(event) => setConfirm(event.target.value)}
-            error={state.mismatch ? t("setup.mismatch") : undefined}
-          />
-          <PasswordRules password={password} confirm={confirm} />
-          <StrengthMeter password={password} email={email} displayName={name} />
           <SubmitButton idle={t("setup.submit")} pending={t("setup.pending")} />
         </form>
       </section>

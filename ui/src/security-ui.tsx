@@ -5,7 +5,7 @@ import { useActionState, useCallback, useEffect, useRef, useState } from "react"
 import type { ReactNode } from "react";
 import { ApiError, call } from "./api";
 import type { PasswordStrength } from "./bindings";
-import { Field, Modal, Notice, SubmitButton } from "./components";
+import { Field, Modal, Notice, PasswordRules, SubmitButton } from "./components";
 import { useI18n } from "./i18n";
 import type { MessageKey } from "./messages";
 
@@ -161,5 +161,51 @@ function StepUpDialog({ onConfirmed, onCancel }: { onConfirmed(): void; onCancel
         </div>
       </form>
     </Modal>
+  );
+}
+
+/**
+ * A new password and its confirmation, with the rules and the strength meter under them:
+ * the same block in the first-run wizard and on the change-password page.
+ */
+export function NewPasswordFields(props: {
+  name: string;
+  label: string;
+  confirmLabel: string;
+  password: string;
+  confirm: string;
+  onPassword(value: string): void;
+  onConfirm(value: string): void;
+  error?: string | undefined;
+  mismatch: boolean;
+  email?: string | undefined;
+  displayName?: string | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Field
+        label={props.label}
+        name={props.name}
+        type="password"
+        autoComplete="new-password"
+        required
+        value={props.password}
+        onChange={(event) => props.onPassword(event.target.value)}
+        error={props.error}
+      />
+      <Field
+        label={props.confirmLabel}
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        value={props.confirm}
+        onChange={(event) => props.onConfirm(event.target.value)}
+        error={props.mismatch ? t("setup.mismatch") : undefined}
+      />
+      <PasswordRules password={props.password} confirm={props.confirm} />
+      <StrengthMeter password={props.password} email={props.email} displayName={props.displayName} />
+    </>
   );
 }
