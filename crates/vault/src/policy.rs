@@ -135,10 +135,24 @@ pub struct PasswordStrength {
 pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> PasswordStrength {
     let typed = password.expose();
     let short_enough = typed.len() <= PASSWORD_MAX_BYTES;
+    if !short_enough {
+        // Refused whatever else is true: do no normalisation or estimation work on a
+        // possibly huge input (this runs on every keystroke, signed in or not).
+        return PasswordStrength {
+            score: 0,
+            long_enough: true,
+            short_enough,
+            breached: false,
+            contains_personal_info: false,
+            warning: None,
+            suggestions: Vec::new(),
+            acceptable: false,
+        };
+    }
     let normalised = validate::nfkc(typed);
     let chars = normalised.chars().count();
     let long_enough = chars >= PasswordPolicy::min_chars(false);
-    let breached = short_enough && is_breached(&normalised);
+    let breached = is_breached(&normalised);
     let folded = validate::fold(&normalised);
     let contains_personal_info = context
         .words()
