@@ -135,20 +135,7 @@ impl Vault {
                     sessions::delete_for_user(conn, existing.id)?;
                     existing.id
                 }
-                None => {
-                    let name_key = validate::fold(&display_name);
-                    let user = users::NewUser {
-                        email: email.as_str(),
-                        display_name: &display_name,
-                        name_key: &name_key,
-                        role: Role::Admin,
-                        team: None,
-                        phone: None,
-                        must_change_password: true,
-                        phc: &phc,
-                    };
-                    users::insert(conn, &user, now)?
-                }
+                None => users::insert_admin(conn, email.as_str(), &display_name, &phc, true, now)?,
             };
             throttle::clear(conn, email.as_str())?;
             let notice = BreakGlassNotice {

@@ -12,7 +12,7 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, audit, sessions, throttle, users};
 use crate::dto::{BootstrapStatus, CurrentUser, Viewer};
 use crate::error::{Conflict, Error, Result};
-use crate::model::{AccountStatus, Role, UserId};
+use crate::model::{AccountStatus, UserId};
 use crate::password::{HashParams, Hasher, Verdict};
 use crate::policy::{self, PasswordContext};
 use crate::secret::SecretString;
@@ -163,18 +163,7 @@ impl Vault {
             if users::count(conn)? > 0 {
                 return Err(Error::Conflict(Conflict::AlreadyInitialised));
             }
-            let name_key = validate::fold(&display_name);
-            let user = users::NewUser {
-                email: email.as_str(),
-                display_name: &display_name,
-                name_key: &name_key,
-                role: Role::Admin,
-                team: None,
-                phone: None,
-                must_change_password: false,
-                phc: &phc,
-            };
-            let id = users::insert(conn, &user, now)?;
+            let id = users::insert_admin(conn, email.as_str(), &display_name, &phc, false, now)?;
             let entry = NewEntry::new(AuditEvent::FirstAdminCreated)
                 .by(id, email.as_str())
                 .on(id, email.as_str());

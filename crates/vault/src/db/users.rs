@@ -192,6 +192,30 @@ pub(crate) fn insert(conn: &Connection, user: &NewUser<'_>, now: Timestamp) -> R
     Ok(id)
 }
 
+/// Inserts an active admin without team or phone: the first admin, or one made by
+/// break-glass recovery (`must_change_password` then, with a temporary password).
+pub(crate) fn insert_admin(
+    conn: &Connection,
+    email: &str,
+    display_name: &str,
+    phc: &str,
+    must_change_password: bool,
+    now: Timestamp,
+) -> Result<UserId> {
+    let name_key = crate::validate::fold(display_name);
+    let user = NewUser {
+        email,
+        display_name,
+        name_key: &name_key,
+        role: Role::Admin,
+        team: None,
+        phone: None,
+        must_change_password,
+        phc,
+    };
+    insert(conn, &user, now)
+}
+
 /// Stores a new password hash. `must_change` marks a temporary password; `changed`
 /// false means the same password was only rehashed with stronger parameters.
 pub(crate) fn set_password(

@@ -18,14 +18,7 @@ fn new_account(email: &str) -> NewAccount {
 #[test]
 fn a_user_cannot_reach_admin_operations() {
     let f = fixture().with_admin();
-    let (_, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (_, clerk) = f.signed_in_clerk();
     let session = clerk.verify_session().unwrap();
     assert!(matches!(require_admin(&session), Err(Error::Forbidden)));
 }
@@ -77,14 +70,7 @@ fn an_admin_with_a_temporary_password_cannot_use_admin_operations_yet() {
 #[test]
 fn a_reset_password_works_once_and_must_be_replaced() {
     let f = fixture().with_admin();
-    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (id, clerk) = f.signed_in_clerk();
     let session = f.vault.verify_session().unwrap();
     let issued = f
         .vault
@@ -292,14 +278,7 @@ fn admins_racing_to_remove_each_other_leave_one_active_admin() {
 #[test]
 fn disabled_accounts_cannot_sign_in_until_enabled() {
     let f = fixture().with_admin();
-    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (id, clerk) = f.signed_in_clerk();
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     assert_eq!(
@@ -467,14 +446,7 @@ fn phone_numbers_follow_the_viewer() {
 #[test]
 fn profiles_can_be_edited_by_their_owner_and_by_admins() {
     let f = fixture().with_admin();
-    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (id, clerk) = f.signed_in_clerk();
     let session = clerk.verify_session().unwrap();
     let me = clerk
         .update_own_profile(

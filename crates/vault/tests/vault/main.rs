@@ -110,6 +110,20 @@ impl Fixture {
     }
 }
 
+/// The clerk's password once the temporary one has been replaced.
+pub const CLERK_PASSWORD: &str = "till roll and receipts";
+
+impl Fixture {
+    /// As the signed-in admin, creates `clerk@shop.example` (a user) and returns its id
+    /// and another instance signed in as the clerk with their own password.
+    pub fn signed_in_clerk(&self) -> (UserId, Vault) {
+        let (id, temporary) = self.create("clerk@shop.example", Role::User, None);
+        let clerk = self.other_instance();
+        settle(&clerk, "clerk@shop.example", &temporary, CLERK_PASSWORD);
+        (id, clerk)
+    }
+}
+
 pub fn open_at(path: &Path, clock: &Arc<FixedClock>, store: Arc<MemoryStore>) -> Vault {
     Vault::open(path, store, options(clock)).expect("open vault")
 }

@@ -78,14 +78,7 @@ fn the_throttle_survives_a_restart() {
 #[test]
 fn a_hundred_failures_lock_until_an_admin_unlocks_or_a_day_passes() {
     let f = fixture().with_admin();
-    let (_, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (_, clerk) = f.signed_in_clerk();
     for _ in 0..100 {
         f.clock.advance(10);
         assert_code!(
@@ -319,14 +312,7 @@ fn reordered_rows_are_reported() {
 #[test]
 fn the_owner_hears_what_happened_since_their_last_sign_in() {
     let f = fixture().with_admin();
-    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (id, clerk) = f.signed_in_clerk();
     clerk.logout().unwrap();
     f.clock.advance(60);
     let _ = clerk.login("clerk@shop.example", &"somebody guessing here".into());

@@ -146,14 +146,7 @@ fn sign_out_deletes_the_row_and_the_stored_token() {
 #[test]
 fn a_revocation_by_another_process_is_seen_on_the_next_check() {
     let f = fixture().with_admin();
-    let (id, temporary) = f.create("clerk@shop.example", Role::User, None);
-    let clerk = f.other_instance();
-    settle(
-        &clerk,
-        "clerk@shop.example",
-        &temporary,
-        "till roll and receipts",
-    );
+    let (id, clerk) = f.signed_in_clerk();
     // Warm the clerk's cache, then revoke behind its back with plain SQL.
     clerk.verify_session().unwrap();
     clerk.verify_session().unwrap();
