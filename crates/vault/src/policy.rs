@@ -15,9 +15,16 @@ use crate::error::{Error, Invalid, Result};
 use crate::secret::SecretString;
 use crate::validate::{self, PASSWORD_MAX_BYTES};
 
-/// Sorted little-endian 32-bit fingerprints (the first four bytes of SHA-256) of the
-/// breached-password list, made by `build.rs` from `data/breached-passwords.txt.gz`.
+/// The breached-password list as `build.rs` compiles it from
+/// `data/breached-passwords.txt.gz`: 32-bit fingerprints (the first four bytes of
+/// SHA-256) in 65,536 buckets by their top 16 bits. The layout is described in `build.rs`.
 static BREACHED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/breached.bin"));
+const BUCKETS: usize = 1 << 16;
+const BUCKETS_PER_BLOCK: usize = 256;
+/// Where the bucket counts start: after one u32 per block of buckets and the total.
+const COUNTS_AT: usize = (BUCKETS / BUCKETS_PER_BLOCK + 1) * 4;
+/// Where the entries (low 16 bits of each fingerprint) start.
+const ENTRIES_AT: usize = COUNTS_AT + BUCKETS;
 
 /// The product's own name, which no password may contain.
 const PRODUCT_NAME: &str = "latchkey";
@@ -41,33 +48,34 @@ impl PasswordPolicy {
 
 /// How many passwords the breached list holds.
 pub fn breached_list_len() -> usize {
-    BREACHED.len() / 4
+    (BREACHED.len() - ENTRIES_AT) / 2
 }
 
 /// Whether `password` (in any case) is on the breached-password list.
 pub fn is_breached(password: &str) -> bool {
     let folded = validate::fold(password);
     let digest = Sha256::digest(folded.as_bytes());
-    let wanted = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-    let table = BREACHED.chunks_exact(4);
-    let (mut low, mut high) = (0, table.len());
-    // Binary search over the fixed-width entries.
-    while low < high {
-        let middle = low + (high - low) / 2;
-        let at = middle * 4;
-        let entry = u32::from_le_bytes([
-            BREACHED[at],
-            BREACHED[at + 1],
-            BREACHED[at + 2],
-            BREACHED[at + 3],
-        ]);
-        match entry.cmp(&wanted) {
-            std::cmp::Ordering::Less => low = middle + 1,
-            std::cmp::Ordering::Greater => high = middle,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
+    let bucket = usize::from(u16::from_be_bytes([digest[0], digest[1]]));
+    let wanted = [digest[3], digest[2]];
+    let block = bucket / BUCKETS_PER_BLOCK;
+    let at = block * 4;
+    let block_start = u32::from_le_bytes([
+        BREACHED[at],
+        BREACHED[at + 1],
+        BREACHED[at + 2],
+        BREACHED[at + 3],
+    ]) as usize;
+    let counts = &BREACHED[COUNTS_AT..ENTRIES_AT];
+    let start = block_start
+        + counts[block * BUCKETS_PER_BLOCK..bucket]
+            .iter()
+            .map(|&c| usize::from(c))
+            .sum::<usize>();
+    let end = start + usize::from(counts[bucket]);
+    // A bucket holds three entries on average; a scan beats a search.
+    BREACHED[ENTRIES_AT + start * 2..ENTRIES_AT + end * 2]
+        .chunks_exact(2)
+        .any(|entry| entry == wanted)
 }
 
 /// Who the password is for: words it must not contain.
@@ -228,6 +236,36 @@ mod tests {
     #[test]
     fn the_list_holds_over_a_hundred_thousand_passwords() {
         assert!(breached_list_len() > 100_000, "{}", breached_list_len());
+    }
+
+    #[test]
+    fn every_password_of_the_source_list_is_found() {
+        use std::io::BufRead;
+        let file = std::fs::File::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/breached-passwords.txt.gz"
+        ))
+        .unwrap();
+        let mut lines = 0;
+        for line in std::io::BufReader::new(flate2::read::GzDecoder::new(file)).lines() {
+            let line = line.unwrap();
+            assert!(is_breached(&line), "{line}");
+            lines += 1;
+        }
+        // A few lines share a fingerprint; the table keeps each fingerprint once.
+        assert!(lines - breached_list_len() < 20, "{lines} lines");
+        let total = &BREACHED[COUNTS_AT - 4..COUNTS_AT];
+        let total = u32::from_le_bytes([total[0], total[1], total[2], total[3]]);
+        assert_eq!(total as usize, breached_list_len());
+    }
+
+    #[test]
+    fn unlisted_passwords_rarely_match_by_chance() {
+        // 197,544 fingerprints in 2^32: about one chance match in 21,700 passwords.
+        let matches = (0..20_000)
+            .filter(|i| is_breached(&format!("unlisted passphrase number {i}")))
+            .count();
+        assert!(matches <= 5, "{matches} chance matches in 20,000");
     }
 
     #[test]
