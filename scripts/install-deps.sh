@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Build: WebKitGTK, GTK and friends for Tauri, D-Bus for the Secret Service client.
+# Build: WebKitGTK, GTK and friends for Tauri, D-Bus for the Secret Service client,
+# SQLite (Linux builds link the system library).
 # Test: Xvfb for a real window without a display, D-Bus, gnome-keyring and secret-tool
 # for a real Secret Service, WebKitWebDriver for the end-to-end suite, and a Korean
 # font so the Korean screens render (and their screenshots read) as people see them.
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential pkg-config file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-  libssl-dev libxdo-dev libdbus-1-dev
+  libssl-dev libxdo-dev libdbus-1-dev libsqlite3-dev
   python3-venv lintian rpm
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3 webkit2gtk-driver fonts-nanum
 )

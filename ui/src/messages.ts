@@ -175,6 +175,7 @@ export const en = {
   "conflict.ownAccount": "You cannot do this to your own account.",
   "conflict.passwordUnchanged": "The new password must differ from the current one.",
   "conflict.vaultTooNew": "This vault was written by a newer version of Latchkey.",
+  "conflict.sqliteTooOld": "This system's SQLite library is too old for Latchkey (3.37 or newer is needed).",
 
   "invalid.empty": "This field is required.",
   "invalid.missing": "This field is required.",
@@ -491,6 +492,7 @@ export const ko: Record<MessageKey, string> = {
   "conflict.ownAccount": "자신의 계정에는 이 작업을 할 수 없습니다.",
   "conflict.passwordUnchanged": "새 비밀번호는 현재 비밀번호와 달라야 합니다.",
   "conflict.vaultTooNew": "이 저장소는 더 새로운 버전의 Latchkey로 기록되었습니다.",
+  "conflict.sqliteTooOld": "이 시스템의 SQLite 라이브러리가 너무 오래되었습니다(3.37 이상이 필요합니다).",
 
   "invalid.empty": "필수 항목입니다.",
   "invalid.missing": "필수 항목입니다.",

@@ -122,6 +122,11 @@ pub enum Conflict {
         "this vault was written by a newer version of Latchkey: install that version or a later one"
     )]
     VaultTooNew,
+    /// The system's SQLite library lacks features the vault's schema uses.
+    #[error(
+        "this system's SQLite library is older than 3.37, which Latchkey needs: update the sqlite3 package"
+    )]
+    SqliteTooOld,
 }
 
 /// Stable machine-readable codes, shared with the UI.

@@ -28,12 +28,26 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The oldest SQLite the schema runs on: `STRICT` tables arrived in 3.37.0, the version
+/// of the oldest systems WebKitGTK 4.1 ships on (Ubuntu 22.04, Debian 12).
+pub(crate) const MIN_SQLITE_VERSION: i32 = 3_037_000;
+
+/// Whether a SQLite library of `version_number` (as `sqlite3_libversion_number`) can
+/// hold the vault.
+pub(crate) fn sqlite_supported(version_number: i32) -> bool {
+    version_number >= MIN_SQLITE_VERSION
+}
+
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens (creating if needed) the vault file at `path` and migrates it to the latest
 /// schema. A file written by a newer Latchkey is refused rather than touched.
 pub(crate) fn open(path: &Path) -> Result<Connection> {
+    if !sqlite_supported(rusqlite::version_number()) {
+        log::error!("SQLite {} is too old for the vault", rusqlite::version());
+        return Err(Error::Conflict(crate::error::Conflict::SqliteTooOld));
+    }
     let mut conn = Connection::open(path).map_err(|e| Error::internal("open vault file", e))?;
     restrict_permissions(path);
     configure(&conn)?;
@@ -97,6 +111,17 @@ pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_before_strict_tables_is_refused() {
+        assert!(!sqlite_supported(3_036_000));
+        assert!(sqlite_supported(3_037_000));
+        assert!(
+            sqlite_supported(rusqlite::version_number()),
+            "linked SQLite {} is too old",
+            rusqlite::version()
+        );
+    }
 
     #[test]
     fn every_migration_file_is_listed_in_order() -> std::io::Result<()> {
