@@ -54,7 +54,7 @@ fn default_data_dir() -> Option<PathBuf> {
     std::env::var_os(DATA_DIR_ENV)
         .filter(|value| !value.is_empty())
         .map(PathBuf::from)
-        .or_else(|| dirs::data_dir().map(|dir| dir.join(crate::keyring_store::SERVICE)))
+        .or_else(|| dirs::data_dir().map(|dir| dir.join(os_keyring::SERVICE)))
 }
 
 fn recover_admin(args: &[String]) -> i32 {

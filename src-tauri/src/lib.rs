@@ -7,7 +7,6 @@ pub mod cli;
 pub mod command_list;
 pub mod commands;
 pub mod input;
-pub mod keyring_store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use std::sync::Arc;
 use tauri::{Manager, Runtime};
 use vault::{MemoryStore, SessionStore, Vault, VaultOptions};
 
-use keyring_store::KeyringStore;
+use os_keyring::KeyringStore;
 
 /// The vault file's name inside the data directory.
 pub const VAULT_FILE: &str = "vault.sqlite";

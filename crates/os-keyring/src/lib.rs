@@ -6,9 +6,15 @@
 //! name derived from the vault file's path, so two vaults on one OS account never share
 //! a session. Everyone who shares the OS account can read it; that is why the token is
 //! short-lived, revocable in SQLite, and deleted at sign-out.
+//!
+//! Each read of the Secret Service opens a D-Bus connection and an encrypted session
+//! with the daemon, which costs milliseconds at start-up. The read that checks the
+//! keyring at open is therefore kept and handed to the vault's first load, so launching
+//! the app reads the keyring once, not twice.
 
 use std::fmt;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use vault::{SessionStore, SessionToken, StoreError};
@@ -20,6 +26,8 @@ pub const SERVICE: &str = "app.latchkey.desktop";
 pub struct KeyringStore {
     entry: keyring::Entry,
     account: String,
+    /// What the opening check read, until the first load, save or clear.
+    primed: Mutex<Option<Option<SessionToken>>>,
 }
 
 impl KeyringStore {
@@ -35,13 +43,20 @@ impl KeyringStore {
     /// keyring is found now rather than at sign-in.
     pub fn new(service: &str, account: &str) -> Result<Self, StoreError> {
         let entry = keyring::Entry::new(service, account).map_err(store_error)?;
-        match entry.get_password() {
-            Ok(_) | Err(keyring::Error::NoEntry) => Ok(Self {
-                entry,
-                account: account.to_owned(),
-            }),
-            Err(e) => Err(store_error(e)),
-        }
+        let primed = read(&entry)?;
+        Ok(Self {
+            entry,
+            account: account.to_owned(),
+            primed: Mutex::new(Some(primed)),
+        })
+    }
+
+    /// Drops the value read at open: the keyring is the truth from here on.
+    fn forget_primed(&self) {
+        self.primed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 }
 
@@ -55,25 +70,26 @@ impl fmt::Debug for KeyringStore {
 
 impl SessionStore for KeyringStore {
     fn load(&self) -> Result<Option<SessionToken>, StoreError> {
-        match self.entry.get_password() {
-            Ok(stored) => {
-                let token = SessionToken::parse(&stored);
-                let mut stored = stored;
-                zeroize_string(&mut stored);
-                Ok(token)
-            }
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(store_error(e)),
+        let primed = self
+            .primed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        match primed {
+            Some(token) => Ok(token),
+            None => read(&self.entry),
         }
     }
 
     fn save(&self, token: &SessionToken) -> Result<(), StoreError> {
+        self.forget_primed();
         self.entry
             .set_password(token.to_stored().expose())
             .map_err(store_error)
     }
 
     fn clear(&self) -> Result<(), StoreError> {
+        self.forget_primed();
         match self.entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(store_error(e)),
@@ -82,6 +98,20 @@ impl SessionStore for KeyringStore {
 
     fn is_persistent(&self) -> bool {
         true
+    }
+}
+
+/// The token in `entry`, if any; an unreadable value counts as none.
+fn read(entry: &keyring::Entry) -> Result<Option<SessionToken>, StoreError> {
+    match entry.get_password() {
+        Ok(stored) => {
+            let token = SessionToken::parse(&stored);
+            let mut stored = stored;
+            zeroize_string(&mut stored);
+            Ok(token)
+        }
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(store_error(e)),
     }
 }
 

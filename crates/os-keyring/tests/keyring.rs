@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use latchkey_lib::keyring_store::KeyringStore;
+use os_keyring::KeyringStore;
 use vault::{FirstAdmin, FixedClock, HashParams, SessionPolicy, SessionStore, Vault, VaultOptions};
 
 fn skip() -> bool {
@@ -86,4 +86,33 @@ fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
         None,
         "sign-out leaves no token in the keyring"
     );
+}
+
+#[test]
+fn the_read_at_open_serves_the_first_load_and_never_outlives_a_write() {
+    if skip() {
+        return;
+    }
+    let service = format!("app.latchkey.test.primed.{}", std::process::id());
+    let first =
+        vault::SessionToken::parse("CCCCCCCCCCCCCCCCCCCCCC.DDDDDDDDDDDDDDDDDDDDDD").unwrap();
+    let second =
+        vault::SessionToken::parse("EEEEEEEEEEEEEEEEEEEEEE.FFFFFFFFFFFFFFFFFFFFFF").unwrap();
+    let writer = KeyringStore::new(&service, "session").unwrap();
+    writer.save(&first).unwrap();
+
+    let store = KeyringStore::new(&service, "session").unwrap();
+    assert_eq!(store.load().unwrap(), Some(first.clone()));
+    // Later loads read the keyring itself.
+    writer.save(&second).unwrap();
+    assert_eq!(store.load().unwrap(), Some(second.clone()));
+
+    // A store's own clear and save replace what it read at open.
+    let store = KeyringStore::new(&service, "session").unwrap();
+    store.clear().unwrap();
+    assert_eq!(store.load().unwrap(), None);
+    let store = KeyringStore::new(&service, "session").unwrap();
+    store.save(&first).unwrap();
+    writer.clear().unwrap();
+    assert_eq!(store.load().unwrap(), None);
 }
