@@ -18,6 +18,9 @@ import type { Path } from "./router";
 import { navigate, usePath } from "./router";
 import { Setup } from "./Setup";
 
+/** The User Timing mark set once the first screen is drawn; the benchmark reads it. */
+export const FIRST_SCREEN_MARK = "latchkey:first-screen";
+
 const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어" };
 
 function LanguageSwitch() {
@@ -116,6 +119,13 @@ export function App() {
   useEffect(() => {
     if (target !== null && target !== path) navigate(target, { replace: true });
   }, [target, path]);
+  // For `make bench`: when the first real screen (not the loading notice) is committed.
+  const ready = target !== null;
+  useEffect(() => {
+    if (ready && performance.getEntriesByName(FIRST_SCREEN_MARK).length === 0) {
+      performance.mark(FIRST_SCREEN_MARK);
+    }
+  }, [ready]);
 
   if (target === null) {
     return (

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { CurrentUser, Page, UserDto } from "./bindings";
+import { loadInitialAuth } from "./auth";
 import { admin, failure, renderApp, signedInAs, signedOut, user } from "./test/harness";
 
 const hash = () => window.location.hash;
@@ -32,6 +33,22 @@ describe("start-up", () => {
     renderApp(signedInAs(user()), { path: "/login" });
     expect(await screen.findByRole("heading", { name: "Welcome, Mina Park" })).toBeTruthy();
     await waitFor(() => expect(hash()).toBe("#/dashboard"));
+  });
+});
+
+describe("start-up with the state loaded before the first render", () => {
+  it("draws the sign-in form first, with no loading notice and no further command", () => {
+    const { calls } = renderApp(signedOut, { initial: { state: { status: "signedOut" }, staySignedIn: true } });
+    expect(screen.getByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(screen.queryByText("Opening the vault…")).toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it("asks who is signed in, and treats an unreachable app as signed out", async () => {
+    renderApp(signedInAs(user()));
+    expect(await loadInitialAuth()).toEqual({ state: { status: "signedIn", user: user() }, staySignedIn: true });
+    renderApp({ bootstrap_status: () => failure("Internal") });
+    expect(await loadInitialAuth()).toEqual({ state: { status: "signedOut" }, staySignedIn: true });
   });
 });
 

@@ -32,7 +32,26 @@ export function useCurrentUser(): CurrentUser {
   return state.user;
 }
 
-async function initialState(): Promise<{ state: AuthState; staySignedIn: boolean }> {
+/** What the app knows at start: who is signed in, and whether that lasts a restart. */
+export interface InitialAuth {
+  state: AuthState;
+  staySignedIn: boolean;
+}
+
+/**
+ * Asks the app whether the vault is empty and who is signed in. `main.tsx` calls it
+ * before React's first render, so the first screen drawn is the right one rather than
+ * a loading notice; it never rejects.
+ */
+export async function loadInitialAuth(): Promise<InitialAuth> {
+  try {
+    return await initialState();
+  } catch {
+    return { state: { status: "signedOut" }, staySignedIn: true };
+  }
+}
+
+async function initialState(): Promise<InitialAuth> {
   const status = await call("bootstrap_status");
   if (status.needsFirstAdmin) return { state: { status: "setup" }, staySignedIn: status.staySignedIn };
   try {
@@ -46,23 +65,24 @@ async function initialState(): Promise<{ state: AuthState; staySignedIn: boolean
   }
 }
 
-export function AuthProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState>({ status: "loading" });
-  const [staySignedIn, setStaySignedIn] = useState(true);
+/**
+ * Holds the signed-in state. With `initial` (from `loadInitialAuth`) it starts there;
+ * without, it starts loading and asks the app itself.
+ */
+export function AuthProvider({ children, initial }: { children: ReactNode; initial?: InitialAuth | undefined }) {
+  const [state, setState] = useState<AuthState>(initial?.state ?? { status: "loading" });
+  const [staySignedIn, setStaySignedIn] = useState(initial?.staySignedIn ?? true);
 
   const refresh = useCallback(async () => {
-    try {
-      const initial = await initialState();
-      setState(initial.state);
-      setStaySignedIn(initial.staySignedIn);
-    } catch {
-      setState({ status: "signedOut" });
-    }
+    const next = await loadInitialAuth();
+    setState(next.state);
+    setStaySignedIn(next.staySignedIn);
   }, []);
 
+  const loaded = initial !== undefined;
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    if (!loaded) void refresh();
+  }, [loaded, refresh]);
 
   useEffect(
     () =>

@@ -1,18 +1,22 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { AuthProvider } from "./auth";
+import { AuthProvider, loadInitialAuth } from "./auth";
 import { I18nProvider } from "./i18n";
 
 const root = document.getElementById("root");
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <I18nProvider>
-        <AuthProvider>
-          <App />
-        </AuthProvider>
-      </I18nProvider>
-    </StrictMode>,
-  );
+  // Two short commands decide the first screen (setup, sign-in or the signed-in
+  // person's page); asking them before the first render draws that screen directly.
+  void loadInitialAuth().then((initial) => {
+    createRoot(root).render(
+      <StrictMode>
+        <I18nProvider>
+          <AuthProvider initial={initial}>
+            <App />
+          </AuthProvider>
+        </I18nProvider>
+      </StrictMode>,
+    );
+  });
 }

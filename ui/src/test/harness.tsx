@@ -4,6 +4,7 @@ import { render } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../App";
 import { AuthProvider } from "../auth";
+import type { InitialAuth } from "../auth";
 import type { CurrentUser, ErrorReply } from "../bindings";
 import { I18nProvider } from "../i18n";
 import type { Locale } from "../i18n";
@@ -35,7 +36,7 @@ export function failure(code: ErrorReply["code"], extra: Partial<ErrorReply> = {
 
 export function renderApp(
   handlers: Record<string, Handler>,
-  options: { path?: string; locale?: Locale } = {},
+  options: { path?: string; locale?: Locale; initial?: InitialAuth } = {},
 ) {
   const calls: { command: string; request: unknown }[] = [];
   mockIPC((command, args) => {
@@ -48,7 +49,7 @@ export function renderApp(
   window.history.replaceState(null, "", `#${options.path ?? "/"}`);
   const view = render(
     <I18nProvider initial={options.locale ?? "en"}>
-      <AuthProvider>
+      <AuthProvider initial={options.initial}>
         <App />
       </AuthProvider>
     </I18nProvider>,
