@@ -109,11 +109,6 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<
         (":before", query.before.unwrap_or(i64::MAX).into()),
         (":limit", i64::from(limit).into()),
     ];
-    if let Some(account) = query.account {
-        // Both sides of the OR have an index ending in id, so SQLite reads each in id order.
-        conditions.push("(actor_id = :account OR target_id = :account)".to_owned());
-        values.push((":account", account.0.into()));
-    }
     if let Some(event) = query.event {
         conditions.push("event = :event".to_owned());
         values.push((":event", event.as_str().to_owned().into()));
@@ -126,10 +121,31 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery, limit: u32) -> Result<
         conditions.push("at < :to".to_owned());
         values.push((":to", to.into()));
     }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM audit_log WHERE {} ORDER BY id DESC LIMIT :limit",
-        conditions.join(" AND ")
-    );
+    let conditions = conditions.join(" AND ");
+    let sql = match query.account {
+        // Rows where the account acted or was acted on. An OR over the two columns
+        // makes SQLite collect and sort every row of the account before the LIMIT (10 ms
+        // at a million rows); each half below walks its own index newest-first and stops
+        // at a page, and the union keeps a row that is both only once.
+        Some(account) => {
+            values.push((":account", account.0.into()));
+            let newest = |column: &str| {
+                format!(
+                    "SELECT id FROM (SELECT id FROM audit_log WHERE {column} = :account AND \
+                     {conditions} ORDER BY id DESC LIMIT :limit)"
+                )
+            };
+            format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE id IN ({} UNION {}) \
+                 ORDER BY id DESC LIMIT :limit",
+                newest("actor_id"),
+                newest("target_id")
+            )
+        }
+        None => format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {conditions} ORDER BY id DESC LIMIT :limit"
+        ),
+    };
     let mut statement = conn.prepare_cached(&sql)?;
     let params: Vec<(&str, &dyn rusqlite::ToSql)> = values
         .iter()

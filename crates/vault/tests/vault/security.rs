@@ -443,3 +443,74 @@ fn the_health_panel_counts_what_needs_attention() {
     assert_eq!(health.locked_emails, 0);
     assert!(health.breached_list_size > 100_000);
 }
+
+#[test]
+fn audit_pages_for_one_account_match_the_whole_log_filtered() {
+    let f = fixture().with_admin();
+    let mut staff = Vec::new();
+    for i in 0..4 {
+        staff.push(
+            f.create(&format!("staff{i}@lab.example"), Role::User, None)
+                .0,
+        );
+        f.clock.advance(1);
+        f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
+    }
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    f.vault.set_role(&admin, staff[1], Role::Admin).unwrap();
+    let admin_id = session.user_id();
+    let everything = f
+        .vault
+        .audit_log(
+            &admin,
+            &AuditQuery {
+                limit: Some(200),
+                ..AuditQuery::default()
+            },
+        )
+        .unwrap()
+        .items;
+    assert!(everything.len() > 10, "{}", everything.len());
+
+    let mut checked = 0;
+    for account in [admin_id, staff[1]] {
+        for event in [
+            None,
+            Some(AuditEvent::AccountCreated),
+            Some(AuditEvent::SignIn),
+        ] {
+            let expected: Vec<i64> = everything
+                .iter()
+                .filter(|e| e.actor_id == Some(account) || e.target_id == Some(account))
+                .filter(|e| event.is_none_or(|wanted| e.event == wanted))
+                .map(|e| e.id)
+                .collect();
+            checked += expected.len();
+            let mut paged = Vec::new();
+            let mut before = None;
+            loop {
+                let page = f
+                    .vault
+                    .audit_log(
+                        &admin,
+                        &AuditQuery {
+                            account: Some(account),
+                            event,
+                            before,
+                            limit: Some(2),
+                            ..AuditQuery::default()
+                        },
+                    )
+                    .unwrap();
+                paged.extend(page.items.iter().map(|e| e.id));
+                match page.next_cursor {
+                    Some(cursor) => before = Some(cursor),
+                    None => break,
+                }
+            }
+            assert_eq!(paged, expected, "{account:?} {event:?}");
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
