@@ -87,7 +87,7 @@ def main():
         row("2b. Session check, cold: one read of the token from the real keyring (Secret Service)",
             "session/cold_keyring_read", None, None, "done once at launch, when the keyring is checked"),
         row("2b. Session check, cold: first check after launch, token already read", "session/cold_first_verify",
-            "session/point_read", None, "the session row read and the cache fill"),
+            None, None, "the session row read, the first preparation of its statements, the cache fill"),
     ]
     for kind in ("first_page", "deep_page", "prefix_search"):
         for size in ("100000", "1000000"):
