@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist test-dist bench clean
+.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,16 +48,19 @@ lint-workflows: deps ## Validate the GitHub workflows against their schema
 test-e2e: deps ## The real app in a real window under Xvfb, driven through tauri-driver
 	scripts/e2e.sh
 
-dist: ui ## Build the release .deb and .rpm into target/release/bundle/
+dist: ui packaging-files ## Build the release .deb and .rpm into target/release/bundle/
+	npx tauri build --bundles deb,rpm
+
+# The compressed changelog and man page that tauri.conf.json puts in the packages.
+packaging-files:
 	mkdir -p target/packaging
 	gzip -9nc packaging/changelog > target/packaging/changelog.gz
 	gzip -9nc packaging/latchkey.1 > target/packaging/latchkey.1.gz
-	npx tauri build --bundles deb,rpm
 
 test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs root or sudo)
 	scripts/test-dist.sh
 
-bench: ui ## Measure (release builds) and write target/bench/report.md and report.json
+bench: ui packaging-files ## Measure (release builds) and write target/bench/report.md and report.json
 	$(CARGO) bench -p vault --features test-support --bench vault --locked
 	scripts/with-keyring.sh $(CARGO) bench -p os-keyring --bench cold_session --locked
 	scripts/bench-app.sh

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$PATH"
 
 npx tauri build --bundles deb
-(cd bench/minimal-app && CARGO_TARGET_DIR="$PWD/../../target/bench-minimal" ../../node_modules/.bin/tauri build --bundles deb)
+(cd bench/minimal-app && CARGO_TARGET_DIR="$PWD/../../target" ../../node_modules/.bin/tauri build --bundles deb)
 
 export NO_AT_BRIDGE=1
 xvfb-run -a -s "-screen 0 1280x900x24" scripts/with-keyring.sh node tests/bench/app.bench.mjs

@@ -131,10 +131,11 @@ def main():
                       if ours else "not measured: run scripts/bench-app.sh"))
     rows.append(plain("6. Idle resident memory, app and its WebKit processes", ours.get("rss_kib", 0) / 1024 or None,
                       floor.get("rss_kib", 0) / 1024 or None, 1.3, "MiB"))
-    deb = sorted((ROOT / "target" / "release" / "bundle" / "deb").glob("*.deb"))
-    minimal_deb = sorted((ROOT / "target" / "bench-minimal" / "release" / "bundle" / "deb").glob("*.deb"))
+    debs = ROOT / "target" / "release" / "bundle" / "deb"
+    deb = sorted(debs.glob("Latchkey_*.deb"))
+    minimal_deb = sorted(debs.glob("minimal-tauri_*.deb"))
     binary = ROOT / "target" / "release" / "latchkey"
-    minimal_binary = ROOT / "target" / "bench-minimal" / "release" / "minimal-tauri"
+    minimal_binary = ROOT / "target" / "release" / "minimal-tauri"
     size = lambda path: path.stat().st_size / 2**20 if path and path.exists() else None
     rows.append(plain("6. Release binary size", size(binary), size(minimal_binary), None, "MiB"))
     rows.append(plain("6. .deb size", size(deb[0]) if deb else None, size(minimal_deb[0]) if minimal_deb else None, 2.0, "MiB"))

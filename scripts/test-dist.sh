@@ -13,8 +13,8 @@ export PATH="$PWD/.tools/bin:$PATH"
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 
-deb=$(ls target/release/bundle/deb/*.deb | head -n 1)
-rpm=$(ls target/release/bundle/rpm/*.rpm | head -n 1)
+deb=$(ls target/release/bundle/deb/Latchkey_*.deb | head -n 1)
+rpm=$(ls target/release/bundle/rpm/Latchkey-*.rpm | head -n 1)
 echo "Packages: $deb ($(du -h "$deb" | cut -f1)), $rpm ($(du -h "$rpm" | cut -f1))"
 
 echo "--- declared dependencies cover what the binary links against"

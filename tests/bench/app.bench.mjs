@@ -9,7 +9,7 @@ import { Session, waitForDriver } from "../e2e/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const latchkey = join(root, "target/release/latchkey");
-const minimal = join(root, "target/bench-minimal/release/minimal-tauri");
+const minimal = join(root, "target/release/minimal-tauri");
 const port = 4470;
 const base = `http://127.0.0.1:${port}`;
 const RUNS = 7;

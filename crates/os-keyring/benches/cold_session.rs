@@ -64,5 +64,9 @@ fn cold_session(c: &mut Criterion) {
     store.clear().unwrap();
 }
 
-criterion_group!(benches, cold_session);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Duration::from_secs(1));
+    targets = cold_session
+}
 criterion_main!(benches);

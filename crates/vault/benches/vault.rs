@@ -194,5 +194,10 @@ fn audit_log(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sign_in, session_check, account_list, audit_log);
+criterion_group! {
+    name = benches;
+    // One second of warm-up is plenty for these loops and keeps `make bench` short.
+    config = Criterion::default().warm_up_time(Duration::from_secs(1));
+    targets = sign_in, session_check, account_list, audit_log
+}
 criterion_main!(benches);
