@@ -61,7 +61,7 @@ test-dist: dist ## Lint, install, launch, upgrade and remove the .deb (needs roo
 	scripts/test-dist.sh
 
 bench: ui packaging-files ## Measure (release builds) and write target/bench/report.md and report.json
-	$(CARGO) bench -p vault --features test-support --bench vault --locked
+	LATCHKEY_BENCH_OUT=$(CURDIR)/target/bench $(CARGO) bench -p vault --features test-support --bench vault --locked
 	scripts/with-keyring.sh $(CARGO) bench -p os-keyring --bench cold_session --locked
 	scripts/bench-app.sh
 	python3 scripts/bench-report.py
