@@ -259,6 +259,20 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await signOut();
   });
 
+  await t.test("twelve sign-in calls sent at once from the page get one password check", async () => {
+    const outcomes = await app.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       const request = { email: arguments[0], password: "a burst of wrong guesses" };
+       Promise.all(Array.from({ length: 12 }, () =>
+         window.__TAURI_INTERNALS__.invoke("login", { request }).then(() => "Ok", (e) => e?.code ?? String(e)),
+       )).then(done);`,
+      [ADMIN.email],
+    );
+    const counts = {};
+    for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+    assert.deepEqual(counts, { InvalidCredentials: 1, Locked: 11 });
+  });
+
   await t.test("the sign-in page speaks Korean", async () => {
     await (await app.find(button("한국어"))).click();
     await app.find(heading("로그인"));

@@ -145,7 +145,7 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "ReauthRequired" | "Validation" | "Conflict" | "NotFound" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 

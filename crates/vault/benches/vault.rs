@@ -1,7 +1,8 @@
 //! In-process benchmarks of the vault (`make bench`), each beside the floor it is judged
 //! against: sign-in against one bare argon2id verification at the same parameters, a warm
 //! session check against one prepared SQLite point read, account pages at 1,000 / 100,000
-//! / 1,000,000 accounts against each other, and the audit log at a million rows.
+//! / 1,000,000 accounts against each other, the audit log at a million rows, and the peak
+//! memory of a burst of 100 sign-in attempts against the bound of the hashing slots.
 //! `scripts/bench-report.py` turns the results into `target/bench/report.{md,json}`.
 
 #![allow(
@@ -212,10 +213,105 @@ fn audit_log(c: &mut Criterion) {
     group.finish();
 }
 
+/// Memory cost of each attempt in the burst: large enough to stand out of the process's
+/// other memory, small enough that an unbounded burst would not sink this machine.
+const BURST_MEMORY_KIB: u32 = 64 * 1024;
+/// Attempts in the burst, each at its own unknown email so that the throttle lets all of
+/// them through to the hashing slots.
+const BURST_ATTEMPTS: usize = 100;
+
+/// Peak resident memory during a burst of 100 sign-in attempts started together, against
+/// the bound of the hashing slots (limit × memory cost). Not a Criterion timing: it
+/// writes `burst_memory.json` for the report.
+fn burst_memory(_: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = VaultOptions {
+        hash_params: Some(HashParams::new(BURST_MEMORY_KIB, 2, 1).unwrap()),
+        clock: Arc::new(FixedClock::new(START)),
+        ..VaultOptions::default()
+    };
+    let vault = Vault::open(
+        &dir.path().join("vault.sqlite"),
+        Arc::new(MemoryStore::new()),
+        options,
+    )
+    .unwrap();
+    // The dummy hash is made once, before the burst, as by any earlier sign-in.
+    let _ = vault.login("warm-up@bench.example", &PASSWORD.into());
+    let baseline = reset_peak_rss_kib();
+    let start = std::sync::Barrier::new(BURST_ATTEMPTS);
+    let outcomes: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..BURST_ATTEMPTS)
+            .map(|i| {
+                let (vault, start) = (&vault, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    let email = format!("burst{i}@bench.example");
+                    match vault.login(&email, &PASSWORD.into()) {
+                        Ok(_) => "Ok".to_owned(),
+                        Err(e) => format!("{:?}", e.code()),
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let peak = peak_rss_kib();
+    let grew_kib = peak.saturating_sub(baseline);
+    let evaluated = outcomes
+        .iter()
+        .filter(|o| *o == "InvalidCredentials")
+        .count();
+    let busy = outcomes.iter().filter(|o| *o == "Busy").count();
+    let limit = vault.hashing_limit();
+    let bound_kib = limit as u64 * u64::from(BURST_MEMORY_KIB);
+    let ratio = grew_kib as f64 / bound_kib as f64;
+    println!(
+        "burst_memory: {BURST_ATTEMPTS} attempts, {evaluated} checked, {busy} refused busy, \
+         peak {} MiB above the baseline; bound {limit} x {} MiB; ratio {ratio:.2}; \
+         most at once {}",
+        grew_kib / 1024,
+        BURST_MEMORY_KIB / 1024,
+        vault.hashing_peak()
+    );
+    if let Some(out) = std::env::var_os("LATCHKEY_BENCH_OUT") {
+        let out = std::path::PathBuf::from(out);
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(
+            out.join("burst_memory.json"),
+            format!(
+                "{{\"attempts\": {BURST_ATTEMPTS}, \"checked\": {evaluated}, \"busy\": {busy}, \
+                 \"limit\": {limit}, \"memory_kib\": {BURST_MEMORY_KIB}, \
+                 \"peak_growth_kib\": {grew_kib}, \"bound_kib\": {bound_kib}, \
+                 \"most_at_once\": {}}}\n",
+                vault.hashing_peak()
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// Resets the process's peak resident memory to the current one (Linux: `clear_refs`
+/// value 5) and returns it, in KiB.
+fn reset_peak_rss_kib() -> u64 {
+    std::fs::write("/proc/self/clear_refs", "5").expect("Linux /proc/self/clear_refs");
+    peak_rss_kib()
+}
+
+/// The process's peak resident memory since the last reset (`VmHWM`), in KiB.
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
 criterion_group! {
     name = benches;
     // One second of warm-up is plenty for these loops and keeps `make bench` short.
     config = Criterion::default().warm_up_time(Duration::from_secs(1));
-    targets = sign_in, session_check, account_list, audit_log
+    targets = burst_memory, sign_in, session_check, account_list, audit_log
 }
 criterion_main!(benches);

@@ -39,6 +39,10 @@ pub enum Error {
     /// The action needs a fresh password check.
     #[error("re-authentication required")]
     ReauthRequired,
+    /// Too many password checks are running or queued on this computer; nothing was
+    /// checked or changed. Try again in a moment.
+    #[error("busy")]
+    Busy,
     /// A field failed validation; nothing was changed.
     #[error("invalid {field}: {reason}")]
     Validation {
@@ -143,6 +147,7 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     Locked,
     ReauthRequired,
+    Busy,
     Validation,
     Conflict,
     NotFound,
@@ -186,6 +191,7 @@ impl Error {
             Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Self::Locked { .. } => ErrorCode::Locked,
             Self::ReauthRequired => ErrorCode::ReauthRequired,
+            Self::Busy => ErrorCode::Busy,
             Self::Validation { .. } => ErrorCode::Validation,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::NotFound => ErrorCode::NotFound,
@@ -205,6 +211,7 @@ impl Error {
                 format!("Too many failed attempts. Try again in {retry_after} s.")
             }
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
+            Self::Busy => "Too many password checks at once. Try again in a moment.".into(),
             Self::Validation { field, reason } => {
                 let label = match field.as_ref() {
                     "displayName" => "name",

@@ -27,6 +27,8 @@ mod secret;
 #[cfg(feature = "test-support")]
 mod seed;
 mod session;
+mod slots;
+mod throttle;
 mod validate;
 mod vault;
 
@@ -55,11 +57,9 @@ pub use session::{
     AdminSession, MemoryStore, Session, SessionPolicy, SessionStore, SessionToken, StoreError,
     require_admin,
 };
+pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, throttle_delay};
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, PHONE_MAX_CHARS,
     TEAM_MAX_CHARS,
 };
-pub use vault::{
-    CALIBRATION_TARGET, FirstAdmin, LOCK_AFTER_FAILURES, LOCK_SECONDS, Vault, VaultOptions,
-    throttle_delay,
-};
+pub use vault::{CALIBRATION_TARGET, FirstAdmin, Vault, VaultOptions};

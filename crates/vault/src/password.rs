@@ -15,6 +15,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use crate::error::{Error, Result};
 use crate::random;
 use crate::secret::SecretString;
+use crate::slots::HashSlots;
 
 /// The largest memory cost accepted from a stored hash: 1 GiB.
 const MAX_MEMORY_KIB: u32 = 1 << 20;
@@ -190,21 +191,34 @@ pub(crate) enum Verdict {
     Mismatch,
 }
 
-/// Hashes and verifies passwords at one set of current parameters.
+/// Hashes and verifies passwords at one set of current parameters. Every computation
+/// takes one of a few slots first, so a burst of attempts holds a bounded amount of
+/// memory (see [`HashSlots`]).
 #[derive(Debug)]
 pub(crate) struct Hasher {
     params: HashParams,
     dummy: OnceLock<String>,
     calls: AtomicU64,
+    slots: HashSlots,
 }
 
 impl Hasher {
     pub(crate) fn new(params: HashParams) -> Self {
+        Self::with_slots(params, HashSlots::for_machine(params.memory_kib))
+    }
+
+    pub(crate) fn with_slots(params: HashParams, slots: HashSlots) -> Self {
         Self {
             params,
             dummy: OnceLock::new(),
             calls: AtomicU64::new(0),
+            slots,
         }
+    }
+
+    /// The slots every computation takes.
+    pub(crate) fn slots(&self) -> &HashSlots {
+        &self.slots
     }
 
     pub(crate) fn params(&self) -> HashParams {
@@ -218,10 +232,13 @@ impl Hasher {
     }
 
     /// A PHC string for `password`, with a fresh 128-bit salt.
+    ///
+    /// Errors: `Busy` when every hashing slot is taken and the queue is full.
     pub(crate) fn hash(&self, password: &SecretString) -> Result<String> {
         let mut salt = [0_u8; 16];
         random::fill(&mut salt)?;
         let salt = SaltString::encode_b64(&salt).map_err(|e| Error::internal("salt", e))?;
+        let _slot = self.slots.acquire()?;
         self.calls.fetch_add(1, Ordering::Relaxed);
         let phc = self
             .params
@@ -232,7 +249,8 @@ impl Hasher {
     }
 
     /// Checks `password` against a stored PHC string. A string that is not argon2id, or
-    /// whose parameters exceed the caps, is an internal error: it fails closed.
+    /// whose parameters exceed the caps, is an internal error: it fails closed. `Busy`
+    /// as for [`Self::hash`].
     pub(crate) fn verify(&self, phc: &str, password: &SecretString) -> Result<Verdict> {
         let parsed = PasswordHash::new(phc).map_err(|e| Error::internal("stored hash", e))?;
         if parsed.algorithm != Algorithm::Argon2id.ident() {
@@ -254,6 +272,7 @@ impl Hasher {
         }
         let version = parsed.version.map_or(Ok(Version::V0x13), Version::try_from);
         let rehash = stored.weaker_than(&self.params) || version != Ok(Version::V0x13);
+        let _slot = self.slots.acquire()?;
         self.calls.fetch_add(1, Ordering::Relaxed);
         match stored
             .argon2()?

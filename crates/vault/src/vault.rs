@@ -9,7 +9,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::audit::{AuditEvent, NewEntry};
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::db::{self, audit, sessions, throttle, users};
+use crate::db::{self, audit, sessions, users};
 use crate::dto::{BootstrapStatus, CurrentUser, Viewer};
 use crate::error::{Conflict, Error, Result};
 use crate::model::{AccountStatus, UserId};
@@ -17,6 +17,7 @@ use crate::password::{HashParams, Hasher, Verdict};
 use crate::policy::{self, PasswordContext};
 use crate::secret::SecretString;
 use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
+use crate::throttle;
 use crate::validate::{self, Email, NAME_MAX_CHARS};
 
 /// How a vault is opened.
@@ -131,6 +132,18 @@ impl Vault {
         self.hasher.calls()
     }
 
+    /// How many argon2 computations may run at once; further password checks queue
+    /// briefly or are refused with `Busy`.
+    pub fn hashing_limit(&self) -> usize {
+        self.hasher.slots().limit()
+    }
+
+    /// The most argon2 computations that ever ran at once in this vault.
+    #[cfg(feature = "test-support")]
+    pub fn hashing_peak(&self) -> usize {
+        self.hasher.slots().peak()
+    }
+
     /// Whether the first-run wizard is due, and whether sessions can survive a restart.
     pub fn bootstrap_status(&self) -> Result<BootstrapStatus> {
         let needs_first_admin = users::count(&self.conn())? == 0;
@@ -178,24 +191,29 @@ impl Vault {
     /// current one (a new token every time; the previous session is ended).
     ///
     /// Unknown email, wrong password and disabled account are all `InvalidCredentials`,
-    /// after the same argon2 work.
+    /// after the same argon2 work. Errors: `Locked` while the email must wait after
+    /// failed attempts (without any hashing); `Busy` when too many password checks are
+    /// running already (the attempt is not counted).
     pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let email = Email::parse(email)?;
         let now = self.now();
-        // Throttled per email string, known or not, before any work: the wait says
-        // nothing about whether an account exists.
-        self.ensure_not_throttled(email.as_str(), now)?;
-        // Made before the look-up, so its one-off cost does not tell the paths apart.
-        self.hasher.dummy_hash()?;
-        let found = users::credentials_by_email(&self.conn(), email.as_str())?;
-        let verdict = match &found {
-            Some(credentials) => self.hasher.verify(&credentials.phc, &password)?,
-            None => {
-                self.hasher.verify_dummy(&password)?;
-                Verdict::Mismatch
-            }
-        };
+        // Counted per email string, known or not, before any work: the wait says nothing
+        // about whether an account exists, and parallel attempts get one evaluation.
+        let reservation = self.reserve_attempt(email.as_str(), now)?;
+        let (found, verdict) = self.unless_busy(&reservation, || {
+            // Made before the look-up, so its one-off cost does not tell the paths apart.
+            self.hasher.dummy_hash()?;
+            let found = users::credentials_by_email(&self.conn(), email.as_str())?;
+            let verdict = match &found {
+                Some(credentials) => self.hasher.verify(&credentials.phc, &password)?,
+                None => {
+                    self.hasher.verify_dummy(&password)?;
+                    Verdict::Mismatch
+                }
+            };
+            Ok((found, verdict))
+        })?;
         let accepted = match (&found, verdict) {
             (Some(credentials), Verdict::Match { rehash })
                 if credentials.status == AccountStatus::Active =>
@@ -205,55 +223,51 @@ impl Vault {
             _ => None,
         };
         let Some((id, rehash)) = accepted else {
-            self.record_failed_sign_in(email.as_str(), found.as_ref().map(|c| c.id), now)?;
+            self.record_failed_sign_in(&reservation, found.as_ref().map(|c| c.id), now)?;
             return Err(Error::InvalidCredentials);
         };
-        let upgraded = if rehash {
-            Some(self.hasher.hash(&password)?)
-        } else {
-            None
+        // The stronger hash can wait for the next sign-in when every slot is taken.
+        let upgraded = match rehash.then(|| self.hasher.hash(&password)).transpose() {
+            Err(Error::Busy) => None,
+            other => other?,
         };
         self.start_session(id, upgraded)
     }
 
-    /// Refuses with `Locked` while `email` must wait after failed attempts.
-    fn ensure_not_throttled(&self, email: &str, now: Timestamp) -> Result<()> {
-        let wait =
-            throttle::get(&self.conn(), email)?.and_then(|failures| throttle_wait(failures, now));
-        match wait {
-            Some(retry_after) => Err(Error::Locked { retry_after }),
-            None => Ok(()),
+    /// Counts an attempt at `email` before its password is checked (see [`throttle`]).
+    ///
+    /// Errors: `Locked` while the email must wait.
+    fn reserve_attempt(&self, email: &str, now: Timestamp) -> Result<throttle::Reservation> {
+        self.write(|conn| throttle::reserve(conn, email, now))
+    }
+
+    /// Runs the password work of a reserved attempt. When it is refused for want of a
+    /// hashing slot, the attempt was never evaluated, so its reservation is given back.
+    fn unless_busy<T>(
+        &self,
+        reservation: &throttle::Reservation,
+        work: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        match work() {
+            Err(Error::Busy) => {
+                self.write(|conn| throttle::release(conn, reservation))?;
+                Err(Error::Busy)
+            }
+            other => other,
         }
     }
 
-    /// Counts a failed sign-in against `email` and audits it; the 100th in a row locks
-    /// the email. The account's email is recorded only when it matches an account.
+    /// Confirms a reserved attempt as failed and audits it; the 100th in a row locks the
+    /// email. The account's email is recorded only when it matches an account.
     fn record_failed_sign_in(
         &self,
-        email: &str,
+        reservation: &throttle::Reservation,
         account: Option<UserId>,
         now: Timestamp,
     ) -> Result<()> {
+        let email = reservation.email();
         self.write(|conn| {
-            let previous = throttle::get(conn, email)?
-                .filter(|f| f.locked_at.is_none_or(|at| now < at + LOCK_SECONDS));
-            let count = previous.map_or(0, |f| f.count) + 1;
-            let locks =
-                count >= LOCK_AFTER_FAILURES && previous.is_none_or(|f| f.locked_at.is_none());
-            let locked_at = if locks {
-                Some(now)
-            } else {
-                previous.and_then(|f| f.locked_at)
-            };
-            throttle::put(
-                conn,
-                email,
-                throttle::Failures {
-                    count,
-                    last_at: now,
-                    locked_at,
-                },
-            )?;
+            let locks = throttle::confirm_failure(conn, reservation, now)?;
             let mut entry = NewEntry::new(AuditEvent::SignIn).failed();
             if let Some(id) = account {
                 entry = entry.on(id, email);
@@ -274,15 +288,17 @@ impl Vault {
     /// Checks the signed-in person's password again, for sensitive actions that need a
     /// check within the last five minutes.
     ///
-    /// Errors: `InvalidCredentials` for a wrong password (counted like a failed sign-in).
+    /// Errors: `InvalidCredentials` for a wrong password (counted like a failed sign-in);
+    /// `Locked` and `Busy` as for [`Self::login`].
     pub fn reauthenticate(&self, session: &Session, password: &SecretString) -> Result<()> {
         let password = validate::normalise_password("password", password)?;
         let user = users::require(&self.conn(), session.user_id())?;
         let now = self.now();
-        self.ensure_not_throttled(&user.email, now)?;
+        let reservation = self.reserve_attempt(&user.email, now)?;
         let phc = users::password_hash(&self.conn(), user.id)?;
-        if self.hasher.verify(&phc, &password)? == Verdict::Mismatch {
-            self.record_failed_sign_in(&user.email, Some(user.id), now)?;
+        let verdict = self.unless_busy(&reservation, || self.hasher.verify(&phc, &password))?;
+        if verdict == Verdict::Mismatch {
+            self.record_failed_sign_in(&reservation, Some(user.id), now)?;
             return Err(Error::InvalidCredentials);
         }
         self.write(|conn| {
@@ -410,8 +426,9 @@ impl Vault {
     /// Replaces the signed-in person's password after checking the current one. Ends
     /// every session of the account, then signs this computer in again with a new token.
     ///
-    /// Errors: `InvalidCredentials` when `current` is wrong; `Conflict` when the new
-    /// password equals it; `Validation` for a new password that breaks the rules.
+    /// Errors: `InvalidCredentials` when `current` is wrong (counted like a failed
+    /// sign-in); `Conflict` when the new password equals it; `Validation` for a new
+    /// password that breaks the rules; `Locked` and `Busy` as for [`Self::login`].
     pub fn change_password(
         &self,
         session: &Session,
@@ -421,10 +438,7 @@ impl Vault {
         let current = validate::normalise_password("currentPassword", current)?;
         let new = validate::new_password("newPassword", new)?;
         let user = session.user_id();
-        let phc = users::password_hash(&self.conn(), user)?;
-        if self.hasher.verify(&phc, &current)? == Verdict::Mismatch {
-            return Err(Error::InvalidCredentials);
-        }
+        // The new password is judged first: a rule it breaks is not a failed attempt.
         if new.0 == current {
             return Err(Error::Conflict(Conflict::PasswordUnchanged));
         }
@@ -434,8 +448,19 @@ impl Vault {
             display_name: &me.display_name,
         };
         policy::check("newPassword", &new.0, context)?;
-        let phc = self.hasher.hash(&new.0)?;
         let now = self.now();
+        let reservation = self.reserve_attempt(&me.email, now)?;
+        let phc = users::password_hash(&self.conn(), user)?;
+        let replacement = self.unless_busy(&reservation, || {
+            match self.hasher.verify(&phc, &current)? {
+                Verdict::Mismatch => Ok(None),
+                Verdict::Match { .. } => self.hasher.hash(&new.0).map(Some),
+            }
+        })?;
+        let Some(phc) = replacement else {
+            self.record_failed_sign_in(&reservation, Some(user), now)?;
+            return Err(Error::InvalidCredentials);
+        };
         self.write(|conn| {
             users::set_password(conn, user, &phc, false, true, now)?;
             sessions::delete_for_user(conn, user)?;
@@ -575,31 +600,4 @@ fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
     log::info!("argon2id calibrated for this machine: {params:?}");
     db::settings::set(conn, ARGON2_SETTING, &params.to_setting())?;
     Ok(params)
-}
-
-/// Consecutive failures that lock an email until an admin unlocks it or the lock ends.
-pub const LOCK_AFTER_FAILURES: i64 = 100;
-/// How long a lock lasts without an admin: 24 hours.
-pub const LOCK_SECONDS: i64 = 24 * 3600;
-
-/// The wait after `failures` consecutive failures: 1 s after 1–2, 3 s for 3–8, 5 s for
-/// 9–24, 10 s from 25 on.
-pub fn throttle_delay(failures: i64) -> i64 {
-    match failures {
-        ..=0 => 0,
-        1..=2 => 1,
-        3..=8 => 3,
-        9..=24 => 5,
-        _ => 10,
-    }
-}
-
-/// Seconds until `failures` allows another attempt at `now`, if it does not yet.
-pub(crate) fn throttle_wait(failures: throttle::Failures, now: Timestamp) -> Option<i64> {
-    if let Some(locked_at) = failures.locked_at {
-        let until = locked_at + LOCK_SECONDS;
-        return (now < until).then_some(until - now);
-    }
-    let until = failures.last_at + throttle_delay(failures.count);
-    (now < until).then_some(until - now)
 }

@@ -38,6 +38,14 @@ pub(crate) fn put(conn: &Connection, email: &str, failures: Failures) -> Result<
     Ok(())
 }
 
+/// Marks `email` locked from `at`, unless it already is; true when this call locked it.
+pub(crate) fn lock(conn: &Connection, email: &str, at: Timestamp) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE login_throttle SET locked_at = ?2 WHERE email = ?1 AND locked_at IS NULL",
+        params![email, at],
+    )? > 0)
+}
+
 pub(crate) fn clear(conn: &Connection, email: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM login_throttle WHERE email = ?1", [email])? > 0)
 }

@@ -242,6 +242,9 @@ fn a_wrong_current_password_changes_nothing() {
             .change_password(&session, &ADMIN_PASSWORD.into(), &"short".into()),
         Validation
     );
+    // The wrong guess counted like a failed sign-in; the old password still works.
+    assert_code!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()), Locked);
+    f.clock.advance(1);
     assert!(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).is_ok());
 }
 

@@ -1,0 +1,196 @@
+//! Sign-in throttling per email string: the wait schedule, the lockout, and the
+//! reservation that every password check takes before it does any argon2 work.
+//!
+//! An attempt is counted as a failure *before* its password is checked, in the same
+//! IMMEDIATE transaction that reads the count. An attempt that starts while an earlier
+//! one is still hashing therefore sees that attempt's failure and its wait, and is
+//! refused with `Locked` without hashing anything. The count lives in the vault file,
+//! so this holds across threads and processes (a second instance, the recovery CLI)
+//! alike. A success clears the count; a failure keeps it, and the 100th locks the
+//! email. A process that dies between reservation and verdict leaves the attempt
+//! counted: the throttle fails closed. Unknown emails take the same path, so the
+//! replies say nothing about which emails have accounts.
+
+use rusqlite::Connection;
+
+use crate::clock::Timestamp;
+use crate::db::throttle::{self as rows, Failures};
+use crate::error::{Error, Result};
+
+/// Consecutive failures that lock an email until an admin unlocks it or the lock ends.
+pub const LOCK_AFTER_FAILURES: i64 = 100;
+/// How long a lock lasts without an admin: 24 hours.
+pub const LOCK_SECONDS: i64 = 24 * 3600;
+
+/// The wait after `failures` consecutive failures: 1 s after 1–2, 3 s for 3–8, 5 s for
+/// 9–24, 10 s from 25 on.
+pub fn throttle_delay(failures: i64) -> i64 {
+    match failures {
+        ..=0 => 0,
+        1..=2 => 1,
+        3..=8 => 3,
+        9..=24 => 5,
+        _ => 10,
+    }
+}
+
+/// When `failures` started locking its email: at the recorded lock, or, for the 100th
+/// attempt still being checked, at that attempt.
+fn lock_start(failures: Failures) -> Option<Timestamp> {
+    failures
+        .locked_at
+        .or((failures.count >= LOCK_AFTER_FAILURES).then_some(failures.last_at))
+}
+
+/// The record as it counts at `now`: a lock that has run its day starts the count anew.
+fn in_force(failures: Option<Failures>, now: Timestamp) -> Option<Failures> {
+    failures.filter(|f| lock_start(*f).is_none_or(|start| now < start + LOCK_SECONDS))
+}
+
+/// Seconds until `failures` allows another attempt at `now`, if it does not yet.
+pub(crate) fn wait(failures: Failures, now: Timestamp) -> Option<i64> {
+    let until = match lock_start(failures) {
+        Some(start) => start + LOCK_SECONDS,
+        None => failures.last_at + throttle_delay(failures.count),
+    };
+    (now < until).then_some(until - now)
+}
+
+/// An attempt that holds its place in the count while its password is checked.
+#[derive(Debug, Clone)]
+pub(crate) struct Reservation {
+    email: String,
+    previous: Option<Failures>,
+    claimed: Failures,
+}
+
+impl Reservation {
+    /// The email the attempt was counted against.
+    pub(crate) fn email(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Counts an attempt at `email` as failed before its password is checked. Run it in an
+/// IMMEDIATE transaction, so that the read and the write are one step for every other
+/// connection.
+///
+/// Errors: `Locked` while the email must wait; nothing is written then.
+pub(crate) fn reserve(conn: &Connection, email: &str, now: Timestamp) -> Result<Reservation> {
+    let previous = in_force(rows::get(conn, email)?, now);
+    if let Some(retry_after) = previous.and_then(|f| wait(f, now)) {
+        return Err(Error::Locked { retry_after });
+    }
+    let claimed = Failures {
+        count: previous.map_or(0, |f| f.count) + 1,
+        last_at: now,
+        locked_at: None,
+    };
+    rows::put(conn, email, claimed)?;
+    Ok(Reservation {
+        email: email.to_owned(),
+        previous,
+        claimed,
+    })
+}
+
+/// Gives back an attempt whose password was never checked (the hashing queue was
+/// full): the record returns to what it was, unless something else changed it since.
+pub(crate) fn release(conn: &Connection, reservation: &Reservation) -> Result<()> {
+    if rows::get(conn, &reservation.email)? != Some(reservation.claimed) {
+        return Ok(());
+    }
+    match reservation.previous {
+        Some(previous) => rows::put(conn, &reservation.email, previous),
+        None => rows::clear(conn, &reservation.email).map(drop),
+    }
+}
+
+/// Forgets the failures of `email` (a success, an unlock, a new password); true when
+/// there were any.
+pub(crate) fn clear(conn: &Connection, email: &str) -> Result<bool> {
+    rows::clear(conn, email)
+}
+
+/// Confirms a reserved attempt as failed. Returns true when it was the one that locked
+/// the email (the caller audits the lockout).
+pub(crate) fn confirm_failure(
+    conn: &Connection,
+    reservation: &Reservation,
+    now: Timestamp,
+) -> Result<bool> {
+    if reservation.claimed.count < LOCK_AFTER_FAILURES {
+        return Ok(false);
+    }
+    rows::lock(conn, &reservation.email, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Timestamp = 1_795_737_600;
+
+    fn failures(count: i64, last_at: Timestamp, locked_at: Option<Timestamp>) -> Failures {
+        Failures {
+            count,
+            last_at,
+            locked_at,
+        }
+    }
+
+    #[test]
+    fn the_wait_follows_the_schedule() {
+        assert_eq!(wait(failures(1, NOW, None), NOW), Some(1));
+        assert_eq!(wait(failures(1, NOW, None), NOW + 1), None);
+        assert_eq!(wait(failures(3, NOW, None), NOW + 1), Some(2));
+        assert_eq!(wait(failures(25, NOW, None), NOW), Some(10));
+    }
+
+    #[test]
+    fn the_hundredth_attempt_locks_while_it_is_still_being_checked() {
+        let pending = failures(LOCK_AFTER_FAILURES, NOW, None);
+        assert_eq!(wait(pending, NOW + 60), Some(LOCK_SECONDS - 60));
+        let locked = failures(LOCK_AFTER_FAILURES, NOW, Some(NOW + 1));
+        assert_eq!(wait(locked, NOW + 1), Some(LOCK_SECONDS));
+    }
+
+    #[test]
+    fn a_released_reservation_leaves_the_record_as_it_was() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::internal("temp dir", e))?;
+        let conn = crate::db::open(&dir.path().join("vault.sqlite"))?;
+        let email = "clerk@shop.example";
+
+        let first = reserve(&conn, email, NOW)?;
+        release(&conn, &first)?;
+        assert_eq!(rows::get(&conn, email)?, None);
+
+        let counted = reserve(&conn, email, NOW)?;
+        assert!(matches!(
+            reserve(&conn, email, NOW),
+            Err(Error::Locked { retry_after: 1 })
+        ));
+        let second = reserve(&conn, email, NOW + 1)?;
+        release(&conn, &second)?;
+        assert_eq!(rows::get(&conn, email)?, Some(counted.claimed));
+
+        // A record changed since (here: a success cleared it) is left alone.
+        let third = reserve(&conn, email, NOW + 2)?;
+        clear(&conn, email)?;
+        release(&conn, &third)?;
+        assert_eq!(rows::get(&conn, email)?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn an_ended_lock_starts_the_count_anew() {
+        let locked = failures(LOCK_AFTER_FAILURES, NOW, Some(NOW));
+        assert_eq!(in_force(Some(locked), NOW + LOCK_SECONDS - 1), Some(locked));
+        assert_eq!(in_force(Some(locked), NOW + LOCK_SECONDS), None);
+        let ordinary = failures(5, NOW, None);
+        assert_eq!(
+            in_force(Some(ordinary), NOW + 10 * LOCK_SECONDS),
+            Some(ordinary)
+        );
+    }
+}
