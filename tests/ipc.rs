@@ -52,7 +52,12 @@ struct Fixture {
     store: Arc<MemoryStore>,
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
+    /// A user's account to act on.
     target: i64,
+    /// A second admin's account to act on.
+    target_admin: i64,
+    /// A disabled user's account.
+    disabled: i64,
     password: &'static str,
 }
 
@@ -89,6 +94,21 @@ fn fixture(state: State) -> Fixture {
         .account
         .id
         .0;
+    let second_admin = NewAccount {
+        role: Role::Admin,
+        ..account("second-admin@matrix.example")
+    };
+    let target_admin = vault
+        .create_account(&admin, &second_admin)
+        .unwrap()
+        .account
+        .id;
+    let disabled = vault
+        .create_account(&admin, &account("disabled@matrix.example"))
+        .unwrap()
+        .account
+        .id;
+    vault.set_disabled(&admin, disabled, true).unwrap();
     let temporary = user.temporary_password.expose().to_owned();
     // One failed attempt leaves a throttle row for `unlock_email` to clear.
     assert!(
@@ -139,6 +159,8 @@ fn fixture(state: State) -> Fixture {
         _app: app,
         webview,
         target,
+        target_admin: target_admin.0,
+        disabled: disabled.0,
         password,
     }
 }
@@ -242,10 +264,14 @@ fn every_command_enforces_its_access_level_in_every_state() {
                 (Access::Public, _) => public_outcome(command),
                 (_, State::NoSession) => Some("NotAuthenticated"),
                 (_, State::Expired) => Some("SessionExpired"),
-                (Access::Admin | Access::AdminStepUp, State::User) => Some("Forbidden"),
+                (
+                    Access::Admin | Access::AdminStepUp | Access::AdminStepUpByTarget,
+                    State::User,
+                ) => Some("Forbidden"),
                 (Access::AdminStepUp, State::StaleAdmin) => Some("ReauthRequired"),
+                // The good request acts on a user and takes access away: no step-up.
                 (Access::Session, State::User | State::Admin | State::StaleAdmin)
-                | (Access::Admin, State::Admin | State::StaleAdmin)
+                | (Access::Admin | Access::AdminStepUpByTarget, State::Admin | State::StaleAdmin)
                 | (Access::AdminStepUp, State::Admin) => None,
             };
             let got = code(&result);
@@ -257,6 +283,84 @@ fn every_command_enforces_its_access_level_in_every_state() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Requests of a step-up-by-target command that need a recent password check: they
+/// act on an admin, or give access back.
+fn step_up_requests(command: &str, f: &Fixture) -> Vec<Value> {
+    match command {
+        "update_account" => {
+            vec![json!({"request": {"id": f.target_admin, "displayName": "Renamed admin"}})]
+        }
+        "set_disabled" => vec![
+            json!({"request": {"id": f.target_admin, "disabled": true}}),
+            json!({"request": {"id": f.disabled, "disabled": false}}),
+        ],
+        other => panic!("no step-up requests for `{other}`: add them"),
+    }
+}
+
+#[test]
+fn step_up_by_target_asks_for_a_recent_password_check_when_the_target_is_an_admin_or_access_comes_back()
+ {
+    let by_target = COMMANDS
+        .iter()
+        .filter(|(_, access)| *access == Access::AdminStepUpByTarget);
+    for &(command, _) in by_target {
+        let stale = fixture(State::StaleAdmin);
+        // The session's own last-seen refresh is not the command's doing.
+        stale.vault.verify_session().unwrap();
+        for request in step_up_requests(command, &stale) {
+            let before = stale.snapshot();
+            let result = stale.call(command, request.clone());
+            assert_eq!(
+                code(&result).as_deref(),
+                Some("ReauthRequired"),
+                "{command} {request} as a stale admin: {result:?}"
+            );
+            assert_eq!(
+                stale.snapshot(),
+                before,
+                "{command} {request} changed the vault"
+            );
+        }
+        let fresh = fixture(State::Admin);
+        for request in step_up_requests(command, &fresh) {
+            let result = fresh.call(command, request.clone());
+            assert!(
+                result.is_ok(),
+                "{command} {request} as an admin: {result:?}"
+            );
+        }
+    }
+}
+
+/// The security doc's table of commands says what the command list says.
+#[test]
+fn the_security_doc_lists_every_command_with_its_access_level() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/SECURITY.md")).unwrap();
+    let mut documented = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|line| line.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let name = cells[1].trim_matches('`');
+        let access = match (cells[2], cells[3]) {
+            ("anyone", "no") => Access::Public,
+            ("signed in", "no") => Access::Session,
+            ("admin", "no") => Access::Admin,
+            ("admin", "always") => Access::AdminStepUp,
+            ("admin", "when the target is an admin or access comes back") => {
+                Access::AdminStepUpByTarget
+            }
+            other => panic!("SECURITY.md row for `{name}` reads {other:?}"),
+        };
+        documented.insert(name.to_owned(), access);
+    }
+    let listed: std::collections::BTreeMap<String, Access> = COMMANDS
+        .iter()
+        .map(|(name, access)| ((*name).to_owned(), *access))
+        .collect();
+    assert_eq!(documented, listed);
 }
 
 #[test]

@@ -13,6 +13,10 @@ pub enum Access {
     Admin,
     /// An admin whose password was checked in the last five minutes (step-up).
     AdminStepUp,
+    /// An admin, and step-up as well when the request's target is an admin or the
+    /// request gives access back; the vault decides from the request and the target
+    /// (`vault::AdminAction`).
+    AdminStepUpByTarget,
 }
 
 /// Every registered command, `verb_noun`, with its access level.
@@ -32,19 +36,19 @@ pub const COMMANDS: &[(&str, Access)] = &[
     ("since_last_sign_in", Access::Session),
     ("list_accounts", Access::Admin),
     ("get_account", Access::Admin),
-    ("create_account", Access::Admin),
-    ("update_account", Access::Admin),
+    ("create_account", Access::AdminStepUp),
+    ("update_account", Access::AdminStepUpByTarget),
     ("set_role", Access::AdminStepUp),
-    ("set_disabled", Access::Admin),
+    ("set_disabled", Access::AdminStepUpByTarget),
     ("delete_account", Access::AdminStepUp),
     ("reset_password", Access::AdminStepUp),
     ("locked_emails", Access::Admin),
-    ("unlock_email", Access::Admin),
+    ("unlock_email", Access::AdminStepUp),
     ("audit_log", Access::Admin),
     ("verify_audit_chain", Access::Admin),
     ("sign_in_stats", Access::Admin),
     ("export_audit", Access::AdminStepUp),
     ("security_health", Access::Admin),
     ("break_glass_notice", Access::Admin),
-    ("acknowledge_break_glass", Access::Admin),
+    ("acknowledge_break_glass", Access::AdminStepUp),
 ];

@@ -214,6 +214,7 @@ function Accounts() {
 
       {dialog?.kind === "create" ? (
         <CreateAccount
+          stepUp={stepUp.run}
           onClose={() => setDialog(null)}
           onCreated={(email, password) => {
             setMessage(t("admin.created", { email }));
@@ -331,7 +332,16 @@ interface CreateState {
   error?: unknown;
 }
 
-function CreateAccount({ onClose, onCreated }: { onClose(): void; onCreated(email: string, password: string): void }) {
+function CreateAccount({
+  stepUp,
+  onClose,
+  onCreated,
+}: {
+  /** A new account's temporary password is a new credential: the vault asks for a recent password check. */
+  stepUp<T>(action: () => Promise<T>): Promise<T>;
+  onClose(): void;
+  onCreated(email: string, password: string): void;
+}) {
   const { t, errorMessage, fieldError } = useI18n();
   const empty: NewAccount = { email: "", displayName: "", role: "user", team: null, phone: null };
   const [state, action] = useActionState<CreateState, FormData>(async (_previous, form) => {
@@ -344,11 +354,11 @@ function CreateAccount({ onClose, onCreated }: { onClose(): void; onCreated(emai
       phone: text("phone") || null,
     };
     try {
-      const created = await call("create_account", values);
+      const created = await stepUp(() => call("create_account", values));
       onCreated(created.account.email, created.temporaryPassword);
       return { values: empty };
     } catch (error) {
-      return { values, error };
+      return error instanceof StepUpCancelled ? { values } : { values, error };
     }
   }, { values: empty });
 

@@ -5,6 +5,7 @@ import { call } from "./api";
 import { useCurrentUser } from "./auth";
 import type { AuditEntry, BreakGlassNotice } from "./bindings";
 import { useI18n } from "./i18n";
+import { StepUpCancelled, useStepUp } from "./security-ui";
 import type { MessageKey } from "./messages";
 import type { Path } from "./router";
 import { navigate } from "./router";
@@ -42,24 +43,37 @@ function SinceLastSignIn() {
 
 /** The notice every admin sees after break-glass recovery, until one acknowledges it. */
 export function BreakGlassBanner() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, errorMessage } = useI18n();
   const [notice, setNotice] = useState<BreakGlassNotice | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  // Clearing the notice takes a warning away from every admin: the vault asks for a
+  // recent password check.
+  const stepUp = useStepUp();
   useEffect(() => {
     call("break_glass_notice").then(setNotice, () => setNotice(null));
   }, []);
   if (!notice) return null;
   return (
-    <div className="banner banner-alert" role="alert">
-      <span>{t("breakGlass.banner", { email: notice.email, time: dateTime(notice.at) })}</span>
-      <button
-        type="button"
-        onClick={() => {
-          void call("acknowledge_break_glass").then(() => setNotice(null));
-        }}
-      >
-        {t("breakGlass.acknowledge")}
-      </button>
-    </div>
+    <>
+      <div className="banner banner-alert" role="alert">
+        <span>{t("breakGlass.banner", { email: notice.email, time: dateTime(notice.at) })}</span>
+        <button
+          type="button"
+          onClick={() => {
+            stepUp.run(() => call("acknowledge_break_glass")).then(
+              () => setNotice(null),
+              (failure: unknown) => {
+                if (!(failure instanceof StepUpCancelled)) setError(failure);
+              },
+            );
+          }}
+        >
+          {t("breakGlass.acknowledge")}
+        </button>
+        {error !== undefined ? <span>{errorMessage(error)}</span> : null}
+      </div>
+      {stepUp.dialog}
+    </>
   );
 }
 

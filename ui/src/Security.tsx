@@ -7,6 +7,7 @@ import type { LockedEmail, SecurityHealth } from "./bindings";
 import { Notice } from "./components";
 import { AccessDenied } from "./Dashboard";
 import { useI18n } from "./i18n";
+import { StepUpCancelled, useStepUp } from "./security-ui";
 
 export function SecurityPage() {
   const user = useCurrentUser();
@@ -20,6 +21,7 @@ function Security() {
   const [locked, setLocked] = useState<LockedEmail[] | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [message, setMessage] = useState<string | null>(null);
+  const stepUp = useStepUp();
 
   const load = useCallback(async () => {
     try {
@@ -37,11 +39,11 @@ function Security() {
 
   const unlock = async (email: string) => {
     try {
-      await call("unlock_email", { email });
+      await stepUp.run(() => call("unlock_email", { email }));
       setMessage(t("security.unlocked", { email }));
       await load();
     } catch (failure) {
-      setError(failure);
+      if (!(failure instanceof StepUpCancelled)) setError(failure);
     }
   };
 
@@ -114,6 +116,7 @@ function Security() {
           </table>
         </div>
       ) : null}
+      {stepUp.dialog}
     </main>
   );
 }

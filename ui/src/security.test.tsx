@@ -87,6 +87,32 @@ describe("step-up re-authentication", () => {
     expect(calls.find((c) => c.command === "reauthenticate")?.request).toEqual({ password: "granite owl above the ferry" });
   });
 
+  it("asks for the password before a new account's temporary password is issued", async () => {
+    let checked = false;
+    const created = { account: { ...accounts.items[0], email: "new@clinic.example" }, temporaryPassword: "abcde-fghjk-mnpqr-stuvw" };
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        list_accounts: () => accounts,
+        create_account: () => (checked ? created : failure("ReauthRequired")),
+        reauthenticate: () => {
+          checked = true;
+          return null;
+        },
+      }),
+      { path: "/admin" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "New account" }));
+    const form = await screen.findByRole("dialog", { name: "New account" });
+    await userEvent.type(within(form).getByLabelText("Email"), "new@clinic.example");
+    await userEvent.type(within(form).getByLabelText("Name"), "New Person");
+    await userEvent.click(within(form).getByRole("button", { name: "Create account" }));
+    const dialog = await screen.findByRole("dialog", { name: "Confirm your password" });
+    await userEvent.type(within(dialog).getByLabelText("Your password"), "granite owl above the ferry");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Confirm" }));
+    expect(await screen.findByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
+    expect(calls.filter((c) => c.command === "create_account")).toHaveLength(2);
+  });
+
   it("does nothing and shows no error when the dialog is cancelled", async () => {
     renderApp(
       signedInAs(admin(), { list_accounts: () => accounts, set_role: () => failure("ReauthRequired") }),

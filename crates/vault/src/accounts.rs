@@ -15,6 +15,7 @@ use crate::error::{Conflict, Error, Invalid, Result};
 use crate::model::{AccountStatus, Role, UserId};
 use crate::password;
 use crate::session::{AdminSession, Session};
+use crate::step_up::AdminAction;
 use crate::validate::{self, EMAIL_MAX_BYTES, Email, NAME_MAX_CHARS, TEAM_MAX_CHARS};
 use crate::vault::Vault;
 
@@ -225,12 +226,15 @@ impl Vault {
     /// Creates an account with a one-time temporary password that must be replaced at
     /// its first sign-in. The admin never chooses or learns the lasting password.
     ///
-    /// Errors: `Validation` for a bad field; `Conflict` when the email is taken.
+    /// Errors: `ReauthRequired` without a recent password check (a temporary password is
+    /// a new credential); `Validation` for a bad field; `Conflict` when the email is
+    /// taken.
     pub fn create_account(
         &self,
         admin: &AdminSession<'_>,
         account: &NewAccount,
     ) -> Result<CreatedAccount> {
+        self.authorize(admin, AdminAction::CreateAccount { role: account.role })?;
         let email = Email::parse(&account.email)?;
         let display_name = validate::text("displayName", &account.display_name, NAME_MAX_CHARS)?;
         let team = validate::optional_text("team", account.team.as_deref(), TEAM_MAX_CHARS)?;
@@ -271,6 +275,8 @@ impl Vault {
     }
 
     /// Changes an account's display name, team and phone number.
+    ///
+    /// Errors: `ReauthRequired` for an admin's account without a recent password check.
     pub fn update_account(
         &self,
         admin: &AdminSession<'_>,
@@ -284,7 +290,13 @@ impl Vault {
         let now = self.now();
         let row = self.write(|conn| {
             let actor = ensure_still_admin(conn, admin)?;
-            users::require(conn, id)?;
+            let target = users::require(conn, id)?;
+            self.authorize(
+                admin,
+                AdminAction::UpdateAccount {
+                    target: target.role,
+                },
+            )?;
             users::set_profile(
                 conn,
                 id,
@@ -308,7 +320,7 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or when it would leave no active admin.
     pub fn set_role(&self, admin: &AdminSession<'_>, id: UserId, role: Role) -> Result<UserDto> {
-        self.ensure_recent_auth(admin.session())?;
+        self.authorize(admin, AdminAction::SetRole)?;
         let row = self.change_other(admin, id, |conn, target, actor| {
             if target.role == role {
                 return Ok(());
@@ -329,7 +341,9 @@ impl Vault {
 
     /// Disables (ending its sessions) or re-enables another account.
     ///
-    /// Errors: `Conflict` for one's own account or for the last active admin.
+    /// Errors: `ReauthRequired` without a recent password check when the account is an
+    /// admin's or is being enabled; `Conflict` for one's own account or for the last
+    /// active admin.
     pub fn set_disabled(
         &self,
         admin: &AdminSession<'_>,
@@ -342,6 +356,11 @@ impl Vault {
             AccountStatus::Active
         };
         let row = self.change_other(admin, id, |conn, target, actor| {
+            let action = AdminAction::SetDisabled {
+                target: target.role,
+                disabled,
+            };
+            self.authorize(admin, action)?;
             if target.status == status {
                 return Ok(());
             }
@@ -370,7 +389,7 @@ impl Vault {
     ///
     /// Errors: `Conflict` for one's own account or for the last active admin.
     pub fn delete_account(&self, admin: &AdminSession<'_>, id: UserId) -> Result<()> {
-        self.ensure_recent_auth(admin.session())?;
+        self.authorize(admin, AdminAction::DeleteAccount)?;
         self.change_other(admin, id, |conn, target, actor| {
             ensure_not_last_admin(conn, target)?;
             users::delete(conn, id)?;
@@ -389,7 +408,7 @@ impl Vault {
     /// sign-in, and ends its sessions.
     pub fn reset_password(&self, admin: &AdminSession<'_>, id: UserId) -> Result<IssuedPassword> {
         let now = self.now();
-        self.ensure_recent_auth(admin.session())?;
+        self.authorize(admin, AdminAction::ResetPassword)?;
         let temporary = password::temporary_password()?;
         let phc = self.hasher().hash(&temporary)?;
         self.change_other(admin, id, |conn, target, actor| {
@@ -543,8 +562,10 @@ impl Vault {
             .collect()
     }
 
-    /// Lifts the lock (and the failure count) on an email. Audited.
+    /// Lifts the lock (and the failure count) on an email. Audited; needs a recent
+    /// password check, since it gives access back.
     pub fn unlock(&self, admin: &AdminSession<'_>, request: &UnlockRequest) -> Result<()> {
+        self.authorize(admin, AdminAction::UnlockEmail)?;
         let email = Email::parse(&request.email)?;
         let now = self.now();
         self.write(|conn| {

@@ -11,6 +11,7 @@ use crate::db::{audit, users};
 use crate::error::{Error, Invalid, Result};
 use crate::model::UserId;
 use crate::session::{AdminSession, Session};
+use crate::step_up::AdminAction;
 use crate::vault::Vault;
 
 /// What an audit row records.
@@ -295,7 +296,7 @@ impl Vault {
     /// The whole log as CSV or JSON Lines. Needs a password check within the last five
     /// minutes; the export itself is audited.
     pub fn export_audit(&self, admin: &AdminSession<'_>, format: ExportFormat) -> Result<String> {
-        self.ensure_recent_auth(admin.session())?;
+        self.authorize(admin, AdminAction::ExportAudit)?;
         let mut out = String::new();
         if format == ExportFormat::Csv {
             out.push_str(

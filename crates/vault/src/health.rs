@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{AccountStatus, Role};
 use crate::password;
 use crate::session::AdminSession;
+use crate::step_up::AdminAction;
 use crate::validate::{self, Email, NAME_MAX_CHARS};
 use crate::vault::Vault;
 
@@ -98,8 +99,10 @@ impl Vault {
         }
     }
 
-    /// Clears the break-glass notice for every admin. Audited.
+    /// Clears the break-glass notice for every admin. Audited; needs a recent password
+    /// check, since it takes a warning away from everyone.
     pub fn acknowledge_break_glass(&self, admin: &AdminSession<'_>) -> Result<()> {
+        self.authorize(admin, AdminAction::AcknowledgeBreakGlass)?;
         let now = self.now();
         let me = admin.session().user_id();
         self.write(|conn| {

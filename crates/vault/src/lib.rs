@@ -28,6 +28,7 @@ mod secret;
 mod seed;
 mod session;
 mod slots;
+mod step_up;
 mod throttle;
 mod validate;
 mod vault;
@@ -57,6 +58,7 @@ pub use session::{
     AdminSession, MemoryStore, Session, SessionPolicy, SessionStore, SessionToken, StoreError,
     require_admin,
 };
+pub use step_up::AdminAction;
 pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, throttle_delay};
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, PHONE_MAX_CHARS,

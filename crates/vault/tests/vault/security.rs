@@ -1,7 +1,8 @@
 //! Throttling, lockout, step-up re-authentication and the audit chain.
 
 use vault::{
-    AuditEvent, AuditQuery, ExportFormat, Role, UnlockRequest, require_admin, throttle_delay,
+    AccountUpdate, AuditEvent, AuditQuery, ExportFormat, NewAccount, Role, UnlockRequest,
+    require_admin, throttle_delay,
 };
 
 use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
@@ -168,6 +169,72 @@ fn sensitive_admin_actions_need_a_recent_password_check() {
         f.vault
             .delete_account(&require_admin(&session).unwrap(), id),
         ReauthRequired
+    );
+}
+
+/// An admin walked away from the desk: whoever sits down may read and take access away
+/// from users, but gets no credential and no lasting privilege.
+#[test]
+fn a_stale_admin_session_yields_no_new_credential_or_lasting_privilege() {
+    let f = fixture().with_admin();
+    let (user, _) = f.create("clerk@shop.example", Role::User, None);
+    let (other_admin, _) = f.create("second@clinic.example", Role::Admin, None);
+    let (disabled, _) = f.create("former@shop.example", Role::User, None);
+    {
+        let session = f.vault.verify_session().unwrap();
+        let admin = require_admin(&session).unwrap();
+        f.vault.set_disabled(&admin, disabled, true).unwrap();
+    }
+    let _ = f
+        .vault
+        .login("guessed@shop.example", &"a wrong long guess".into());
+    f.clock.advance(6 * 60);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let account = |role| NewAccount {
+        email: "intruder@shop.example".into(),
+        display_name: "Intruder".into(),
+        role,
+        team: None,
+        phone: None,
+    };
+    let rename = AccountUpdate {
+        display_name: "Renamed".into(),
+        team: Some("elsewhere".into()),
+        phone: None,
+    };
+    assert_code!(
+        f.vault.create_account(&admin, &account(Role::Admin)),
+        ReauthRequired
+    );
+    assert_code!(
+        f.vault.create_account(&admin, &account(Role::User)),
+        ReauthRequired
+    );
+    assert_code!(
+        f.vault.set_disabled(&admin, other_admin, true),
+        ReauthRequired
+    );
+    assert_code!(
+        f.vault.set_disabled(&admin, disabled, false),
+        ReauthRequired
+    );
+    assert_code!(
+        f.vault.update_account(&admin, other_admin, &rename),
+        ReauthRequired
+    );
+    let unlock = UnlockRequest {
+        email: "guessed@shop.example".into(),
+    };
+    assert_code!(f.vault.unlock(&admin, &unlock), ReauthRequired);
+    assert_code!(f.vault.acknowledge_break_glass(&admin), ReauthRequired);
+    // The desk's daily work goes on.
+    assert!(f.vault.update_account(&admin, user, &rename).is_ok());
+    assert!(f.vault.set_disabled(&admin, user, true).is_ok());
+    assert!(
+        f.vault
+            .list_accounts(&admin, &vault::ListQuery::default())
+            .is_ok()
     );
 }
 

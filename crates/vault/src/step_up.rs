@@ -1,0 +1,129 @@
+//! The step-up rule: which admin actions need a password check within the step-up
+//! window (five minutes), decided from the action *and* its target.
+//!
+//! A stale admin session (an admin who walked away from the desk) may still read and do
+//! the desk's daily work, but must not yield a new credential or a lasting privilege to
+//! whoever sits down: no temporary password (a new account or a reset), no new admin and
+//! no change to an admin, no access given back (enabling an account, unlocking an
+//! email), nothing removed for good (a deletion), no copy of the log leaving the
+//! computer (an export), and no security warning cleared for everyone (break-glass).
+//! Every admin action of the vault names itself here before it changes anything, so the
+//! rule has one home; `SECURITY.md` lists each command's answer and the authorization
+//! matrix checks that list.
+
+use crate::error::Result;
+use crate::model::Role;
+use crate::session::AdminSession;
+use crate::vault::Vault;
+
+/// An admin action as the step-up rule sees it: what it does, and to whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminAction {
+    /// A new account with a temporary password, of `role`.
+    CreateAccount {
+        /// The new account's role.
+        role: Role,
+    },
+    /// A change to the name, team or phone of an account whose role is `target`.
+    UpdateAccount {
+        /// The account's role.
+        target: Role,
+    },
+    /// A change of role.
+    SetRole,
+    /// Disabling (`disabled`) or enabling an account whose role is `target`.
+    SetDisabled {
+        /// The account's role.
+        target: Role,
+        /// True to disable.
+        disabled: bool,
+    },
+    /// Deleting an account.
+    DeleteAccount,
+    /// A temporary password for an existing account.
+    ResetPassword,
+    /// Lifting the lock on an email.
+    UnlockEmail,
+    /// Writing the audit log to a file.
+    ExportAudit,
+    /// Clearing the break-glass notice for every admin.
+    AcknowledgeBreakGlass,
+}
+
+impl AdminAction {
+    /// Whether the action needs a password check within the step-up window.
+    pub fn needs_step_up(self) -> bool {
+        match self {
+            Self::CreateAccount { .. }
+            | Self::SetRole
+            | Self::DeleteAccount
+            | Self::ResetPassword
+            | Self::UnlockEmail
+            | Self::ExportAudit
+            | Self::AcknowledgeBreakGlass => true,
+            Self::UpdateAccount { target } => target == Role::Admin,
+            Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
+        }
+    }
+}
+
+impl Vault {
+    /// Refuses `action` with `ReauthRequired` when the step-up rule asks for a password
+    /// check and `admin`'s last one is older than the window.
+    pub(crate) fn authorize(&self, admin: &AdminSession<'_>, action: AdminAction) -> Result<()> {
+        if action.needs_step_up() {
+            self.ensure_recent_auth(admin.session())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admins_and_given_back_access_need_a_fresh_check_daily_work_does_not() {
+        let cases = [
+            (AdminAction::CreateAccount { role: Role::User }, true),
+            (AdminAction::CreateAccount { role: Role::Admin }, true),
+            (AdminAction::UpdateAccount { target: Role::User }, false),
+            (
+                AdminAction::UpdateAccount {
+                    target: Role::Admin,
+                },
+                true,
+            ),
+            (
+                AdminAction::SetDisabled {
+                    target: Role::User,
+                    disabled: true,
+                },
+                false,
+            ),
+            (
+                AdminAction::SetDisabled {
+                    target: Role::User,
+                    disabled: false,
+                },
+                true,
+            ),
+            (
+                AdminAction::SetDisabled {
+                    target: Role::Admin,
+                    disabled: true,
+                },
+                true,
+            ),
+            (AdminAction::SetRole, true),
+            (AdminAction::DeleteAccount, true),
+            (AdminAction::ResetPassword, true),
+            (AdminAction::UnlockEmail, true),
+            (AdminAction::ExportAudit, true),
+            (AdminAction::AcknowledgeBreakGlass, true),
+        ];
+        for (action, expected) in cases {
+            assert_eq!(action.needs_step_up(), expected, "{action:?}");
+        }
+    }
+}
