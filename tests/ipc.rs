@@ -410,6 +410,31 @@ fn the_capability_grants_exactly_the_registered_commands_to_the_main_window_only
     assert_eq!(granted, expected);
 }
 
+/// The export lists every account's email and sign-in history: only the OS account that
+/// made it may read it, and a second export never overwrites the first.
+#[test]
+fn audit_exports_are_private_files_that_never_overwrite_each_other() {
+    let f = fixture(State::Admin);
+    let mut paths = Vec::new();
+    for _ in 0..2 {
+        let reply = f
+            .call("export_audit", json!({"request": {"format": "csv"}}))
+            .unwrap();
+        let path = std::path::PathBuf::from(reply["path"].as_str().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("id,at_utc,event"), "{text:.80}");
+        assert_eq!(reply["bytes"], text.len());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+        }
+        paths.push(path);
+    }
+    assert_ne!(paths[0], paths[1]);
+}
+
 #[test]
 fn unknown_commands_are_refused() {
     let f = fixture(State::Admin);

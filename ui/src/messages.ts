@@ -294,7 +294,7 @@ export const en = {
   "audit.broken": "The chain is broken at event {id}: the log was edited outside Latchkey.",
   "audit.exportCsv": "Export CSV",
   "audit.exportJsonl": "Export JSON Lines",
-  "audit.exported": "Saved {bytes} bytes to {path}",
+  "audit.exported": "Saved {bytes} bytes to {path}. Only your account on this computer can open the file.",
   "audit.older": "Older",
   "audit.newer": "Newer",
 
@@ -612,7 +612,7 @@ export const ko: Record<MessageKey, string> = {
   "audit.broken": "이벤트 {id}에서 체인이 끊겼습니다: Latchkey 밖에서 로그가 수정되었습니다.",
   "audit.exportCsv": "CSV로 내보내기",
   "audit.exportJsonl": "JSON Lines로 내보내기",
-  "audit.exported": "{bytes}바이트를 {path}에 저장했습니다",
+  "audit.exported": "{bytes}바이트를 {path}에 저장했습니다. 이 컴퓨터에서 내 계정만 이 파일을 열 수 있습니다.",
   "audit.older": "이전",
   "audit.newer": "최근",
 
