@@ -7,6 +7,7 @@ pub mod cli;
 pub mod command_list;
 pub mod commands;
 pub mod input;
+pub mod navigation;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,15 +39,15 @@ pub fn run() {
 /// Builds and runs the app on any runtime: opens the vault, then shows the window. A
 /// second launch focuses the running window instead of opening the vault twice.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
-    let builder = builder
-        .plugin(logger())
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+    let builder = builder.plugin(logger()).plugin(navigation::guard()).plugin(
+        tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
-        }));
+        }),
+    );
     with_commands(builder)
         .setup(|app| {
             let dir = data_dir(app.path().app_data_dir().ok())?;

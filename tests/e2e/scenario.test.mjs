@@ -64,12 +64,17 @@ function keyringEntries() {
   }
 }
 
-/** The app's log (in the throwaway HOME) exists and holds no password or token. */
-function checkLogs() {
+/** The app's log files (in the throwaway HOME), joined. */
+function logText() {
   const dir = join(homedir(), ".local/share/app.latchkey.desktop/logs");
-  const text = readdirSync(dir)
+  return readdirSync(dir)
     .map((name) => readFileSync(join(dir, name), "utf8"))
     .join("\n");
+}
+
+/** The app's log exists and holds no password or token. */
+function checkLogs() {
+  const text = logText();
   assert.match(text, /Latchkey .* starting/);
   assert.ok(seenSecrets.length >= 2, "the run saw a temporary password and a session token");
   for (const secret of [ADMIN.password, USER.password, "$argon2id", ...seenSecrets]) {
@@ -203,6 +208,20 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await app.execute("window.location.hash = '#/admin';");
     await app.find(heading("Access denied"));
     await shot("09-access-denied");
+  });
+
+  await t.test("the window refuses to leave the app's own pages, and the log says so", async () => {
+    for (const target of ["data:text/html,<h1>Elsewhere</h1>", "http://127.0.0.1:9/"]) {
+      await app.execute(`window.location.href = ${JSON.stringify(target)};`);
+      await sleep(500);
+      assert.match(await app.execute("return window.location.href;"), /^tauri:\/\/localhost\//);
+      await app.find(heading("Access denied"));
+    }
+    await app.until("the refusals to reach the log", async () => {
+      const text = logText();
+      return text.includes("refused to navigate window main to a data page")
+        && text.includes("refused to navigate window main to a http page at 127.0.0.1");
+    });
   });
 
   await t.test("the directory shows the user's own phone number but not the admin's", async () => {
