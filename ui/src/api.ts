@@ -40,12 +40,37 @@ function isErrorReply(value: unknown): value is ErrorReply {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
 }
 
+/** The deepest nesting a request may have (Tauri's JSON parser stops at 128 levels). */
+const MAX_DEPTH = 64;
+
+/**
+ * The field Tauri's IPC layer would refuse before any command runs, if any: a string with
+ * a lone UTF-16 surrogate (its JSON cannot be read as UTF-8 text) or nesting deeper than
+ * the parser allows. Such a refusal comes back as plain text rather than the vault's typed
+ * reply, so the UI checks for both here and reports them as the vault reports bad input.
+ * The vault's side stays closed either way: the request never reaches a command.
+ */
+function unsendable(value: unknown, field: string, depth = 0): string | null {
+  if (typeof value === "string") return /\p{Cs}/u.test(value) ? field : null;
+  if (typeof value !== "object" || value === null) return null;
+  if (depth >= MAX_DEPTH) return field;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = unsendable(inner, Array.isArray(value) ? field : key, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Calls `command`; the request goes as the `request` argument when there is one. */
 export async function call<C extends CommandName>(
   command: C,
   ...request: Request<C> extends null ? [] : [Request<C>]
 ): Promise<Response<C>> {
   const args = request.length > 0 ? { request: request[0] } : {};
+  const field = unsendable(args.request, "request");
+  if (field !== null) {
+    throw new ApiError({ code: "Validation", message: `The ${field} is not valid text.`, field, reason: { kind: "malformed" } });
+  }
   try {
     return await invoke<Response<C>>(command, args);
   } catch (raw) {
