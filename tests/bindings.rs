@@ -18,8 +18,8 @@ use vault::{
     AccountStatus, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
     BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, ErrorCode,
     ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockedEmail, NewAccount, Outcome,
-    Page, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecurityHealth, UnlockRequest,
-    UserDto, UserId,
+    Page, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
+    UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts");
@@ -93,6 +93,7 @@ fn generate() -> String {
         AuditEntry::decl(&cfg),
         AuditQuery::decl(&cfg),
         AuditPage::decl(&cfg),
+        TailCheck::decl(&cfg),
         ChainReport::decl(&cfg),
         DayCount::decl(&cfg),
         ExportFormat::decl(&cfg),

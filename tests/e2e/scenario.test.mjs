@@ -48,17 +48,23 @@ async function shot(name) {
   writeFileSync(join(shots, `${name}.png`), await app.screenshot());
 }
 
-/** Entries Latchkey keeps in the Secret Service (the keyring of this test's D-Bus). */
+/**
+ * Session entries Latchkey keeps in the Secret Service (the keyring of this test's
+ * D-Bus). The audit anchor beside them is not a session and stays after sign-out.
+ */
 function keyringEntries() {
   try {
-    const lines = execFileSync("secret-tool", ["search", "--all", "service", "app.latchkey.desktop"], {
+    const text = execFileSync("secret-tool", ["search", "--all", "service", "app.latchkey.desktop"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-    }).split("\n");
-    for (const line of lines) {
-      if (line.startsWith("secret = ")) seenSecrets.push(line.slice("secret = ".length).trim());
+    });
+    const blocks = text.split(/^(?=\[\/)/m).filter((block) => block.startsWith("[/"));
+    const sessions = blocks.filter((block) => /^attribute\.\w+ = session-/m.test(block));
+    for (const block of sessions) {
+      const secret = block.match(/^secret = (.*)$/m);
+      if (secret) seenSecrets.push(secret[1].trim());
     }
-    return lines.filter((line) => line.startsWith("[/"));
+    return sessions;
   } catch {
     return [];
   }
@@ -214,7 +220,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     for (const target of ["data:text/html,<h1>Elsewhere</h1>", "http://127.0.0.1:9/"]) {
       await app.execute(`window.location.href = ${JSON.stringify(target)};`);
       await sleep(500);
-      assert.match(await app.execute("return window.location.href;"), /^tauri:\/\/localhost\//);
+      assert.match(await app.execute("return window.location.href;"), /^tauri:\/\/localhost/);
       await app.find(heading("Access denied"));
     }
     await app.until("the refusals to reach the log", async () => {

@@ -153,11 +153,16 @@ function Audit() {
       <div aria-live="polite">
         {chain ? (
           <Notice kind={chain.intact ? "success" : "error"}>
-            {chain.intact
-              ? t("audit.intact", { rows: number(chain.rows) })
-              : t("audit.broken", { id: number(chain.firstBroken ?? 0) })}
+            {chain.firstBroken !== null
+              ? t("audit.broken", { id: number(chain.firstBroken) })
+              : chain.tail.kind === "cut"
+                ? t("audit.cut", { from: number(chain.tail.last + 1), to: number(chain.tail.anchored) })
+                : chain.tail.kind === "rewritten"
+                  ? t("audit.rewritten", { id: number(chain.tail.seq) })
+                  : t("audit.intact", { rows: number(chain.rows) })}
           </Notice>
         ) : null}
+        {chain?.tail.kind === "unanchored" ? <Notice kind="info">{t("audit.unanchored")}</Notice> : null}
         {message ? <Notice kind="success">{message}</Notice> : null}
       </div>
       {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}

@@ -355,7 +355,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing";
 
 export type Outcome = "success" | "failure";
 
@@ -433,6 +433,24 @@ items: Array<AuditEntry>,
  */
 nextCursor: number | null, };
 
+export type TailCheck = { "kind": "unanchored" } | { "kind": "found", 
+/**
+ * The anchored row.
+ */
+seq: number, } | { "kind": "cut", 
+/**
+ * The row the anchor names.
+ */
+anchored: number, 
+/**
+ * The log's last row now (0 when empty).
+ */
+last: number, } | { "kind": "rewritten", 
+/**
+ * The row the anchor names.
+ */
+seq: number, };
+
 export type ChainReport = { 
 /**
  * Rows read.
@@ -444,7 +462,11 @@ rows: number,
  */
 firstBroken: number | null, 
 /**
- * No row broke the chain.
+ * What the anchor kept outside the file says about the end of the log.
+ */
+tail: TailCheck, 
+/**
+ * No row broke the chain and the anchor found its row.
  */
 intact: boolean, };
 

@@ -292,6 +292,9 @@ export const en = {
   "audit.verifying": "Verifying…",
   "audit.intact": "The chain is intact: {rows} events checked.",
   "audit.broken": "The chain is broken at event {id}: the log was edited outside Latchkey.",
+  "audit.cut": "Events {from} to {to} were removed from the end of the log outside Latchkey; this computer recorded event {to} at a sign-in or sign-out.",
+  "audit.rewritten": "Event {id} is not the one this computer recorded: the end of the log was removed and written again outside Latchkey.",
+  "audit.unanchored": "This computer holds no record of the log's end yet, so events removed from the end could not be checked.",
   "audit.exportCsv": "Export CSV",
   "audit.exportJsonl": "Export JSON Lines",
   "audit.exported": "Saved {bytes} bytes to {path}. Only your account on this computer can open the file.",
@@ -316,6 +319,7 @@ export const en = {
   "event.break_glass_used": "Break-glass recovery",
   "event.break_glass_acknowledged": "Recovery acknowledged",
   "event.audit_exported": "Audit log exported",
+  "event.audit_tail_missing": "Events missing from the log",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -610,6 +614,9 @@ export const ko: Record<MessageKey, string> = {
   "audit.verifying": "검증하는 중…",
   "audit.intact": "체인이 온전합니다: 이벤트 {rows}개를 확인했습니다.",
   "audit.broken": "이벤트 {id}에서 체인이 끊겼습니다: Latchkey 밖에서 로그가 수정되었습니다.",
+  "audit.cut": "Latchkey 밖에서 로그 끝의 이벤트 {from}–{to}이(가) 삭제되었습니다. 이 컴퓨터는 로그인 또는 로그아웃 때 이벤트 {to}을(를) 기록해 두었습니다.",
+  "audit.rewritten": "이벤트 {id}이(가) 이 컴퓨터가 기록한 이벤트와 다릅니다: Latchkey 밖에서 로그 끝이 삭제된 뒤 다시 쓰였습니다.",
+  "audit.unanchored": "이 컴퓨터에는 아직 로그 끝에 대한 기록이 없어, 끝에서 삭제된 이벤트는 확인할 수 없었습니다.",
   "audit.exportCsv": "CSV로 내보내기",
   "audit.exportJsonl": "JSON Lines로 내보내기",
   "audit.exported": "{bytes}바이트를 {path}에 저장했습니다. 이 컴퓨터에서 내 계정만 이 파일을 열 수 있습니다.",
@@ -634,4 +641,5 @@ export const ko: Record<MessageKey, string> = {
   "event.break_glass_used": "비상 복구",
   "event.break_glass_acknowledged": "복구 확인",
   "event.audit_exported": "감사 로그 내보내기",
+  "event.audit_tail_missing": "로그에서 사라진 이벤트",
 };

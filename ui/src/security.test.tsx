@@ -142,7 +142,7 @@ describe("the audit view", () => {
       signedInAs(admin(), {
         audit_log: () => page,
         sign_in_stats: () => [{ day: 1_795_737_600, succeeded: 4, failed: 1 }],
-        verify_audit_chain: () => ({ rows: 3, firstBroken: null, intact: true }),
+        verify_audit_chain: () => ({ rows: 3, firstBroken: null, tail: { kind: "found", seq: 3 }, intact: true }),
       }),
       { path: "/audit" },
     );
@@ -154,6 +154,19 @@ describe("the audit view", () => {
     await waitFor(() =>
       expect(calls.filter((c) => c.command === "audit_log").at(-1)?.request).toMatchObject({ account: 2 }),
     );
+  });
+
+  it("says which events were cut from the end of the log", async () => {
+    renderApp(
+      signedInAs(admin(), {
+        audit_log: () => page,
+        sign_in_stats: () => [],
+        verify_audit_chain: () => ({ rows: 3, firstBroken: null, tail: { kind: "cut", anchored: 7, last: 3 }, intact: false }),
+      }),
+      { path: "/audit" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Verify chain" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Events 4 to 7 were removed from the end of the log");
   });
 
   it("is denied to a user who types its address", async () => {

@@ -1,11 +1,13 @@
 //! The session token in the OS keyring: Secret Service on Linux, Keychain on macOS,
 //! Credential Manager on Windows.
 //!
-//! The keyring holds one entry: the current session's token (45 bytes, far under
-//! Windows' 2,560-byte limit), under the app identifier as service name and an account
-//! name derived from the vault file's path, so two vaults on one OS account never share
-//! a session. Everyone who shares the OS account can read it; that is why the token is
-//! short-lived, revocable in SQLite, and deleted at sign-out.
+//! The keyring holds two entries per vault, under the app identifier as service name and
+//! account names derived from the vault file's path, so two vaults on one OS account
+//! never share them: the current session's token (45 bytes, far under Windows' 2,560-byte
+//! limit), and the audit anchor (the newest audit row's number and hash, which shows rows
+//! cut from the end of the log). Everyone who shares the OS account can read them; that
+//! is why the token is short-lived, revocable in SQLite, and deleted at sign-out, and why
+//! the anchor is a check against someone with the vault file alone.
 //!
 //! Each read of the Secret Service opens a D-Bus connection and an encrypted session
 //! with the daemon, which costs milliseconds at start-up. The read that checks the
@@ -17,7 +19,7 @@ use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
-use vault::{SessionStore, SessionToken, StoreError};
+use vault::{AuditAnchor, SessionStore, SessionToken, StoreError};
 
 /// The keyring's service name: the app identifier from `tauri.conf.json`.
 pub const SERVICE: &str = "app.latchkey.desktop";
@@ -25,6 +27,7 @@ pub const SERVICE: &str = "app.latchkey.desktop";
 /// A [`SessionStore`] in the OS keyring.
 pub struct KeyringStore {
     entry: keyring::Entry,
+    anchor: keyring::Entry,
     account: String,
     /// What the opening check read, until the first load, save or clear.
     primed: Mutex<Option<Option<SessionToken>>>,
@@ -39,13 +42,21 @@ impl KeyringStore {
         Self::new(SERVICE, &format!("session-{short}"))
     }
 
+    /// The account name of the audit anchor that goes with the session `account`.
+    fn anchor_account(account: &str) -> String {
+        format!("audit-anchor-{}", account.trim_start_matches("session-"))
+    }
+
     /// The entry `service`/`account`, checked by one read so that a missing or locked
     /// keyring is found now rather than at sign-in.
     pub fn new(service: &str, account: &str) -> Result<Self, StoreError> {
         let entry = keyring::Entry::new(service, account).map_err(store_error)?;
+        let anchor =
+            keyring::Entry::new(service, &Self::anchor_account(account)).map_err(store_error)?;
         let primed = read(&entry)?;
         Ok(Self {
             entry,
+            anchor,
             account: account.to_owned(),
             primed: Mutex::new(Some(primed)),
         })
@@ -98,6 +109,20 @@ impl SessionStore for KeyringStore {
 
     fn is_persistent(&self) -> bool {
         true
+    }
+
+    fn load_anchor(&self) -> Result<Option<AuditAnchor>, StoreError> {
+        match self.anchor.get_password() {
+            Ok(stored) => Ok(AuditAnchor::parse(&stored)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(store_error(e)),
+        }
+    }
+
+    fn save_anchor(&self, anchor: &AuditAnchor) -> Result<(), StoreError> {
+        self.anchor
+            .set_password(&anchor.to_stored())
+            .map_err(store_error)
     }
 }
 

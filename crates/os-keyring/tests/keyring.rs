@@ -44,6 +44,27 @@ fn a_token_is_written_read_and_deleted_in_the_os_keyring() {
 }
 
 #[test]
+fn the_audit_anchor_lives_beside_the_token_and_outlives_sign_out() {
+    if skip() {
+        return;
+    }
+    let store = store("anchor");
+    assert_eq!(store.load_anchor().unwrap(), None);
+    let anchor = vault::AuditAnchor {
+        seq: 41,
+        hash: [7; 32],
+    };
+    store.save_anchor(&anchor).unwrap();
+    assert_eq!(store.load_anchor().unwrap(), Some(anchor));
+    let token =
+        vault::SessionToken::parse("AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB").unwrap();
+    store.save(&token).unwrap();
+    store.clear().unwrap();
+    assert_eq!(store.load().unwrap(), None);
+    assert_eq!(store.load_anchor().unwrap(), Some(anchor));
+}
+
+#[test]
 fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
     if skip() {
         return;

@@ -37,11 +37,12 @@ pub enum AuditEvent {
     BreakGlassUsed,
     BreakGlassAcknowledged,
     AuditExported,
+    AuditTailMissing,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -60,6 +61,7 @@ impl AuditEvent {
         Self::BreakGlassUsed,
         Self::BreakGlassAcknowledged,
         Self::AuditExported,
+        Self::AuditTailMissing,
     ];
 
     /// The stored name.
@@ -83,6 +85,7 @@ impl AuditEvent {
             Self::BreakGlassUsed => "break_glass_used",
             Self::BreakGlassAcknowledged => "break_glass_acknowledged",
             Self::AuditExported => "audit_exported",
+            Self::AuditTailMissing => "audit_tail_missing",
         }
     }
 
@@ -232,8 +235,127 @@ pub struct ChainReport {
     /// The first row that does not fit the chain (edited, inserted, deleted before it,
     /// or reordered), if any.
     pub first_broken: Option<i64>,
-    /// No row broke the chain.
+    /// What the anchor kept outside the file says about the end of the log.
+    pub tail: TailCheck,
+    /// No row broke the chain and the anchor found its row.
     pub intact: bool,
+}
+
+/// The newest audit row's number and hash, kept outside the vault file (in the OS
+/// keyring, beside the session) and renewed at each sign-in and sign-out on this
+/// computer.
+///
+/// A hash chain shows every edit, insertion and deletion *before* its last row, but not
+/// rows cut from its end: the rest still chains. The anchor closes that gap up to the
+/// row it names. It cannot see rows cut after that row (written since the last sign-in
+/// or sign-out here), nor a cut made by someone who can also rewrite the keyring entry
+/// (the same OS account with its keyring unlocked), nor anything on a computer that
+/// never held an anchor for this vault.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AuditAnchor {
+    /// The row's number.
+    pub seq: i64,
+    /// The row's chain hash.
+    pub hash: [u8; 32],
+}
+
+impl AuditAnchor {
+    /// The anchor as stored: `seq:hex`.
+    pub fn to_stored(&self) -> String {
+        let hex: String = self.hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}:{hex}", self.seq)
+    }
+
+    /// Reads a stored anchor; anything else is `None` (treated as no anchor).
+    pub fn parse(text: &str) -> Option<Self> {
+        let (seq, hex) = text.split_once(':')?;
+        let seq = seq.parse().ok().filter(|seq: &i64| *seq > 0)?;
+        if hex.len() != 64 || !hex.is_ascii() {
+            return None;
+        }
+        let mut hash = [0_u8; 32];
+        for (i, byte) in hash.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Self { seq, hash })
+    }
+
+    /// The anchor for the newest row of the log at `conn`, if it has any row.
+    pub(crate) fn latest(conn: &rusqlite::Connection) -> Result<Option<Self>> {
+        Ok(audit::latest(conn)?.and_then(|(seq, hash)| {
+            Some(Self {
+                seq,
+                hash: hash.try_into().ok()?,
+            })
+        }))
+    }
+
+    /// What the log at `conn` says about this anchor.
+    pub(crate) fn check(&self, conn: &rusqlite::Connection) -> Result<TailCheck> {
+        match audit::hash_at(conn, self.seq)? {
+            Some(hash) if hash.as_slice() == self.hash => Ok(TailCheck::Found { seq: self.seq }),
+            Some(_) => Ok(TailCheck::Rewritten { seq: self.seq }),
+            None => {
+                let last = audit::latest(conn)?.map_or(0, |(seq, _)| seq);
+                Ok(TailCheck::Cut {
+                    anchored: self.seq,
+                    last,
+                })
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for AuditAnchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditAnchor({})", self.to_stored())
+    }
+}
+
+/// The end of the log against the anchor kept outside the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum TailCheck {
+    /// This computer holds no anchor for this vault (a first run, another computer, no
+    /// keyring): a cut tail cannot be told.
+    Unanchored,
+    /// The anchored row is there with its hash: nothing up to it was cut.
+    Found {
+        /// The anchored row.
+        seq: i64,
+    },
+    /// The log ends before the anchored row: rows `last + 1 ..= anchored` were removed.
+    Cut {
+        /// The row the anchor names.
+        anchored: i64,
+        /// The log's last row now (0 when empty).
+        last: i64,
+    },
+    /// A row with the anchored number is there but is not the anchored row: the log was
+    /// cut at or before it and written again.
+    Rewritten {
+        /// The row the anchor names.
+        seq: i64,
+    },
+}
+
+impl TailCheck {
+    /// Whether the anchor shows rows removed or replaced.
+    pub fn is_damaged(self) -> bool {
+        matches!(self, Self::Cut { .. } | Self::Rewritten { .. })
+    }
+
+    /// The detail of the audit row that records the damage, if there is damage.
+    pub(crate) fn detail(self) -> Option<String> {
+        match self {
+            Self::Cut { anchored, last } => Some(format!(
+                "rows {} to {anchored} were removed from the end",
+                last + 1
+            )),
+            Self::Rewritten { seq } => Some(format!("row {seq} was replaced")),
+            Self::Unanchored | Self::Found { .. } => None,
+        }
+    }
 }
 
 /// Sign-ins on one UTC day.
@@ -277,10 +399,18 @@ impl Vault {
         Ok(AuditPage { items, next_cursor })
     }
 
-    /// Walks the whole chain and reports the first broken row.
+    /// Walks the whole chain and reports the first broken row, and checks the end of the
+    /// log against the anchor kept outside the file.
     pub fn verify_audit_chain(&self, admin: &AdminSession<'_>) -> Result<ChainReport> {
         let _ = admin;
-        audit::verify(&self.conn())
+        let anchor = self.load_anchor();
+        let conn = self.conn();
+        let mut report = audit::verify(&conn)?;
+        if let Some(anchor) = anchor {
+            report.tail = anchor.check(&conn)?;
+            report.intact = report.intact && !report.tail.is_damaged();
+        }
+        Ok(report)
     }
 
     /// Successful and failed sign-ins per day over the last `days` days.

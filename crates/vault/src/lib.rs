@@ -38,7 +38,8 @@ pub use accounts::{
     UnlockRequest,
 };
 pub use audit::{
-    AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount, ExportFormat, Outcome,
+    AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
+    ExportFormat, Outcome, TailCheck,
 };
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use db::MIGRATIONS;

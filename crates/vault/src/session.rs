@@ -9,11 +9,12 @@
 //! a [`SessionStore`]: the OS keyring in the app, memory in tests.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::audit::AuditAnchor;
 use crate::clock::Timestamp;
 use crate::dto::Viewer;
 use crate::error::{Error, Result};
@@ -89,10 +90,12 @@ impl fmt::Debug for SessionToken {
 #[error("session store: {0}")]
 pub struct StoreError(pub String);
 
-/// Where the current session's token is kept between launches.
+/// Where the current session's token is kept between launches, and the audit anchor
+/// ([`AuditAnchor`]) beside it, outside the vault file.
 ///
-/// Implementations hold at most one token. The vault reads it once and then keeps the
-/// token in memory, because reading an OS keyring costs milliseconds.
+/// Implementations hold at most one token and one anchor. The vault reads the token
+/// once and then keeps it in memory, because reading an OS keyring costs milliseconds;
+/// it reads and writes the anchor at sign-in, sign-out and chain verification only.
 pub trait SessionStore: Send + Sync + fmt::Debug {
     /// The stored token, if there is one. An unreadable entry is `Ok(None)`.
     fn load(&self) -> Result<Option<SessionToken>, StoreError>;
@@ -102,12 +105,17 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
     fn clear(&self) -> Result<(), StoreError>;
     /// Whether a saved token survives the app closing ("stay signed in").
     fn is_persistent(&self) -> bool;
+    /// The stored audit anchor, if there is one. An unreadable entry is `Ok(None)`.
+    fn load_anchor(&self) -> Result<Option<AuditAnchor>, StoreError>;
+    /// Replaces the stored audit anchor. Sign-out does not remove it.
+    fn save_anchor(&self, anchor: &AuditAnchor) -> Result<(), StoreError>;
 }
 
 /// A store in process memory: unit tests, and the fallback when no OS keyring works.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     slot: Mutex<Option<SessionToken>>,
+    anchor: Mutex<Option<AuditAnchor>>,
 }
 
 impl MemoryStore {
@@ -141,6 +149,15 @@ impl SessionStore for MemoryStore {
 
     fn is_persistent(&self) -> bool {
         false
+    }
+
+    fn load_anchor(&self) -> Result<Option<AuditAnchor>, StoreError> {
+        Ok(*self.anchor.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn save_anchor(&self, anchor: &AuditAnchor) -> Result<(), StoreError> {
+        *self.anchor.lock().unwrap_or_else(PoisonError::into_inner) = Some(*anchor);
+        Ok(())
     }
 }
 

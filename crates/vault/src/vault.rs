@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::audit::{AuditEvent, NewEntry};
+use crate::audit::{AuditAnchor, AuditEvent, NewEntry};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, audit, sessions, users};
 use crate::dto::{BootstrapStatus, CurrentUser, Viewer};
@@ -313,17 +313,61 @@ impl Vault {
         let mut current = self.current();
         if let Some(token) = self.token(&mut current) {
             let now = self.now();
-            self.write(|conn| {
+            let anchor = self.load_anchor();
+            let latest = self.write(|conn| {
+                self.record_tail_check(conn, anchor, now)?;
                 if let Some(row) = sessions::find(conn, token.id())? {
                     let entry = NewEntry::new(AuditEvent::SignOut)
                         .by(row.user_id, &row.email)
                         .on(row.user_id, &row.email);
                     audit::append(conn, &entry, now)?;
                 }
-                sessions::delete(conn, token.id())
+                sessions::delete(conn, token.id())?;
+                AuditAnchor::latest(conn)
             })?;
+            self.save_anchor(latest);
         }
         self.forget_token(&mut current);
+        Ok(())
+    }
+
+    /// The audit anchor this computer keeps outside the file, if it has one. A store
+    /// that cannot be read counts as none (and is logged): the check is then skipped,
+    /// never failed open into a false alarm or a refused sign-in.
+    pub(crate) fn load_anchor(&self) -> Option<AuditAnchor> {
+        self.store.load_anchor().unwrap_or_else(|e| {
+            log::warn!("could not read the audit anchor from the OS keyring: {e}");
+            None
+        })
+    }
+
+    /// Keeps `anchor` outside the file for the next check.
+    fn save_anchor(&self, anchor: Option<AuditAnchor>) {
+        if let Some(anchor) = anchor
+            && let Err(e) = self.store.save_anchor(&anchor)
+        {
+            log::warn!("could not keep the audit anchor in the OS keyring: {e}");
+        }
+    }
+
+    /// Checks the end of the log against `anchor` inside a write, and records rows cut
+    /// from it (or replaced) as an audit event of their own, so that the next anchor,
+    /// which covers that event, cannot hide it.
+    fn record_tail_check(
+        &self,
+        conn: &Connection,
+        anchor: Option<AuditAnchor>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let Some(anchor) = anchor else {
+            return Ok(());
+        };
+        let check = anchor.check(conn)?;
+        if let Some(detail) = check.detail() {
+            log::error!("the audit log lost rows since this computer last saw it: {detail}");
+            let entry = NewEntry::new(AuditEvent::AuditTailMissing).detail(&detail);
+            audit::append(conn, &entry, now)?;
+        }
         Ok(())
     }
 
@@ -505,9 +549,11 @@ impl Vault {
         let token = SessionToken::generate()?;
         let now = self.now();
         let expires_at = now.saturating_add(self.policy.absolute_seconds());
+        let anchor = self.load_anchor();
         let mut current = self.current();
         let previous = self.token(&mut current);
-        let row = self.write(|conn| {
+        let (row, latest) = self.write(|conn| {
+            self.record_tail_check(conn, anchor, now)?;
             if let Some(previous) = &previous {
                 sessions::delete(conn, previous.id())?;
             }
@@ -522,8 +568,9 @@ impl Vault {
                 .by(user, &account.email)
                 .on(user, &account.email);
             audit::append(conn, &entry, now)?;
-            users::require(conn, user)
+            Ok((users::require(conn, user)?, AuditAnchor::latest(conn)?))
         })?;
+        self.save_anchor(latest);
         if let Err(e) = self.store.save(&token) {
             log::warn!(
                 "could not keep the session in the OS keyring; it ends when the app closes: {e}"

@@ -8,7 +8,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEntry, AuditEvent, AuditQuery, ChainReport, DayCount, NewEntry, Outcome};
+use crate::audit::{
+    AuditEntry, AuditEvent, AuditQuery, ChainReport, DayCount, NewEntry, Outcome, TailCheck,
+};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::model::UserId;
@@ -201,8 +203,25 @@ pub(crate) fn verify(conn: &Connection) -> Result<ChainReport> {
     Ok(ChainReport {
         rows,
         first_broken,
+        tail: TailCheck::Unanchored,
         intact: first_broken.is_none(),
     })
+}
+
+/// The newest row's number and hash, if the log has any row.
+pub(crate) fn latest(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
+}
+
+/// The stored hash of row `id`, if it exists.
+pub(crate) fn hash_at(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM audit_log WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?)
 }
 
 /// Successful and failed sign-ins per UTC day from `since`.

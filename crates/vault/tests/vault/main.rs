@@ -8,6 +8,7 @@
 //! fixed clock, cheap argon2 parameters and the in-memory session store.
 
 mod accounts;
+mod anchor;
 mod burst;
 mod dto;
 mod file;
