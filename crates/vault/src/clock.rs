@@ -10,6 +10,12 @@ pub type Timestamp = i64;
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current time in Unix seconds, UTC.
     fn now(&self) -> Timestamp;
+
+    /// The current time in Unix milliseconds, UTC, for the short waits of the sign-in
+    /// throttle. Clocks that only know seconds count whole seconds.
+    fn now_millis(&self) -> i64 {
+        self.now().saturating_mul(1000)
+    }
 }
 
 /// The wall clock. Expiry is measured on it, so a machine that slept past a timeout finds
@@ -22,6 +28,12 @@ impl Clock for SystemClock {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+
+    fn now_millis(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
     }
 }
 

@@ -34,26 +34,29 @@ pub fn throttle_delay(failures: i64) -> i64 {
     }
 }
 
-/// When `failures` started locking its email: at the recorded lock, or, for the 100th
-/// attempt still being checked, at that attempt.
-fn lock_start(failures: Failures) -> Option<Timestamp> {
-    failures
-        .locked_at
-        .or((failures.count >= LOCK_AFTER_FAILURES).then_some(failures.last_at))
+/// When `failures` started locking its email, in Unix milliseconds: at the recorded
+/// lock, or, for the 100th attempt still being checked, at that attempt.
+fn lock_start_ms(failures: Failures) -> Option<i64> {
+    match failures.locked_at {
+        Some(at) => Some(at.saturating_mul(1000)),
+        None => (failures.count >= LOCK_AFTER_FAILURES).then_some(failures.last_ms),
+    }
 }
 
-/// The record as it counts at `now`: a lock that has run its day starts the count anew.
-fn in_force(failures: Option<Failures>, now: Timestamp) -> Option<Failures> {
-    failures.filter(|f| lock_start(*f).is_none_or(|start| now < start + LOCK_SECONDS))
+/// The record as it counts at `now_ms`: a lock that has run its day starts the count
+/// anew.
+fn in_force(failures: Option<Failures>, now_ms: i64) -> Option<Failures> {
+    failures.filter(|f| lock_start_ms(*f).is_none_or(|start| now_ms < start + LOCK_SECONDS * 1000))
 }
 
-/// Seconds until `failures` allows another attempt at `now`, if it does not yet.
-pub(crate) fn wait(failures: Failures, now: Timestamp) -> Option<i64> {
-    let until = match lock_start(failures) {
-        Some(start) => start + LOCK_SECONDS,
-        None => failures.last_at + throttle_delay(failures.count),
+/// Whole seconds (rounded up) until `failures` allows another attempt at `now_ms`, if
+/// it does not yet.
+pub(crate) fn wait(failures: Failures, now_ms: i64) -> Option<i64> {
+    let until_ms = match lock_start_ms(failures) {
+        Some(start) => start + LOCK_SECONDS * 1000,
+        None => failures.last_ms + throttle_delay(failures.count) * 1000,
     };
-    (now < until).then_some(until - now)
+    (now_ms < until_ms).then(|| (until_ms - now_ms + 999) / 1000)
 }
 
 /// An attempt that holds its place in the count while its password is checked.
@@ -71,19 +74,19 @@ impl Reservation {
     }
 }
 
-/// Counts an attempt at `email` as failed before its password is checked. Run it in an
-/// IMMEDIATE transaction, so that the read and the write are one step for every other
-/// connection.
+/// Counts an attempt at `email` as failed before its password is checked, at `now_ms`
+/// (Unix milliseconds). Run it in an IMMEDIATE transaction, so that the read and the
+/// write are one step for every other connection.
 ///
 /// Errors: `Locked` while the email must wait; nothing is written then.
-pub(crate) fn reserve(conn: &Connection, email: &str, now: Timestamp) -> Result<Reservation> {
-    let previous = in_force(rows::get(conn, email)?, now);
-    if let Some(retry_after) = previous.and_then(|f| wait(f, now)) {
+pub(crate) fn reserve(conn: &Connection, email: &str, now_ms: i64) -> Result<Reservation> {
+    let previous = in_force(rows::get(conn, email)?, now_ms);
+    if let Some(retry_after) = previous.and_then(|f| wait(f, now_ms)) {
         return Err(Error::Locked { retry_after });
     }
     let claimed = Failures {
         count: previous.map_or(0, |f| f.count) + 1,
-        last_at: now,
+        last_ms: now_ms,
         locked_at: None,
     };
     rows::put(conn, email, claimed)?;
@@ -130,29 +133,39 @@ mod tests {
     use super::*;
 
     const NOW: Timestamp = 1_795_737_600;
+    const NOW_MS: i64 = NOW * 1000;
 
-    fn failures(count: i64, last_at: Timestamp, locked_at: Option<Timestamp>) -> Failures {
+    fn failures(count: i64, last_ms: i64, locked_at: Option<Timestamp>) -> Failures {
         Failures {
             count,
-            last_at,
+            last_ms,
             locked_at,
         }
     }
 
     #[test]
     fn the_wait_follows_the_schedule() {
-        assert_eq!(wait(failures(1, NOW, None), NOW), Some(1));
-        assert_eq!(wait(failures(1, NOW, None), NOW + 1), None);
-        assert_eq!(wait(failures(3, NOW, None), NOW + 1), Some(2));
-        assert_eq!(wait(failures(25, NOW, None), NOW), Some(10));
+        assert_eq!(wait(failures(1, NOW_MS, None), NOW_MS), Some(1));
+        assert_eq!(wait(failures(1, NOW_MS, None), NOW_MS + 1000), None);
+        assert_eq!(wait(failures(3, NOW_MS, None), NOW_MS + 1000), Some(2));
+        assert_eq!(wait(failures(25, NOW_MS, None), NOW_MS), Some(10));
+    }
+
+    #[test]
+    fn the_wait_is_measured_to_the_millisecond_across_a_second_boundary() {
+        // A failure counted at .999 still holds an attempt a millisecond later.
+        let late = failures(1, NOW_MS + 999, None);
+        assert_eq!(wait(late, NOW_MS + 1000), Some(1));
+        assert_eq!(wait(late, NOW_MS + 1998), Some(1));
+        assert_eq!(wait(late, NOW_MS + 1999), None);
     }
 
     #[test]
     fn the_hundredth_attempt_locks_while_it_is_still_being_checked() {
-        let pending = failures(LOCK_AFTER_FAILURES, NOW, None);
-        assert_eq!(wait(pending, NOW + 60), Some(LOCK_SECONDS - 60));
-        let locked = failures(LOCK_AFTER_FAILURES, NOW, Some(NOW + 1));
-        assert_eq!(wait(locked, NOW + 1), Some(LOCK_SECONDS));
+        let pending = failures(LOCK_AFTER_FAILURES, NOW_MS, None);
+        assert_eq!(wait(pending, NOW_MS + 60_000), Some(LOCK_SECONDS - 60));
+        let locked = failures(LOCK_AFTER_FAILURES, NOW_MS, Some(NOW + 1));
+        assert_eq!(wait(locked, NOW_MS + 1000), Some(LOCK_SECONDS));
     }
 
     #[test]
@@ -161,21 +174,21 @@ mod tests {
         let conn = crate::db::open(&dir.path().join("vault.sqlite"))?;
         let email = "clerk@shop.example";
 
-        let first = reserve(&conn, email, NOW)?;
+        let first = reserve(&conn, email, NOW_MS)?;
         release(&conn, &first)?;
         assert_eq!(rows::get(&conn, email)?, None);
 
-        let counted = reserve(&conn, email, NOW)?;
+        let counted = reserve(&conn, email, NOW_MS)?;
         assert!(matches!(
-            reserve(&conn, email, NOW),
+            reserve(&conn, email, NOW_MS),
             Err(Error::Locked { retry_after: 1 })
         ));
-        let second = reserve(&conn, email, NOW + 1)?;
+        let second = reserve(&conn, email, NOW_MS + 1000)?;
         release(&conn, &second)?;
         assert_eq!(rows::get(&conn, email)?, Some(counted.claimed));
 
         // A record changed since (here: a success cleared it) is left alone.
-        let third = reserve(&conn, email, NOW + 2)?;
+        let third = reserve(&conn, email, NOW_MS + 2000)?;
         clear(&conn, email)?;
         release(&conn, &third)?;
         assert_eq!(rows::get(&conn, email)?, None);
@@ -184,12 +197,13 @@ mod tests {
 
     #[test]
     fn an_ended_lock_starts_the_count_anew() {
-        let locked = failures(LOCK_AFTER_FAILURES, NOW, Some(NOW));
-        assert_eq!(in_force(Some(locked), NOW + LOCK_SECONDS - 1), Some(locked));
-        assert_eq!(in_force(Some(locked), NOW + LOCK_SECONDS), None);
-        let ordinary = failures(5, NOW, None);
+        let locked = failures(LOCK_AFTER_FAILURES, NOW_MS, Some(NOW));
+        let day_ms = LOCK_SECONDS * 1000;
+        assert_eq!(in_force(Some(locked), NOW_MS + day_ms - 1), Some(locked));
+        assert_eq!(in_force(Some(locked), NOW_MS + day_ms), None);
+        let ordinary = failures(5, NOW_MS, None);
         assert_eq!(
-            in_force(Some(ordinary), NOW + 10 * LOCK_SECONDS),
+            in_force(Some(ordinary), NOW_MS + 10 * day_ms),
             Some(ordinary)
         );
     }

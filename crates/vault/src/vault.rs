@@ -200,7 +200,7 @@ impl Vault {
         let now = self.now();
         // Counted per email string, known or not, before any work: the wait says nothing
         // about whether an account exists, and parallel attempts get one evaluation.
-        let reservation = self.reserve_attempt(email.as_str(), now)?;
+        let reservation = self.reserve_attempt(email.as_str())?;
         let (found, verdict) = self.unless_busy(&reservation, || {
             // Made before the look-up, so its one-off cost does not tell the paths apart.
             self.hasher.dummy_hash()?;
@@ -234,11 +234,13 @@ impl Vault {
         self.start_session(id, upgraded)
     }
 
-    /// Counts an attempt at `email` before its password is checked (see [`throttle`]).
+    /// Counts an attempt at `email` before its password is checked (see [`throttle`]),
+    /// timed to the millisecond.
     ///
     /// Errors: `Locked` while the email must wait.
-    fn reserve_attempt(&self, email: &str, now: Timestamp) -> Result<throttle::Reservation> {
-        self.write(|conn| throttle::reserve(conn, email, now))
+    fn reserve_attempt(&self, email: &str) -> Result<throttle::Reservation> {
+        let now_ms = self.clock.now_millis();
+        self.write(|conn| throttle::reserve(conn, email, now_ms))
     }
 
     /// Runs the password work of a reserved attempt. When it is refused for want of a
@@ -294,7 +296,7 @@ impl Vault {
         let password = validate::normalise_password("password", password)?;
         let user = users::require(&self.conn(), session.user_id())?;
         let now = self.now();
-        let reservation = self.reserve_attempt(&user.email, now)?;
+        let reservation = self.reserve_attempt(&user.email)?;
         let phc = users::password_hash(&self.conn(), user.id)?;
         let verdict = self.unless_busy(&reservation, || self.hasher.verify(&phc, &password))?;
         if verdict == Verdict::Mismatch {
@@ -493,7 +495,7 @@ impl Vault {
         };
         policy::check("newPassword", &new.0, context)?;
         let now = self.now();
-        let reservation = self.reserve_attempt(&me.email, now)?;
+        let reservation = self.reserve_attempt(&me.email)?;
         let phc = users::password_hash(&self.conn(), user)?;
         let replacement = self.unless_busy(&reservation, || {
             match self.hasher.verify(&phc, &current)? {

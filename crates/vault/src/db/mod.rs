@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_security.sql",
         include_str!("../../../../migrations/0002_security.sql"),
     ),
+    (
+        "0003_throttle_milliseconds.sql",
+        include_str!("../../../../migrations/0003_throttle_milliseconds.sql"),
+    ),
 ];
 
 /// The oldest SQLite the schema runs on: `STRICT` tables arrived in 3.37.0, the version

@@ -9,19 +9,20 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Failures {
     pub(crate) count: i64,
-    pub(crate) last_at: Timestamp,
+    /// When the last failure was counted, in Unix milliseconds.
+    pub(crate) last_ms: i64,
     pub(crate) locked_at: Option<Timestamp>,
 }
 
 pub(crate) fn get(conn: &Connection, email: &str) -> Result<Option<Failures>> {
     Ok(conn
         .prepare_cached(
-            "SELECT failures, last_failure_at, locked_at FROM login_throttle WHERE email = ?1",
+            "SELECT failures, last_failure_ms, locked_at FROM login_throttle WHERE email = ?1",
         )?
         .query_row([email], |row| {
             Ok(Failures {
                 count: row.get(0)?,
-                last_at: row.get(1)?,
+                last_ms: row.get(1)?,
                 locked_at: row.get(2)?,
             })
         })
@@ -30,10 +31,10 @@ pub(crate) fn get(conn: &Connection, email: &str) -> Result<Option<Failures>> {
 
 pub(crate) fn put(conn: &Connection, email: &str, failures: Failures) -> Result<()> {
     conn.execute(
-        "INSERT INTO login_throttle (email, failures, last_failure_at, locked_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO login_throttle (email, failures, last_failure_ms, locked_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (email) DO UPDATE SET failures = excluded.failures,
-             last_failure_at = excluded.last_failure_at, locked_at = excluded.locked_at",
-        params![email, failures.count, failures.last_at, failures.locked_at],
+             last_failure_ms = excluded.last_failure_ms, locked_at = excluded.locked_at",
+        params![email, failures.count, failures.last_ms, failures.locked_at],
     )?;
     Ok(())
 }
@@ -53,7 +54,7 @@ pub(crate) fn clear(conn: &Connection, email: &str) -> Result<bool> {
 /// Emails locked at or after `since`, newest first.
 pub(crate) fn locked(conn: &Connection, since: Timestamp) -> Result<Vec<(String, Failures)>> {
     let mut statement = conn.prepare_cached(
-        "SELECT email, failures, last_failure_at, locked_at FROM login_throttle
+        "SELECT email, failures, last_failure_ms, locked_at FROM login_throttle
          WHERE locked_at IS NOT NULL AND locked_at >= ?1 ORDER BY locked_at DESC LIMIT 500",
     )?;
     let rows = statement.query_map([since], |row| {
@@ -61,7 +62,7 @@ pub(crate) fn locked(conn: &Connection, since: Timestamp) -> Result<Vec<(String,
             row.get(0)?,
             Failures {
                 count: row.get(1)?,
-                last_at: row.get(2)?,
+                last_ms: row.get(2)?,
                 locked_at: row.get(3)?,
             },
         ))

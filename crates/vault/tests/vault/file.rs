@@ -89,3 +89,42 @@ fn foreign_keys_cascade_deletes_to_hashes_and_sessions() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_file_from_the_previous_release_keeps_its_sign_in_throttle_in_milliseconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    {
+        // The schema as release 0.1 left it, with a failure counted at START (seconds).
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO login_throttle (email, failures, last_failure_at) VALUES (?1, 1, ?2)",
+            rusqlite::params![ADMIN_EMAIL, crate::START],
+        )
+        .unwrap();
+    }
+    let clock = std::sync::Arc::new(vault::FixedClock::new(crate::START));
+    let vault = open_at(
+        &path,
+        &clock,
+        std::sync::Arc::new(vault::MemoryStore::new()),
+    );
+    assert_eq!(vault.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let ms: i64 = conn
+        .query_row(
+            "SELECT last_failure_ms FROM login_throttle WHERE email = ?1",
+            [ADMIN_EMAIL],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(ms, crate::START * 1000);
+    match vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()) {
+        Err(vault::Error::Locked { retry_after }) => assert_eq!(retry_after, 1),
+        other => panic!("expected the carried-over wait, got {other:?}"),
+    }
+}
