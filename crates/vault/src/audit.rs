@@ -464,10 +464,12 @@ impl Vault {
     }
 
     /// What happened to the signed-in person's account between their previous sign-in
-    /// and this one: failed attempts, lockouts, and admins' actions.
+    /// and this one: failed attempts, lockouts, and admins' actions; for admins, also
+    /// rows found missing from the end of the log.
     pub fn since_last_sign_in(&self, session: &Session) -> Result<Vec<AuditEntry>> {
+        let admin = session.role() == crate::model::Role::Admin;
         match session.previous_sign_in_at {
-            Some(since) => audit::notices_for(&self.conn(), session.user_id(), since),
+            Some(since) => audit::notices_for(&self.conn(), session.user_id(), since, admin),
             None => Ok(Vec::new()),
         }
     }

@@ -243,20 +243,24 @@ pub(crate) fn sign_ins_per_day(conn: &Connection, since: Timestamp) -> Result<Ve
 }
 
 /// Rows about `account` after `since` that its owner should hear about: failed sign-ins,
-/// lockouts, and what admins did to it.
+/// lockouts, and what admins did to it; for an admin (`log_events`), also rows found
+/// missing from the log.
 pub(crate) fn notices_for(
     conn: &Connection,
     account: UserId,
     since: Timestamp,
+    log_events: bool,
 ) -> Result<Vec<AuditEntry>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log
-         WHERE target_id = ?1 AND at > ?2
-           AND ((event = 'sign_in' AND outcome = 'failure') OR event IN ('lockout', 'unlock')
-                OR (actor_id IS NOT NULL AND actor_id <> ?1))
+         WHERE at > ?2
+           AND ((target_id = ?1
+                 AND ((event = 'sign_in' AND outcome = 'failure') OR event IN ('lockout', 'unlock')
+                      OR (actor_id IS NOT NULL AND actor_id <> ?1)))
+                OR (?3 AND event = 'audit_tail_missing'))
          ORDER BY id DESC LIMIT 50"
     );
     let mut statement = conn.prepare_cached(&sql)?;
-    let rows = statement.query_map(params![account.0, since], entry)?;
+    let rows = statement.query_map(params![account.0, since, log_events], entry)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

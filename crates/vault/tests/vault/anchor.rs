@@ -50,6 +50,7 @@ fn a_cut_tail_is_reported_by_verification_and_recorded_at_the_next_sign_out() {
     assert!(!report.intact);
 
     // Signing out records the loss in the log itself, then anchors past it.
+    f.clock.advance(60);
     f.vault.logout().unwrap();
     f.clock.advance(1);
     f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
@@ -64,6 +65,13 @@ fn a_cut_tail_is_reported_by_verification_and_recorded_at_the_next_sign_out() {
     };
     let recorded = f.vault.audit_log(&admin, &query).unwrap().items;
     assert_eq!(recorded.len(), 1);
+    // The admin hears of it on signing in.
+    let notices = f.vault.since_last_sign_in(&session).unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|e| e.event == AuditEvent::AuditTailMissing)
+    );
     assert_eq!(
         recorded[0].detail.as_deref(),
         Some(format!("rows {anchored} to {anchored} were removed from the end").as_str())
