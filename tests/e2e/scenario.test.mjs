@@ -58,8 +58,10 @@ function keyringEntries() {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // secret-tool prints attributes to standard error: tell a session token (`id.secret`)
+    // from the anchor (`row:hash`) by its form.
     const blocks = text.split(/^(?=\[\/)/m).filter((block) => block.startsWith("[/"));
-    const sessions = blocks.filter((block) => /^attribute\.\w+ = session-/m.test(block));
+    const sessions = blocks.filter((block) => /^secret = [\w-]{22}\.[\w-]{22}$/m.test(block));
     for (const block of sessions) {
       const secret = block.match(/^secret = (.*)$/m);
       if (secret) seenSecrets.push(secret[1].trim());
@@ -217,7 +219,8 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
   });
 
   await t.test("the window refuses to leave the app's own pages, and the log says so", async () => {
-    for (const target of ["data:text/html,<h1>Elsewhere</h1>", "http://127.0.0.1:9/"]) {
+    // Port 8999: WebKit itself blocks well-known ports such as 9 before asking the app.
+    for (const target of ["data:text/html,<h1>Elsewhere</h1>", "http://127.0.0.1:8999/"]) {
       await app.execute(`window.location.href = ${JSON.stringify(target)};`);
       await sleep(500);
       assert.match(await app.execute("return window.location.href;"), /^tauri:\/\/localhost/);
@@ -257,8 +260,8 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     // a fixed clock in the vault's tests. Here the row is written as the vault would.
     execFileSync("sqlite3", [
       vaultFile,
-      `INSERT INTO login_throttle (email, failures, last_failure_at, locked_at)
-       VALUES ('${USER.email}', 100, unixepoch(), unixepoch())`,
+      `INSERT INTO login_throttle (email, failures, last_failure_ms, locked_at)
+       VALUES ('${USER.email}', 100, unixepoch() * 1000, unixepoch())`,
     ]);
     await signIn(USER.email, USER.password);
     await app.find(`//*[@role='alert' and contains(normalize-space(), 'an administrator can unlock it')]`);
