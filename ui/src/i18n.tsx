@@ -21,8 +21,17 @@ export function pickLocale(preferred: readonly string[]): Locale {
   return "en";
 }
 
+/**
+ * The message `key` in `locale`, placeholders filled. A key missing from the catalogue
+ * (a key built at run time from a value the UI does not know yet) shows as the English
+ * text, or the key itself, and is logged: a missing string must never blank the window.
+ */
 export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const template = CATALOGS[locale][key];
+  const template: string | undefined = CATALOGS[locale][key] ?? CATALOGS.en[key];
+  if (template === undefined) {
+    console.error(`no message for ${key}`);
+    return key;
+  }
   return template.replace(/\{(\w+)\}/g, (match, name: string) =>
     name in values ? String(values[name]) : match,
   );
@@ -41,7 +50,7 @@ export interface I18n {
   fieldError(error: unknown, field: string): string | undefined;
 }
 
-const I18nContext = createContext<I18n | null>(null);
+export const I18nContext = createContext<I18n | null>(null);
 
 export function useI18n(): I18n {
   const i18n = useContext(I18nContext);

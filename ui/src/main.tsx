@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { AuthProvider, loadInitialAuth } from "./auth";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { I18nProvider } from "./i18n";
 
 const root = document.getElementById("root");
@@ -12,9 +13,11 @@ if (root) {
     createRoot(root).render(
       <StrictMode>
         <I18nProvider>
-          <AuthProvider initial={initial}>
-            <App />
-          </AuthProvider>
+          <ErrorBoundary>
+            <AuthProvider initial={initial}>
+              <App />
+            </AuthProvider>
+          </ErrorBoundary>
         </I18nProvider>
       </StrictMode>,
     );

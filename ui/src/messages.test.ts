@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pickLocale, translate } from "./i18n";
 import { en, ko } from "./messages";
 import type { MessageKey } from "./messages";
@@ -16,6 +16,13 @@ describe("the Korean catalogue", () => {
 });
 
 describe("translate", () => {
+  it("shows a key missing from the catalogue as the key, and logs it, rather than failing", () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(translate("ko", "event.not_yet_known" as MessageKey)).toBe("event.not_yet_known");
+    expect(logged).toHaveBeenCalledWith("no message for event.not_yet_known");
+    logged.mockRestore();
+  });
+
   it("fills in placeholders", () => {
     expect(translate("en", "dashboard.userTitle", { name: "Mina" })).toBe("Welcome, Mina");
     expect(translate("ko", "dashboard.userTitle", { name: "민아" })).toBe("민아 님, 환영합니다");

@@ -244,6 +244,9 @@ export const en = {
 
   "notices.title": "Since your last sign-in",
   "notices.none": "Nothing happened to your account since your last sign-in.",
+  "crashed.title": "Something went wrong",
+  "crashed.body": "Latchkey could not show this screen. Your accounts and your session are safe; reload to continue.",
+  "crashed.reload": "Reload",
 
   "breakGlass.banner": "Break-glass recovery made {email} an administrator on {time}. Check that this was expected.",
   "breakGlass.acknowledge": "Acknowledge",
@@ -566,6 +569,9 @@ export const ko: Record<MessageKey, string> = {
 
   "notices.title": "마지막 로그인 이후",
   "notices.none": "마지막 로그인 이후 계정에 일어난 일이 없습니다.",
+  "crashed.title": "문제가 발생했습니다",
+  "crashed.body": "Latchkey가 이 화면을 표시하지 못했습니다. 계정과 세션은 안전합니다. 다시 불러와 계속하세요.",
+  "crashed.reload": "다시 불러오기",
 
   "breakGlass.banner": "비상 복구로 {email} 계정이 {time}에 관리자가 되었습니다. 예정된 일이었는지 확인하세요.",
   "breakGlass.acknowledge": "확인함",
