@@ -13,6 +13,10 @@
 //! 3. one little-endian u16 per entry: the low 16 bits, sorted within each bucket.
 //!
 //! `src/policy.rs` reads the same layout; keep the two in step.
+//!
+//! Beside it, `breached_lengths.rs` counts the listed passwords by length in characters
+//! (the last slot holds 64 and longer), so the app can say how many of them a password
+//! of the minimum length could still be.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -21,14 +25,18 @@ use sha2::{Digest, Sha256};
 
 const BUCKETS: usize = 1 << 16;
 const BUCKETS_PER_BLOCK: usize = 256;
+/// Lengths 0 to 63 counted one by one; the last slot counts 64 characters and more.
+const LENGTH_SLOTS: usize = 65;
 
 fn main() -> std::io::Result<()> {
     let source = PathBuf::from("data/breached-passwords.txt.gz");
     println!("cargo::rerun-if-changed={}", source.display());
     let reader = BufReader::new(flate2::read::GzDecoder::new(std::fs::File::open(&source)?));
     let mut fingerprints = Vec::new();
+    let mut by_length = [0u32; LENGTH_SLOTS];
     for line in reader.lines() {
         let line = line?;
+        by_length[line.chars().count().min(LENGTH_SLOTS - 1)] += 1;
         let digest = Sha256::digest(line.as_bytes());
         fingerprints.push(u32::from_be_bytes([
             digest[0], digest[1], digest[2], digest[3],
@@ -53,6 +61,10 @@ fn main() -> std::io::Result<()> {
     starts.push(seen);
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or(std::io::ErrorKind::NotFound)?);
+    std::fs::write(
+        out.join("breached_lengths.rs"),
+        format!("const BREACHED_BY_LENGTH: [u32; {LENGTH_SLOTS}] = {by_length:?};\n"),
+    )?;
     let mut file = std::io::BufWriter::new(std::fs::File::create(out.join("breached.bin"))?);
     for start in starts {
         file.write_all(&start.to_le_bytes())?;

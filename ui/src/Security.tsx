@@ -62,7 +62,14 @@ function Security() {
         [t("security.neverSignedIn"), number(health.neverSignedIn)],
         [t("security.admins"), `${number(health.activeAdmins)} / ${number(health.admins)}`],
         [t("security.accounts"), number(health.accounts)],
-        [t("security.blocklist"), number(health.breachedListSize)],
+        [
+          t("security.blocklist"),
+          t("security.blocklistValue", {
+            applicable: number(health.breachedListApplicable),
+            listed: number(health.breachedListSize),
+          }),
+          t("security.blocklistHint", { withSecondFactor: number(health.breachedListApplicableWithSecondFactor) }),
+        ],
       ]
     : [];
 

@@ -570,7 +570,16 @@ accounts: number,
 /**
  * Entries in the breached-password list.
  */
-breachedListSize: number, };
+breachedListSize: number, 
+/**
+ * Entries long enough to be a password here: at least the minimum length when the
+ * password is the only factor. Shorter ones are refused by length anyway.
+ */
+breachedListApplicable: number, 
+/**
+ * The same with a second factor, whose minimum is shorter.
+ */
+breachedListApplicableWithSecondFactor: number, };
 
 export type BreakGlassNotice = { 
 /**

@@ -15,6 +15,7 @@ use crate::dto::IssuedPassword;
 use crate::error::{Error, Result};
 use crate::model::{AccountStatus, Role};
 use crate::password;
+use crate::policy::PasswordPolicy;
 use crate::session::AdminSession;
 use crate::step_up::AdminAction;
 use crate::validate::{self, Email, NAME_MAX_CHARS};
@@ -46,6 +47,11 @@ pub struct SecurityHealth {
     pub accounts: i64,
     /// Entries in the breached-password list.
     pub breached_list_size: i64,
+    /// Entries long enough to be a password here: at least the minimum length when the
+    /// password is the only factor. Shorter ones are refused by length anyway.
+    pub breached_list_applicable: i64,
+    /// The same with a second factor, whose minimum is shorter.
+    pub breached_list_applicable_with_second_factor: i64,
 }
 
 /// Shown to every admin after break-glass recovery, until one acknowledges it.
@@ -84,7 +90,13 @@ impl Vault {
             admins: count("SELECT count(*) FROM users WHERE role = 'admin'")?,
             active_admins: users::count_active_admins(&conn)?,
             accounts: users::count(&conn)?,
-            breached_list_size: i64::try_from(crate::breached_list_len()).unwrap_or(i64::MAX),
+            breached_list_size: as_i64(crate::breached_list_len()),
+            breached_list_applicable: as_i64(crate::breached_list_len_at_least(
+                PasswordPolicy::min_chars(false),
+            )),
+            breached_list_applicable_with_second_factor: as_i64(crate::breached_list_len_at_least(
+                PasswordPolicy::min_chars(true),
+            )),
         })
     }
 
@@ -156,4 +168,8 @@ impl Vault {
         log::warn!("break-glass recovery made {} an admin", email.as_str());
         Ok(IssuedPassword(temporary))
     }
+}
+
+fn as_i64(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
 }

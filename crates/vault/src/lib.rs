@@ -51,8 +51,8 @@ pub use health::{BreakGlassNotice, SecurityHealth};
 pub use model::{AccountStatus, Role, UserId};
 pub use password::HashParams;
 pub use policy::{
-    MIN_SCORE, PasswordContext, PasswordPolicy, PasswordStrength, breached_list_len, estimate,
-    is_breached,
+    MIN_SCORE, PasswordContext, PasswordPolicy, PasswordStrength, breached_list_len,
+    breached_list_len_at_least, estimate, is_breached,
 };
 pub use secret::SecretString;
 pub use session::{

@@ -51,6 +51,21 @@ pub fn breached_list_len() -> usize {
     (BREACHED.len() - ENTRIES_AT) / 2
 }
 
+// Listed passwords per length in characters, from `build.rs`; the last slot is 64 and up.
+include!(concat!(env!("OUT_DIR"), "/breached_lengths.rs"));
+
+/// How many listed passwords have at least `min_chars` characters: the ones the list can
+/// still refuse when shorter passwords are refused anyway. Far fewer than
+/// [`breached_list_len`] at the 15-character minimum, since most breached passwords are
+/// short.
+pub fn breached_list_len_at_least(min_chars: usize) -> usize {
+    let from = min_chars.min(BREACHED_BY_LENGTH.len() - 1);
+    BREACHED_BY_LENGTH[from..]
+        .iter()
+        .map(|&count| count as usize)
+        .sum()
+}
+
 /// Whether `password` (in any case) is on the breached-password list.
 pub fn is_breached(password: &str) -> bool {
     let folded = validate::fold(password);
@@ -257,6 +272,26 @@ mod tests {
         let total = &BREACHED[COUNTS_AT - 4..COUNTS_AT];
         let total = u32::from_le_bytes([total[0], total[1], total[2], total[3]]);
         assert_eq!(total as usize, breached_list_len());
+    }
+
+    #[test]
+    fn the_count_that_applies_is_the_listed_passwords_of_at_least_the_minimum_length() {
+        use std::io::BufRead;
+        let file = std::fs::File::open(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/breached-passwords.txt.gz"
+        ))
+        .unwrap();
+        let lengths: Vec<usize> = std::io::BufReader::new(flate2::read::GzDecoder::new(file))
+            .lines()
+            .map(|line| line.unwrap().chars().count())
+            .collect();
+        for min in [0, 8, 15, 64, 200] {
+            let expected = lengths.iter().filter(|&&n| n >= min.min(64)).count();
+            assert_eq!(breached_list_len_at_least(min), expected, "at least {min}");
+        }
+        let only_factor = breached_list_len_at_least(PasswordPolicy::min_chars(false));
+        assert!(only_factor < breached_list_len() / 10, "{only_factor}");
     }
 
     #[test]
