@@ -69,6 +69,64 @@ fn recover_admin_prints_a_one_time_password_that_signs_in() {
     assert!(user.must_change_password);
 }
 
+/// Windows release builds have no console to print to: `--output` puts the result in a
+/// new file that only the OS account can read, and keeps it off the screen.
+#[test]
+fn recover_admin_can_write_the_one_time_password_to_a_private_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    let options = VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        ..VaultOptions::default()
+    };
+    drop(Vault::open(&path, Arc::new(MemoryStore::new()), options).unwrap());
+    let file = dir.path().join("recovery.txt");
+    let args = [
+        "recover-admin",
+        "--email",
+        "rescue@clinic.example",
+        "--output",
+        file.to_str().unwrap(),
+    ];
+    let output = latchkey(dir.path(), &args);
+    assert!(output.status.success(), "{output:?}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let temporary = text
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() == 23 && line.matches('-').count() == 3)
+        .expect("the one-time password in the file");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("recovery.txt"), "{stdout}");
+    assert!(
+        !stdout.contains(temporary),
+        "the password stayed off the screen"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // An existing file is never overwritten, and nothing is changed then.
+    let again = latchkey(dir.path(), &args);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn a_mistyped_command_is_refused_instead_of_starting_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = latchkey(dir.path(), &["recover-admn", "--email", "a@b.example"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown command `recover-admn`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("recover-admin --email"), "{stderr}");
+}
+
 #[test]
 fn recover_admin_refuses_a_missing_vault_and_bad_arguments() {
     let dir = tempfile::tempdir().unwrap();

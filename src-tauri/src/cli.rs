@@ -17,9 +17,12 @@ use crate::{DATA_DIR_ENV, VAULT_FILE};
 const USAGE: &str = "\
 Usage:
   latchkey                                   start the app
-  latchkey recover-admin --email EMAIL [--name NAME]
+  latchkey recover-admin --email EMAIL [--name NAME] [--output FILE]
                                              make EMAIL an administrator with a one-time
-                                             password (creating the account if needed)
+                                             password (creating the account if needed);
+                                             with --output, the password goes to a new
+                                             FILE only you can read instead of the screen
+                                             (on Windows the app has no console: use it)
   latchkey --version
 
 The vault is read from $LATCHKEY_DATA_DIR, or the OS app data directory.";
@@ -45,7 +48,12 @@ pub fn dispatch(args: &[String]) -> Invocation {
             println!("latchkey {}", env!("CARGO_PKG_VERSION"));
             Invocation::Exit(0)
         }
-        // Anything else (including the flags a WebDriver passes) starts the app.
+        // A word that names no command is a typing mistake: say so rather than start
+        // the app. Flags (a WebDriver's, macOS's `-psn_…`) still start it.
+        Some(word) if !word.starts_with('-') => {
+            eprintln!("latchkey: unknown command `{word}`\n\n{USAGE}");
+            Invocation::Exit(2)
+        }
         _ => Invocation::App,
     }
 }
@@ -60,11 +68,13 @@ fn default_data_dir() -> Option<PathBuf> {
 fn recover_admin(args: &[String]) -> i32 {
     let mut email = None;
     let mut name = None;
+    let mut output = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--email" => email = rest.next().cloned(),
             "--name" => name = rest.next().cloned(),
+            "--output" => output = rest.next().map(PathBuf::from),
             other => {
                 eprintln!("recover-admin: unexpected argument `{other}`\n\n{USAGE}");
                 return 2;
@@ -84,6 +94,15 @@ fn recover_admin(args: &[String]) -> i32 {
         eprintln!("recover-admin: there is no vault at {}", path.display());
         return 1;
     }
+    if let Some(output) = &output
+        && output.exists()
+    {
+        eprintln!(
+            "recover-admin: {} exists already; name a new file",
+            output.display()
+        );
+        return 2;
+    }
     let vault = match Vault::open(&path, Arc::new(MemoryStore::new()), VaultOptions::default()) {
         Ok(vault) => vault,
         Err(e) => {
@@ -93,14 +112,37 @@ fn recover_admin(args: &[String]) -> i32 {
     };
     match vault.recover_admin(&email, name.as_deref().unwrap_or("Recovery administrator")) {
         Ok(issued) => {
-            println!(
+            let text = format!(
                 "{email} is now an administrator of the vault at {}.\n\nOne-time password:\n\n    {}\n\n\
                  Sign in with it in Latchkey; you will be asked to choose a new password at once.\n\
-                 Every administrator will see a notice about this recovery until one acknowledges it.",
+                 Every administrator will see a notice about this recovery until one acknowledges it.\n",
                 path.display(),
                 issued.expose()
             );
-            0
+            match output {
+                None => {
+                    print!("{text}");
+                    0
+                }
+                Some(output) => match crate::files::write_private_at(&output, text.as_bytes()) {
+                    Ok(()) => {
+                        println!(
+                            "{email} is now an administrator; the one-time password is in {}.",
+                            output.display()
+                        );
+                        0
+                    }
+                    Err(e) => {
+                        // The account was changed: say so, and how to get a password.
+                        eprintln!(
+                            "recover-admin: {email} is now an administrator, but {} could not be \
+                             written ({e}); run recover-admin again for a new one-time password",
+                            output.display()
+                        );
+                        1
+                    }
+                },
+            }
         }
         Err(e) => {
             eprintln!("recover-admin: {}", e.user_message());

@@ -491,7 +491,7 @@ pub async fn export_audit(
             ExportFormat::Jsonl => "jsonl",
         };
         let stem = format!("latchkey-audit-{}", v.today());
-        let path = write_private(&dir, &stem, extension, text.as_bytes())
+        let path = crate::files::write_private(&dir, &stem, extension, text.as_bytes())
             .map_err(|e| Error::internal("write export", e))?;
         Ok(ExportResult {
             path: path.display().to_string(),
@@ -499,43 +499,6 @@ pub async fn export_audit(
         })
     })
     .await
-}
-
-/// Writes `bytes` to a new file `dir/stem.ext` (or `stem-2.ext` and so on when the name
-/// is taken) that only this OS account can read: mode 0600 on Unix; on Windows the
-/// Downloads folder lies in the user's profile, whose permissions the file inherits.
-/// The name is claimed with `create_new`, so an existing file is never overwritten,
-/// not even one made between the check and the write.
-fn write_private(
-    dir: &std::path::Path,
-    stem: &str,
-    extension: &str,
-    bytes: &[u8],
-) -> std::io::Result<std::path::PathBuf> {
-    use std::io::Write as _;
-    std::fs::create_dir_all(dir)?;
-    for n in 1_u32.. {
-        let name = if n == 1 {
-            format!("{stem}.{extension}")
-        } else {
-            format!("{stem}-{n}.{extension}")
-        };
-        let path = dir.join(name);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&path) {
-            Ok(mut file) => {
-                file.write_all(bytes)?;
-                file.sync_all()?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("no free file name"))
 }
 
 /// Admin: the security overview.

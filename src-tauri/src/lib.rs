@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod command_list;
 pub mod commands;
+pub mod files;
 pub mod input;
 pub mod navigation;
 
