@@ -11,7 +11,8 @@
 use latchkey_lib::command_list::COMMANDS;
 use latchkey_lib::commands::{
     AccountRef, ChangePasswordRequest, CheckPasswordRequest, ExportRequest, ExportResult,
-    LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest, UpdateAccountRequest,
+    LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest, SignInStatsRequest,
+    UpdateAccountRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
@@ -51,7 +52,7 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("unlock_email", "UnlockRequest", "null"),
     ("audit_log", "AuditQuery", "AuditPage"),
     ("verify_audit_chain", "null", "ChainReport"),
-    ("sign_in_stats", "null", "Array<DayCount>"),
+    ("sign_in_stats", "SignInStatsRequest", "Array<DayCount>"),
     ("export_audit", "ExportRequest", "ExportResult"),
     ("security_health", "null", "SecurityHealth"),
     ("break_glass_notice", "null", "BreakGlassNotice | null"),
@@ -98,6 +99,7 @@ fn generate() -> String {
         DayCount::decl(&cfg),
         ExportFormat::decl(&cfg),
         ExportRequest::decl(&cfg),
+        SignInStatsRequest::decl(&cfg),
         ExportResult::decl(&cfg),
         LockedEmail::decl(&cfg),
         UnlockRequest::decl(&cfg),

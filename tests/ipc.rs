@@ -224,13 +224,13 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "since_last_sign_in"
         | "locked_emails"
         | "verify_audit_chain"
-        | "sign_in_stats"
         | "security_health"
         | "break_glass_notice"
         | "acknowledge_break_glass" => json!({}),
         "unlock_email" => json!({"request": {"email": "locked@matrix.example"}}),
         "audit_log" => json!({"request": {"limit": 20}}),
         "export_audit" => json!({"request": {"format": "csv"}}),
+        "sign_in_stats" => json!({"request": {"utcOffsetMinutes": 540}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -616,6 +616,12 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             json!({"request": {"format": "xlsx"}}),
             "format",
         ),
+        (
+            "sign_in_stats",
+            json!({"request": {"utcOffsetMinutes": 100_000}}),
+            "utcOffsetMinutes",
+        ),
+        ("sign_in_stats", json!({"request": {}}), "utcOffsetMinutes"),
     ];
     // Every command that takes a request has at least one bad-input case here.
     let covered: std::collections::BTreeSet<&str> =

@@ -463,12 +463,26 @@ pub async fn verify_audit_chain(vault: State<'_, SharedVault>) -> Reply<ChainRep
     .await
 }
 
-/// Admin: sign-ins per day over the last 30 days.
+/// Which days the sign-in chart counts by.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInStatsRequest {
+    /// The viewer's offset from UTC now, in minutes (+540 in Korea), as the UI's date
+    /// filters use it.
+    pub utc_offset_minutes: i32,
+}
+
+/// Admin: sign-ins per local day over the last 30 days.
 #[tauri::command]
-pub async fn sign_in_stats(vault: State<'_, SharedVault>) -> Reply<Vec<DayCount>> {
-    blocking(&vault, |v| {
+pub async fn sign_in_stats(
+    vault: State<'_, SharedVault>,
+    request: Input<SignInStatsRequest>,
+) -> Reply<Vec<DayCount>> {
+    blocking(&vault, move |v| {
         let session = v.verify_session()?;
-        v.sign_in_stats(&require_admin(&session)?, STATS_DAYS)
+        let admin = require_admin(&session)?;
+        let offset = request.parse()?.utc_offset_minutes;
+        v.sign_in_stats(&admin, STATS_DAYS, offset)
     })
     .await
 }

@@ -86,7 +86,7 @@ function Audit() {
   }, [load]);
 
   useEffect(() => {
-    call("sign_in_stats").then(setStats, setError);
+    call("sign_in_stats", { utcOffsetMinutes: utcOffsetMinutes() }).then(setStats, setError);
   }, []);
 
   const resetPaging = keyset.reset;
@@ -261,9 +261,15 @@ function Audit() {
 }
 
 /** Successful and failed sign-ins per day, as stacked bars; the numbers are in the title. */
+/** This computer's offset from UTC now, in minutes (+540 in Korea). */
+function utcOffsetMinutes(): number {
+  return -new Date().getTimezoneOffset();
+}
+
 function SignInChart({ days }: { days: DayCount[] }) {
   const { t, locale, number } = useI18n();
-  const today = Math.floor(Date.now() / 86_400_000) * 86_400;
+  // Days are local dates, sent as the Unix time of that date's midnight in UTC.
+  const today = Math.floor((Date.now() / 1000 + utcOffsetMinutes() * 60) / 86_400) * 86_400;
   const byDay = new Map(days.map((d) => [d.day, d]));
   const series = Array.from({ length: 30 }, (_, i) => {
     const day = today - (29 - i) * 86_400;
@@ -283,28 +289,56 @@ function SignInChart({ days }: { days: DayCount[] }) {
           <span className="swatch bad" aria-hidden="true" /> {t("audit.failed")}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={t("audit.chart")}>
-        {series.map((d, i) => {
-          const ok = (d.succeeded / peak) * height;
-          const bad = (d.failed / peak) * height;
-          const x = i * slot + 2;
-          return (
-            <g key={d.day}>
-              <title>
-                {`${label.format(new Date(d.day * 1000))}: ${t("audit.succeeded")} ${number(d.succeeded)}, ${t("audit.failed")} ${number(d.failed)}`}
-              </title>
-              <rect className="bar-ok" x={x} y={height - ok} width={slot - 4} height={ok} />
-              <rect className="bar-bad" x={x} y={height - ok - bad} width={slot - 4} height={bad} />
-            </g>
-          );
-        })}
-        <line className="axis" x1={0} x2={width} y1={height} y2={height} />
-      </svg>
+      <div className="chart-body">
+        <div className="y-scale" aria-hidden="true">
+          <span>{number(peak)}</span>
+          <span>{number(Math.round(peak / 2))}</span>
+          <span>0</span>
+        </div>
+        <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" aria-hidden="true">
+          {series.map((d, i) => {
+            const ok = (d.succeeded / peak) * height;
+            const bad = (d.failed / peak) * height;
+            const x = i * slot + 2;
+            return (
+              <g key={d.day}>
+                <title>
+                  {`${label.format(new Date(d.day * 1000))}: ${t("audit.succeeded")} ${number(d.succeeded)}, ${t("audit.failed")} ${number(d.failed)}`}
+                </title>
+                <rect className="bar-ok" x={x} y={height - ok} width={slot - 4} height={ok} />
+                <rect className="bar-bad" x={x} y={height - ok - bad} width={slot - 4} height={bad} />
+              </g>
+            );
+          })}
+          <line className="axis" x1={0} x2={width} y1={height / 2} y2={height / 2} strokeDasharray="4 4" />
+          <line className="axis" x1={0} x2={width} y1={height} y2={height} />
+        </svg>
+      </div>
       <div className="ticks" aria-hidden="true">
         {[0, 14, 29].map((i) => (
           <span key={i}>{label.format(new Date((series[i]?.day ?? today) * 1000))}</span>
         ))}
       </div>
+      {/* The same counts as a table, for screen readers and the keyboard. */}
+      <table className="visually-hidden">
+        <caption>{t("audit.chart")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("audit.day")}</th>
+            <th scope="col">{t("audit.succeeded")}</th>
+            <th scope="col">{t("audit.failed")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.map((d) => (
+            <tr key={d.day}>
+              <th scope="row">{label.format(new Date(d.day * 1000))}</th>
+              <td>{number(d.succeeded)}</td>
+              <td>{number(d.failed)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

@@ -472,7 +472,8 @@ intact: boolean, };
 
 export type DayCount = { 
 /**
- * The day's first second (Unix seconds, UTC).
+ * The local date, as the Unix time of that date's midnight in UTC: format it in UTC
+ * to read the date.
  */
 day: number, 
 /**
@@ -491,6 +492,13 @@ export type ExportRequest = {
  * CSV or JSON Lines.
  */
 format: ExportFormat, };
+
+export type SignInStatsRequest = { 
+/**
+ * The viewer's offset from UTC now, in minutes (+540 in Korea), as the UI's date
+ * filters use it.
+ */
+utcOffsetMinutes: number, };
 
 export type ExportResult = { 
 /**
@@ -630,7 +638,7 @@ export interface Commands {
   unlock_email: { request: UnlockRequest; response: null };
   audit_log: { request: AuditQuery; response: AuditPage };
   verify_audit_chain: { request: null; response: ChainReport };
-  sign_in_stats: { request: null; response: Array<DayCount> };
+  sign_in_stats: { request: SignInStatsRequest; response: Array<DayCount> };
   export_audit: { request: ExportRequest; response: ExportResult };
   security_health: { request: null; response: SecurityHealth };
   break_glass_notice: { request: null; response: BreakGlassNotice | null };

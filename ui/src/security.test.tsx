@@ -173,7 +173,11 @@ describe("the audit view", () => {
       { path: "/audit" },
     );
     expect(await screen.findByText("Role changed")).toBeTruthy();
-    expect(await screen.findByRole("img", { name: "Sign-ins per day, last 30 days" })).toBeTruthy();
+    const table = await screen.findByRole("table", { name: "Sign-ins per day, last 30 days" });
+    expect(within(table).getAllByRole("row")).toHaveLength(31);
+    expect(calls.find((c) => c.command === "sign_in_stats")?.request).toEqual({
+      utcOffsetMinutes: -new Date().getTimezoneOffset(),
+    });
     await userEvent.click(screen.getByRole("button", { name: "Verify chain" }));
     expect(await screen.findByText("The chain is intact: 3 events checked.")).toBeTruthy();
     await userEvent.click(screen.getAllByRole("button", { name: "mina@clinic.example" })[0]!);

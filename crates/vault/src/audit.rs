@@ -358,11 +358,12 @@ impl TailCheck {
     }
 }
 
-/// Sign-ins on one UTC day.
+/// Sign-ins on one of the viewer's local days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DayCount {
-    /// The day's first second (Unix seconds, UTC).
+    /// The local date, as the Unix time of that date's midnight in UTC: format it in UTC
+    /// to read the date.
     pub day: Timestamp,
     /// Successful sign-ins.
     pub succeeded: i64,
@@ -413,14 +414,28 @@ impl Vault {
         Ok(report)
     }
 
-    /// Successful and failed sign-ins per day over the last `days` days.
-    pub fn sign_in_stats(&self, admin: &AdminSession<'_>, days: u32) -> Result<Vec<DayCount>> {
+    /// Successful and failed sign-ins per day over the last `days` days, by the viewer's
+    /// local day: `utc_offset_minutes` is their offset from UTC now (+540 in Korea), so a
+    /// sign-in at 00:30 local time counts on that day, as the date filters do.
+    ///
+    /// Errors: `Validation` for an offset beyond ±14 hours or `days` outside 1–366.
+    pub fn sign_in_stats(
+        &self,
+        admin: &AdminSession<'_>,
+        days: u32,
+        utc_offset_minutes: i32,
+    ) -> Result<Vec<DayCount>> {
         let _ = admin;
         if !(1..=366).contains(&days) {
             return Err(Error::invalid("days", Invalid::Malformed));
         }
-        let today = self.now().div_euclid(86_400) * 86_400;
-        audit::sign_ins_per_day(&self.conn(), today - (i64::from(days) - 1) * 86_400)
+        if !(-14 * 60..=14 * 60).contains(&utc_offset_minutes) {
+            return Err(Error::invalid("utcOffsetMinutes", Invalid::Malformed));
+        }
+        let offset = i64::from(utc_offset_minutes) * 60;
+        let local_today = (self.now() + offset).div_euclid(86_400) * 86_400;
+        let since = local_today - (i64::from(days) - 1) * 86_400 - offset;
+        audit::sign_ins_per_day(&self.conn(), since, offset)
     }
 
     /// The whole log as CSV or JSON Lines. Needs a password check within the last five

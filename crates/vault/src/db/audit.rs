@@ -224,15 +224,20 @@ pub(crate) fn hash_at(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
         .optional()?)
 }
 
-/// Successful and failed sign-ins per UTC day from `since`.
-pub(crate) fn sign_ins_per_day(conn: &Connection, since: Timestamp) -> Result<Vec<DayCount>> {
+/// Successful and failed sign-ins from `since`, per day of a clock `offset` seconds
+/// ahead of UTC.
+pub(crate) fn sign_ins_per_day(
+    conn: &Connection,
+    since: Timestamp,
+    offset: i64,
+) -> Result<Vec<DayCount>> {
     let mut statement = conn.prepare_cached(
-        "SELECT at / 86400 AS day,
+        "SELECT (at + ?2) / 86400 AS day,
                 sum(outcome = 'success'), sum(outcome = 'failure')
          FROM audit_log WHERE event = 'sign_in' AND at >= ?1
          GROUP BY day ORDER BY day",
     )?;
-    let rows = statement.query_map([since], |row| {
+    let rows = statement.query_map([since, offset], |row| {
         Ok(DayCount {
             day: row.get::<_, i64>(0)? * 86400,
             succeeded: row.get(1)?,

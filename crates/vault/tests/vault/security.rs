@@ -581,3 +581,27 @@ fn audit_pages_for_one_account_match_the_whole_log_filtered() {
     }
     assert!(checked > 20, "{checked}");
 }
+
+/// 2026-11-27 00:30 in Korea is 2026-11-26 15:30 UTC: the chart puts that sign-in on the
+/// 27th for a viewer in Korea, as the date filters do, and on the 26th in UTC.
+#[test]
+fn the_sign_in_chart_counts_by_the_viewers_local_day() {
+    const NOV_26_UTC: i64 = 1_795_651_200;
+    const NOV_27_UTC: i64 = NOV_26_UTC + 86_400;
+    let f = crate::fixture();
+    f.clock.set(NOV_26_UTC + 15 * 3600 + 30 * 60);
+    let f = f.with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let korea = f.vault.sign_in_stats(&admin, 30, 9 * 60).unwrap();
+    assert_eq!(
+        korea.last().map(|d| (d.day, d.succeeded)),
+        Some((NOV_27_UTC, 1))
+    );
+    let utc = f.vault.sign_in_stats(&admin, 30, 0).unwrap();
+    assert_eq!(
+        utc.last().map(|d| (d.day, d.succeeded)),
+        Some((NOV_26_UTC, 1))
+    );
+    assert_code!(f.vault.sign_in_stats(&admin, 30, 15 * 60), Validation);
+}
