@@ -289,6 +289,17 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]//button[normalize-space()='Make user']`);
   });
 
+  await t.test("an admin edits another account's team", async () => {
+    await (await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]//button[normalize-space()='Edit']`)).click();
+    await app.find(`//*[@role='dialog']//h2[normalize-space()='Edit ${USER.email}']`);
+    await fill("Team (optional)", "night shift");
+    await shot("14b-edit-account");
+    await (await app.find(button("Save changes"))).click();
+    // The account is an admin now: editing it asks for the password when the check is stale.
+    await afterStepUp(textIn(`Account ${USER.email} updated.`), ADMIN.password);
+    await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]/td[normalize-space()='night shift']`);
+  });
+
   await t.test("the audit view lists the scenario's events and the chain verifies", async () => {
     await (await app.find(`//nav//a[normalize-space()='Audit log']`)).click();
     await app.find(heading("Audit log"));

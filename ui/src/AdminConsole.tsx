@@ -1,6 +1,7 @@
 // The admin console: every account, searchable by email or name prefix and paged by
 // keyset (the vault's cost per page does not grow with the number of accounts), with
-// create, role change, disable/enable, password reset and delete.
+// create, edit (name, team, phone), role change, disable/enable, password reset and
+// delete.
 import { useActionState, useCallback, useEffect, useState } from "react";
 import { ApiError, call } from "./api";
 import { useCurrentUser } from "./auth";
@@ -14,6 +15,7 @@ import { Pager, useKeyset } from "./paging";
 
 type Dialog =
   | { kind: "create" }
+  | { kind: "edit"; account: UserDto }
   | { kind: "delete"; account: UserDto }
   | { kind: "reset"; account: UserDto }
   | { kind: "temporary"; email: string; password: string };
@@ -168,6 +170,9 @@ function Accounts() {
                         <span className="muted">{t("common.none")}</span>
                       ) : (
                         <div className="row-actions" role="group" aria-label={t("admin.actionsFor", { email: account.email })}>
+                          <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "edit", account })}>
+                            {t("admin.edit")}
+                          </button>
                           <button
                             type="button"
                             disabled={disabled}
@@ -219,6 +224,18 @@ function Accounts() {
           onCreated={(email, password) => {
             setMessage(t("admin.created", { email }));
             setDialog({ kind: "temporary", email, password });
+            void load();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "edit" ? (
+        <EditAccount
+          account={dialog.account}
+          stepUp={stepUp.run}
+          onClose={() => setDialog(null)}
+          onSaved={(email) => {
+            setDialog(null);
+            setMessage(t("admin.updated", { email }));
             void load();
           }}
         />
@@ -416,6 +433,104 @@ function CreateAccount({
           <SubmitButton idle={t("create.submit")} pending={t("create.pending")} />
         </div>
       </form>
+    </Modal>
+  );
+}
+
+interface EditState {
+  values: { displayName: string; team: string; phone: string };
+  error?: unknown;
+}
+
+/**
+ * An admin's edit of another account's name, team and phone number. The account is read
+ * again when the dialog opens, so the form starts from what the vault holds now; an
+ * admin's account needs a recent password check (the vault asks, the dialog retries).
+ */
+function EditAccount({
+  account,
+  stepUp,
+  onClose,
+  onSaved,
+}: {
+  account: UserDto;
+  stepUp<T>(action: () => Promise<T>): Promise<T>;
+  onClose(): void;
+  onSaved(email: string): void;
+}) {
+  const { t, errorMessage, fieldError } = useI18n();
+  const initial = (from: UserDto): EditState["values"] => ({
+    displayName: from.displayName,
+    team: from.team ?? "",
+    phone: from.phone ?? "",
+  });
+  const [current, setCurrent] = useState<UserDto | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  useEffect(() => {
+    call("get_account", { id: account.id }).then(setCurrent, setLoadError);
+  }, [account.id]);
+
+  const [state, action] = useActionState<EditState | null, FormData>(async (_previous, form) => {
+    const text = (name: string) => String(form.get(name) ?? "");
+    const values = { displayName: text("displayName"), team: text("team"), phone: text("phone") };
+    try {
+      const saved = await stepUp(() =>
+        call("update_account", {
+          id: account.id,
+          displayName: values.displayName,
+          team: values.team || null,
+          phone: values.phone || null,
+        }),
+      );
+      onSaved(saved.email);
+      return { values };
+    } catch (error) {
+      return error instanceof StepUpCancelled ? { values } : { values, error };
+    }
+  }, null);
+
+  const error = state?.error ?? loadError;
+  const formError =
+    error === undefined || (error instanceof ApiError && error.code === "Validation") ? undefined : errorMessage(error);
+  const values = state?.values ?? (current ? initial(current) : null);
+  return (
+    <Modal title={t("edit.title", { email: account.email })} onClose={onClose}>
+      {formError ? <Notice kind="error">{formError}</Notice> : null}
+      {values === null ? (
+        loadError === undefined ? <p className="muted">{t("admin.loading")}</p> : null
+      ) : (
+        <form action={action} noValidate>
+          <Field
+            label={t("create.name")}
+            name="displayName"
+            required
+            maxLength={NAME_MAX_CHARS}
+            defaultValue={values.displayName}
+            error={fieldError(error, "displayName")}
+          />
+          <Field
+            label={`${t("create.team")} (${t("common.optional")})`}
+            name="team"
+            maxLength={TEAM_MAX_CHARS}
+            defaultValue={values.team}
+            error={fieldError(error, "team")}
+          />
+          <Field
+            label={`${t("create.phone")} (${t("common.optional")})`}
+            name="phone"
+            type="tel"
+            maxLength={PHONE_MAX_CHARS}
+            defaultValue={values.phone}
+            error={fieldError(error, "phone")}
+          />
+          <div className="actions">
+            <button type="button" onClick={onClose}>
+              {t("common.cancel")}
+            </button>
+            <SubmitButton idle={t("edit.submit")} pending={t("edit.pending")} />
+          </div>
+        </form>
+      )}
     </Modal>
   );
 }

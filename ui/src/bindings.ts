@@ -28,6 +28,11 @@ role: Role,
  */
 team: string | null, 
 /**
+ * Phone number, if any: admins may see everyone's (`can_see_phone_number`), and
+ * only admins receive this DTO.
+ */
+phone: string | null, 
+/**
  * Active or disabled.
  */
 status: AccountStatus, 

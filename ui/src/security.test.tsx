@@ -12,6 +12,7 @@ const accounts: Page<UserDto> = {
       displayName: "Mina Park",
       role: "user",
       team: null,
+      phone: null,
       status: "active",
       mustChangePassword: false,
       createdAt: 1_795_700_100,
@@ -111,6 +112,34 @@ describe("step-up re-authentication", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Confirm" }));
     expect(await screen.findByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
     expect(calls.filter((c) => c.command === "create_account")).toHaveLength(2);
+  });
+
+  it("edits an account's name, team and phone, starting from what the vault holds now", async () => {
+    const fresh = { ...accounts.items[0]!, team: "front desk", phone: "010-2345-6789" };
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        list_accounts: () => accounts,
+        get_account: () => fresh,
+        update_account: () => ({ ...fresh, team: "night shift" }),
+      }),
+      { path: "/admin" },
+    );
+    const row = (await screen.findByText("mina@clinic.example")).closest("tr") as HTMLElement;
+    await userEvent.click(within(row).getByRole("button", { name: "Edit" }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit mina@clinic.example" });
+    const team = await within(dialog).findByLabelText("Team (optional)");
+    expect((team as HTMLInputElement).value).toBe("front desk");
+    expect((within(dialog).getByLabelText("Phone (optional)") as HTMLInputElement).value).toBe("010-2345-6789");
+    await userEvent.clear(team);
+    await userEvent.type(team, "night shift");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Save changes" }));
+    expect(await screen.findByText("Account mina@clinic.example updated.")).toBeTruthy();
+    expect(calls.find((c) => c.command === "update_account")?.request).toEqual({
+      id: 2,
+      displayName: "Mina Park",
+      team: "night shift",
+      phone: "010-2345-6789",
+    });
   });
 
   it("does nothing and shows no error when the dialog is cancelled", async () => {

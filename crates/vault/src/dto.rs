@@ -26,6 +26,9 @@ pub struct UserDto {
     pub role: Role,
     /// Team, if any.
     pub team: Option<String>,
+    /// Phone number, if any: admins may see everyone's (`can_see_phone_number`), and
+    /// only admins receive this DTO.
+    pub phone: Option<String>,
     /// Active or disabled.
     pub status: AccountStatus,
     /// Must choose a new password at the next sign-in.

@@ -53,6 +53,7 @@ impl UserRow {
             display_name: self.display_name,
             role: self.role,
             team: self.team,
+            phone: self.phone,
             status: self.status,
             must_change_password: self.must_change_password,
             created_at: self.created_at,
