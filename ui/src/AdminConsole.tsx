@@ -2,7 +2,7 @@
 // keyset (the vault's cost per page does not grow with the number of accounts), with
 // create, edit (name, team, phone), role change, disable/enable, password reset and
 // delete.
-import { useActionState, useCallback, useEffect, useState } from "react";
+import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, call } from "./api";
 import { useCurrentUser } from "./auth";
 import type { NewAccount, Page, Role, UserDto } from "./bindings";
@@ -313,33 +313,61 @@ function Confirm(props: {
   );
 }
 
+/**
+ * The one-time password, shown once. Escape does not dismiss it on its own: the password
+ * cannot be shown again, so the dialog asks first. The Close button closes it.
+ */
 function TemporaryPassword({ email, password, onClose }: { email: string; password: string; onClose(): void }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
+  const [confirming, setConfirming] = useState<boolean | null>(null);
+  const keepOpen = useRef<HTMLButtonElement>(null);
+  const copy = useRef<HTMLButtonElement>(null);
+  // Focus stays inside the dialog as the question comes and goes, so Escape and Tab keep
+  // working: the safe answer first, then back to the password's buttons.
+  useEffect(() => {
+    if (confirming === true) keepOpen.current?.focus();
+    if (confirming === false) copy.current?.focus();
+  }, [confirming]);
   return (
-    <Modal title={t("admin.tempTitle")} onClose={onClose}>
+    <Modal title={t("admin.tempTitle")} onClose={() => setConfirming(true)}>
       <p>{t("admin.tempBody", { email })}</p>
       <p className="secret" data-testid="temporary-password">
         {password}
       </p>
-      <div className="actions">
-        <button
-          type="button"
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(password);
-              setCopied(true);
-            } catch {
-              setCopied(false);
-            }
-          }}
-        >
-          {copied ? t("common.copied") : t("common.copy")}
-        </button>
-        <button type="button" className="primary" onClick={onClose}>
-          {t("common.close")}
-        </button>
-      </div>
+      {confirming ? (
+        <div role="alert" className="notice notice-info">
+          <p>{t("admin.tempCloseConfirm")}</p>
+          <div className="actions">
+            <button type="button" ref={keepOpen} onClick={() => setConfirming(false)}>
+              {t("admin.tempKeepOpen")}
+            </button>
+            <button type="button" className="primary" onClick={onClose}>
+              {t("admin.tempCloseAnyway")}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button
+            type="button"
+            ref={copy}
+            onClick={async () => {
+              try {
+                await navigator.clipboard.writeText(password);
+                setCopied(true);
+              } catch {
+                setCopied(false);
+              }
+            }}
+          >
+            {copied ? t("common.copied") : t("common.copy")}
+          </button>
+          <button type="button" className="primary" onClick={onClose}>
+            {t("common.close")}
+          </button>
+        </div>
+      )}
     </Modal>
   );
 }

@@ -128,6 +128,9 @@ export const en = {
   "admin.tempTitle": "One-time password",
   "admin.tempBody":
     "Give this temporary password to {email}. It is shown only now; they must replace it when they sign in.",
+  "admin.tempCloseConfirm": "Close without the password? It cannot be shown again; a new reset would be needed.",
+  "admin.tempKeepOpen": "Keep it open",
+  "admin.tempCloseAnyway": "Close anyway",
   "admin.created": "Account {email} created.",
   "admin.updated": "Account {email} updated.",
   "admin.deleted": "Account {email} deleted.",
@@ -460,6 +463,9 @@ export const ko: Record<MessageKey, string> = {
   "admin.tempTitle": "일회용 비밀번호",
   "admin.tempBody":
     "이 임시 비밀번호를 {email}에게 전달하세요. 지금만 표시되며, 로그인할 때 새 비밀번호로 바꿔야 합니다.",
+  "admin.tempCloseConfirm": "비밀번호 없이 닫을까요? 다시 표시할 수 없어 재설정을 새로 해야 합니다.",
+  "admin.tempKeepOpen": "계속 열어 두기",
+  "admin.tempCloseAnyway": "그래도 닫기",
   "admin.created": "{email} 계정을 만들었습니다.",
   "admin.updated": "{email} 계정을 변경했습니다.",
   "admin.deleted": "{email} 계정을 삭제했습니다.",

@@ -112,6 +112,15 @@ describe("step-up re-authentication", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Confirm" }));
     expect(await screen.findByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
     expect(calls.filter((c) => c.command === "create_account")).toHaveLength(2);
+
+    // Escape asks before the password, shown only once, goes away.
+    await userEvent.keyboard("{Escape}");
+    expect((await screen.findByRole("alert")).textContent).toContain("It cannot be shown again");
+    await userEvent.click(screen.getByRole("button", { name: "Keep it open" }));
+    expect(screen.getByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
+    await userEvent.keyboard("{Escape}");
+    await userEvent.click(await screen.findByRole("button", { name: "Close anyway" }));
+    await waitFor(() => expect(screen.queryByText("abcde-fghjk-mnpqr-stuvw")).toBeNull());
   });
 
   it("edits an account's name, team and phone, starting from what the vault holds now", async () => {
