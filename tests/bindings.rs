@@ -10,9 +10,9 @@
 
 use latchkey_lib::command_list::COMMANDS;
 use latchkey_lib::commands::{
-    AccountRef, ChangePasswordRequest, CheckPasswordRequest, ExportRequest, ExportResult,
-    LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest, SignInStatsRequest,
-    UpdateAccountRequest,
+    AccountRef, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest, ExportRequest,
+    ExportResult, LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest,
+    SignInStatsRequest, UpdateAccountRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
@@ -54,6 +54,7 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("verify_audit_chain", "null", "ChainReport"),
     ("sign_in_stats", "SignInStatsRequest", "Array<DayCount>"),
     ("export_audit", "ExportRequest", "ExportResult"),
+    ("copy_secret", "CopySecretRequest", "null"),
     ("security_health", "null", "SecurityHealth"),
     ("break_glass_notice", "null", "BreakGlassNotice | null"),
     ("acknowledge_break_glass", "null", "null"),
@@ -100,6 +101,7 @@ fn generate() -> String {
         ExportFormat::decl(&cfg),
         ExportRequest::decl(&cfg),
         SignInStatsRequest::decl(&cfg),
+        CopySecretRequest::decl(&cfg),
         ExportResult::decl(&cfg),
         LockedEmail::decl(&cfg),
         UnlockRequest::decl(&cfg),

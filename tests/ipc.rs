@@ -52,6 +52,7 @@ struct Fixture {
     store: Arc<MemoryStore>,
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
+    clipboard: Arc<latchkey_lib::clipboard::MemoryClipboard>,
     /// A user's account to act on.
     target: i64,
     /// A second admin's account to act on.
@@ -141,11 +142,16 @@ fn fixture(state: State) -> Fixture {
             ADMIN.1
         }
     };
+    let clipboard = Arc::new(latchkey_lib::clipboard::MemoryClipboard::default());
     let app = latchkey_lib::with_commands(mock_builder())
         .manage::<latchkey_lib::commands::SharedVault>(vault.clone())
         .manage(latchkey_lib::commands::ExportDir(
             dir.path().join("exports"),
         ))
+        .manage(latchkey_lib::clipboard::ClipboardState {
+            clipboard: clipboard.clone(),
+            clear_after: std::time::Duration::from_millis(50),
+        })
         .build(latchkey_lib::context())
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -158,6 +164,7 @@ fn fixture(state: State) -> Fixture {
         store,
         _app: app,
         webview,
+        clipboard,
         target,
         target_admin: target_admin.0,
         disabled: disabled.0,
@@ -231,6 +238,7 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "audit_log" => json!({"request": {"limit": 20}}),
         "export_audit" => json!({"request": {"format": "csv"}}),
         "sign_in_stats" => json!({"request": {"utcOffsetMinutes": 540}}),
+        "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -435,6 +443,30 @@ fn audit_exports_are_private_files_that_never_overwrite_each_other() {
     assert_ne!(paths[0], paths[1]);
 }
 
+/// A one-time password copied from its dialog leaves the clipboard after a while, unless
+/// something else was copied meanwhile.
+#[test]
+fn a_copied_one_time_password_is_taken_off_the_clipboard_again() {
+    use latchkey_lib::clipboard::Clipboard as _;
+    let f = fixture(State::Admin);
+    let copy = json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}});
+    f.call("copy_secret", copy.clone()).unwrap();
+    assert_eq!(
+        f.clipboard.get().unwrap().as_deref(),
+        Some("abcde-fghjk-mnpqr-stuvw")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(f.clipboard.get().unwrap(), None);
+
+    f.call("copy_secret", copy).unwrap();
+    f.clipboard.set("a shopping list").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(
+        f.clipboard.get().unwrap().as_deref(),
+        Some("a shopping list")
+    );
+}
+
 #[test]
 fn unknown_commands_are_refused() {
     let f = fixture(State::Admin);
@@ -622,6 +654,12 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "utcOffsetMinutes",
         ),
         ("sign_in_stats", json!({"request": {}}), "utcOffsetMinutes"),
+        ("copy_secret", json!({"request": {"text": ""}}), "text"),
+        (
+            "copy_secret",
+            json!({"request": {"text": "x".repeat(300)}}),
+            "text",
+        ),
     ];
     // Every command that takes a request has at least one bad-input case here.
     let covered: std::collections::BTreeSet<&str> =

@@ -51,4 +51,5 @@ pub const COMMANDS: &[(&str, Access)] = &[
     ("security_health", Access::Admin),
     ("break_glass_notice", Access::Admin),
     ("acknowledge_break_glass", Access::AdminStepUp),
+    ("copy_secret", Access::Admin),
 ];

@@ -18,6 +18,7 @@ use vault::{
     Vault, require_admin,
 };
 
+use crate::clipboard::ClipboardState;
 use crate::input::Input;
 
 /// The vault, shared by every command.
@@ -511,6 +512,51 @@ pub async fn export_audit(
             path: path.display().to_string(),
             bytes: text.len() as u64,
         })
+    })
+    .await
+}
+
+/// Text to copy to the clipboard for a short while.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CopySecretRequest {
+    /// The one-time password on screen.
+    #[ts(type = "string")]
+    pub text: SecretString,
+}
+
+/// Longest text `copy_secret` takes: a one-time password is 23 characters.
+const COPY_MAX_BYTES: usize = 256;
+
+/// Admin: copies a one-time password to the clipboard and empties the clipboard again
+/// after 30 seconds if it still holds it.
+#[tauri::command]
+pub async fn copy_secret(
+    vault: State<'_, SharedVault>,
+    clipboard: State<'_, ClipboardState>,
+    request: Input<CopySecretRequest>,
+) -> Reply<()> {
+    let clipboard = clipboard.inner().clone();
+    blocking(&vault, move |v| {
+        let session = v.verify_session()?;
+        require_admin(&session)?;
+        let text = request.parse()?.text;
+        let bytes = text.expose().len();
+        if bytes == 0 {
+            return Err(Error::invalid("text", vault::Invalid::Empty));
+        }
+        if bytes > COPY_MAX_BYTES {
+            return Err(Error::invalid(
+                "text",
+                vault::Invalid::TooLong(COPY_MAX_BYTES),
+            ));
+        }
+        if text.expose().chars().any(char::is_control) {
+            return Err(Error::invalid("text", vault::Invalid::ControlCharacter));
+        }
+        clipboard
+            .copy_for_a_while(text)
+            .map_err(|e| Error::internal("clipboard", e))
     })
     .await
 }

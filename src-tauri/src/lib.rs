@@ -4,6 +4,7 @@
 //! The shell holds no business rules: those live in the `vault` crate.
 
 pub mod cli;
+pub mod clipboard;
 pub mod command_list;
 pub mod commands;
 pub mod files;
@@ -61,6 +62,10 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             app.manage::<commands::SharedVault>(Arc::new(vault));
             let exports = app.path().download_dir().unwrap_or_else(|_| dir.clone());
             app.manage(commands::ExportDir(exports));
+            app.manage(clipboard::ClipboardState {
+                clipboard: Arc::new(clipboard::SystemClipboard::new()),
+                clear_after: clipboard::CLEAR_AFTER,
+            });
             Ok(())
         })
         .run(context())
@@ -129,6 +134,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::security_health,
         commands::break_glass_notice,
         commands::acknowledge_break_glass,
+        commands::copy_secret,
     ])
 }
 

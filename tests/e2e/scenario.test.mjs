@@ -192,6 +192,8 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     temporary = (await secret.text()).trim();
     seenSecrets.push(temporary);
     assert.match(temporary, /^[a-z0-9]{5}(-[a-z0-9]{5}){3}$/);
+    await (await app.find(button("Copy"))).click();
+    await app.find(`//*[starts-with(normalize-space(), 'Copied. Latchkey empties the clipboard again')]`);
     await shot("05-temporary-password");
     await (await app.find(button("Close"))).click();
     await app.find(`//table//th[contains(normalize-space(), '${USER.email}')]`);

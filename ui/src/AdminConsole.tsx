@@ -318,8 +318,9 @@ function Confirm(props: {
  * cannot be shown again, so the dialog asks first. The Close button closes it.
  */
 function TemporaryPassword({ email, password, onClose }: { email: string; password: string; onClose(): void }) {
-  const { t } = useI18n();
+  const { t, errorMessage } = useI18n();
   const [copied, setCopied] = useState(false);
+  const [copyError, setCopyError] = useState<unknown>(undefined);
   const [confirming, setConfirming] = useState<boolean | null>(null);
   const keepOpen = useRef<HTMLButtonElement>(null);
   const copy = useRef<HTMLButtonElement>(null);
@@ -335,6 +336,10 @@ function TemporaryPassword({ email, password, onClose }: { email: string; passwo
       <p className="secret" data-testid="temporary-password">
         {password}
       </p>
+      <div aria-live="polite" className="live">
+        {copied ? <Notice kind="info">{t("admin.tempCopied")}</Notice> : null}
+      </div>
+      {copyError !== undefined ? <Notice kind="error">{errorMessage(copyError)}</Notice> : null}
       {confirming ? (
         <div role="alert" className="notice notice-info">
           <p>{t("admin.tempCloseConfirm")}</p>
@@ -354,10 +359,13 @@ function TemporaryPassword({ email, password, onClose }: { email: string; passwo
             ref={copy}
             onClick={async () => {
               try {
-                await navigator.clipboard.writeText(password);
+                // Copied by the app, which empties the clipboard again after 30 s.
+                await call("copy_secret", { text: password });
                 setCopied(true);
-              } catch {
+                setCopyError(undefined);
+              } catch (failure) {
                 setCopied(false);
+                setCopyError(failure);
               }
             }}
           >

@@ -505,6 +505,12 @@ export type SignInStatsRequest = {
  */
 utcOffsetMinutes: number, };
 
+export type CopySecretRequest = { 
+/**
+ * The one-time password on screen.
+ */
+text: string, };
+
 export type ExportResult = { 
 /**
  * The file's full path.
@@ -645,6 +651,7 @@ export interface Commands {
   verify_audit_chain: { request: null; response: ChainReport };
   sign_in_stats: { request: SignInStatsRequest; response: Array<DayCount> };
   export_audit: { request: ExportRequest; response: ExportResult };
+  copy_secret: { request: CopySecretRequest; response: null };
   security_health: { request: null; response: SecurityHealth };
   break_glass_notice: { request: null; response: BreakGlassNotice | null };
   acknowledge_break_glass: { request: null; response: null };

@@ -95,6 +95,7 @@ describe("step-up re-authentication", () => {
       signedInAs(admin(), {
         list_accounts: () => accounts,
         create_account: () => (checked ? created : failure("ReauthRequired")),
+        copy_secret: () => null,
         reauthenticate: () => {
           checked = true;
           return null;
@@ -112,6 +113,11 @@ describe("step-up re-authentication", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Confirm" }));
     expect(await screen.findByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
     expect(calls.filter((c) => c.command === "create_account")).toHaveLength(2);
+
+    // Copying goes through the app, which takes it off the clipboard again.
+    await userEvent.click(screen.getByRole("button", { name: "Copy" }));
+    expect(await screen.findByText(/empties the clipboard again in 30 seconds/)).toBeTruthy();
+    expect(calls.find((c) => c.command === "copy_secret")?.request).toEqual({ text: "abcde-fghjk-mnpqr-stuvw" });
 
     // Escape asks before the password, shown only once, goes away.
     await userEvent.keyboard("{Escape}");
