@@ -380,6 +380,30 @@ function TemporaryPassword({ email, password, onClose }: { email: string; passwo
   );
 }
 
+/** The optional team and phone fields that creating and editing an account share. */
+function TeamAndPhone({ team, phone, error }: { team: string; phone: string; error: unknown }) {
+  const { t, fieldError } = useI18n();
+  return (
+    <>
+      <Field
+        label={`${t("create.team")} (${t("common.optional")})`}
+        name="team"
+        maxLength={TEAM_MAX_CHARS}
+        defaultValue={team}
+        error={fieldError(error, "team")}
+      />
+      <Field
+        label={`${t("create.phone")} (${t("common.optional")})`}
+        name="phone"
+        type="tel"
+        maxLength={PHONE_MAX_CHARS}
+        defaultValue={phone}
+        error={fieldError(error, "phone")}
+      />
+    </>
+  );
+}
+
 interface CreateState {
   values: NewAccount;
   error?: unknown;
@@ -446,21 +470,7 @@ function CreateAccount({
             <option value="admin">{t("role.admin")}</option>
           </select>
         </div>
-        <Field
-          label={`${t("create.team")} (${t("common.optional")})`}
-          name="team"
-          maxLength={TEAM_MAX_CHARS}
-          defaultValue={state.values.team ?? ""}
-          error={fieldError(error, "team")}
-        />
-        <Field
-          label={`${t("create.phone")} (${t("common.optional")})`}
-          name="phone"
-          type="tel"
-          maxLength={PHONE_MAX_CHARS}
-          defaultValue={state.values.phone ?? ""}
-          error={fieldError(error, "phone")}
-        />
+        <TeamAndPhone team={state.values.team ?? ""} phone={state.values.phone ?? ""} error={error} />
         <p className="hint">{t("create.note")}</p>
         <div className="actions">
           <button type="button" onClick={onClose}>
@@ -544,21 +554,7 @@ function EditAccount({
             defaultValue={values.displayName}
             error={fieldError(error, "displayName")}
           />
-          <Field
-            label={`${t("create.team")} (${t("common.optional")})`}
-            name="team"
-            maxLength={TEAM_MAX_CHARS}
-            defaultValue={values.team}
-            error={fieldError(error, "team")}
-          />
-          <Field
-            label={`${t("create.phone")} (${t("common.optional")})`}
-            name="phone"
-            type="tel"
-            maxLength={PHONE_MAX_CHARS}
-            defaultValue={values.phone}
-            error={fieldError(error, "phone")}
-          />
+          <TeamAndPhone team={values.team} phone={values.phone} error={error} />
           <div className="actions">
             <button type="button" onClick={onClose}>
               {t("common.cancel")}

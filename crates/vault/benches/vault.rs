@@ -34,12 +34,12 @@ struct Bench {
     vault: Vault,
 }
 
-/// A vault at the argon2id floor (m = 19 MiB, t = 2, p = 1) with a signed-in admin.
-fn vault_with_admin() -> Bench {
+/// A new vault file in a temporary directory, hashing at `params`, on a stopped clock.
+fn open_vault(params: HashParams) -> (TempDir, Arc<FixedClock>, Vault) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(START));
     let options = VaultOptions {
-        hash_params: Some(HashParams::MINIMUM),
+        hash_params: Some(params),
         clock: clock.clone(),
         ..VaultOptions::default()
     };
@@ -49,6 +49,12 @@ fn vault_with_admin() -> Bench {
         options,
     )
     .unwrap();
+    (dir, clock, vault)
+}
+
+/// A vault at the argon2id floor (m = 19 MiB, t = 2, p = 1) with a signed-in admin.
+fn vault_with_admin() -> Bench {
+    let (dir, clock, vault) = open_vault(HashParams::MINIMUM);
     let admin = FirstAdmin {
         email: EMAIL.into(),
         display_name: "Bench Admin".into(),
@@ -224,18 +230,7 @@ const BURST_ATTEMPTS: usize = 100;
 /// the bound of the hashing slots (limit × memory cost). Not a Criterion timing: it
 /// writes `burst_memory.json` for the report.
 fn burst_memory(_: &mut Criterion) {
-    let dir = tempfile::tempdir().unwrap();
-    let options = VaultOptions {
-        hash_params: Some(HashParams::new(BURST_MEMORY_KIB, 2, 1).unwrap()),
-        clock: Arc::new(FixedClock::new(START)),
-        ..VaultOptions::default()
-    };
-    let vault = Vault::open(
-        &dir.path().join("vault.sqlite"),
-        Arc::new(MemoryStore::new()),
-        options,
-    )
-    .unwrap();
+    let (_dir, _clock, vault) = open_vault(HashParams::new(BURST_MEMORY_KIB, 2, 1).unwrap());
     // The dummy hash is made once, before the burst, as by any earlier sign-in.
     let _ = vault.login("warm-up@bench.example", &PASSWORD.into());
     let baseline = reset_peak_rss_kib();
