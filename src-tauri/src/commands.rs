@@ -1,7 +1,8 @@
 //! The app's commands: the desktop counterpart of server actions.
 //!
-//! Each one parses its request, verifies the session (except the sign-in and first-run
-//! paths), makes one vault call off the UI thread, and returns a DTO or an
+//! Each one verifies the session (except the sign-in and first-run paths) through
+//! [`with_session`] or [`with_admin`], which run it off the UI thread with the proof the
+//! vault demands, then parses its request, makes one vault call, and returns a DTO or an
 //! [`ErrorReply`]. Rules live in the vault, not here. The session token never crosses
 //! into the webview: the vault keeps it in Rust memory and the OS keyring.
 
@@ -17,6 +18,7 @@ use vault::{
     ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
 };
+use vault::{AdminSession, Session};
 
 use crate::clipboard::ClipboardState;
 use crate::input::Input;
@@ -38,6 +40,24 @@ async fn blocking<T: Send + 'static>(
         Ok(result) => result.map_err(|e| e.reply()),
         Err(join) => Err(Error::internal("command task", join).reply()),
     }
+}
+
+/// Runs `call` on the blocking pool with the verified session: the check that every
+/// command but the sign-in and first-run paths starts with. The request is parsed inside
+/// `call`, after the check, so a caller without a session learns nothing about inputs.
+async fn with_session<T: Send + 'static>(
+    vault: &State<'_, SharedVault>,
+    call: impl FnOnce(&Vault, &Session) -> vault::Result<T> + Send + 'static,
+) -> Reply<T> {
+    blocking(vault, move |v| call(v, &v.verify_session()?)).await
+}
+
+/// As [`with_session`], for an active admin's session.
+async fn with_admin<T: Send + 'static>(
+    vault: &State<'_, SharedVault>,
+    call: impl FnOnce(&Vault, &AdminSession<'_>) -> vault::Result<T> + Send + 'static,
+) -> Reply<T> {
+    with_session(vault, move |v, session| call(v, &require_admin(session)?)).await
 }
 
 /// Sign-in request.
@@ -154,7 +174,7 @@ pub async fn ping(vault: State<'_, SharedVault>) -> Reply<()> {
 /// The signed-in person (also while a password change is pending).
 #[tauri::command]
 pub async fn current_user(vault: State<'_, SharedVault>) -> Reply<CurrentUser> {
-    blocking(&vault, |v| v.current_user(&v.verify_session()?)).await
+    with_session(&vault, |v, session| v.current_user(session)).await
 }
 
 /// Changes the signed-in person's password; other sessions of the account end.
@@ -163,10 +183,9 @@ pub async fn change_password(
     vault: State<'_, SharedVault>,
     request: Input<ChangePasswordRequest>,
 ) -> Reply<CurrentUser> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
+    with_session(&vault, move |v, session| {
         let request = request.parse()?;
-        v.change_password(&session, &request.current_password, &request.new_password)
+        v.change_password(session, &request.current_password, &request.new_password)
     })
     .await
 }
@@ -177,9 +196,8 @@ pub async fn get_profile(
     vault: State<'_, SharedVault>,
     request: Input<AccountRef>,
 ) -> Reply<ProfileDto> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.get_profile(&session, request.parse()?.id)
+    with_session(&vault, move |v, session| {
+        v.get_profile(session, request.parse()?.id)
     })
     .await
 }
@@ -190,9 +208,8 @@ pub async fn update_profile(
     vault: State<'_, SharedVault>,
     request: Input<ProfileUpdate>,
 ) -> Reply<CurrentUser> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.update_own_profile(&session, &request.parse()?)
+    with_session(&vault, move |v, session| {
+        v.update_own_profile(session, &request.parse()?)
     })
     .await
 }
@@ -203,9 +220,8 @@ pub async fn team_directory(
     vault: State<'_, SharedVault>,
     request: Input<ListQuery>,
 ) -> Reply<Page<ProfileDto>> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.team_directory(&session, &request.parse()?)
+    with_session(&vault, move |v, session| {
+        v.team_directory(session, &request.parse()?)
     })
     .await
 }
@@ -216,9 +232,8 @@ pub async fn list_accounts(
     vault: State<'_, SharedVault>,
     request: Input<ListQuery>,
 ) -> Reply<Page<UserDto>> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.list_accounts(&require_admin(&session)?, &request.parse()?)
+    with_admin(&vault, move |v, admin| {
+        v.list_accounts(admin, &request.parse()?)
     })
     .await
 }
@@ -229,9 +244,8 @@ pub async fn get_account(
     vault: State<'_, SharedVault>,
     request: Input<AccountRef>,
 ) -> Reply<UserDto> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.get_account(&require_admin(&session)?, request.parse()?.id)
+    with_admin(&vault, move |v, admin| {
+        v.get_account(admin, request.parse()?.id)
     })
     .await
 }
@@ -242,9 +256,8 @@ pub async fn create_account(
     vault: State<'_, SharedVault>,
     request: Input<NewAccount>,
 ) -> Reply<CreatedAccount> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.create_account(&require_admin(&session)?, &request.parse()?)
+    with_admin(&vault, move |v, admin| {
+        v.create_account(admin, &request.parse()?)
     })
     .await
 }
@@ -255,16 +268,14 @@ pub async fn update_account(
     vault: State<'_, SharedVault>,
     request: Input<UpdateAccountRequest>,
 ) -> Reply<UserDto> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let admin = require_admin(&session)?;
+    with_admin(&vault, move |v, admin| {
         let request = request.parse()?;
         let update = AccountUpdate {
             display_name: request.display_name,
             team: request.team,
             phone: request.phone,
         };
-        v.update_account(&admin, request.id, &update)
+        v.update_account(admin, request.id, &update)
     })
     .await
 }
@@ -275,11 +286,9 @@ pub async fn set_role(
     vault: State<'_, SharedVault>,
     request: Input<SetRoleRequest>,
 ) -> Reply<UserDto> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let admin = require_admin(&session)?;
+    with_admin(&vault, move |v, admin| {
         let request = request.parse()?;
-        v.set_role(&admin, request.id, request.role)
+        v.set_role(admin, request.id, request.role)
     })
     .await
 }
@@ -290,11 +299,9 @@ pub async fn set_disabled(
     vault: State<'_, SharedVault>,
     request: Input<SetDisabledRequest>,
 ) -> Reply<UserDto> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let admin = require_admin(&session)?;
+    with_admin(&vault, move |v, admin| {
         let request = request.parse()?;
-        v.set_disabled(&admin, request.id, request.disabled)
+        v.set_disabled(admin, request.id, request.disabled)
     })
     .await
 }
@@ -305,9 +312,8 @@ pub async fn delete_account(
     vault: State<'_, SharedVault>,
     request: Input<AccountRef>,
 ) -> Reply<()> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.delete_account(&require_admin(&session)?, request.parse()?.id)
+    with_admin(&vault, move |v, admin| {
+        v.delete_account(admin, request.parse()?.id)
     })
     .await
 }
@@ -318,9 +324,8 @@ pub async fn reset_password(
     vault: State<'_, SharedVault>,
     request: Input<AccountRef>,
 ) -> Reply<String> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let issued = v.reset_password(&require_admin(&session)?, request.parse()?.id)?;
+    with_admin(&vault, move |v, admin| {
+        let issued = v.reset_password(admin, request.parse()?.id)?;
         Ok(issued.expose().to_owned())
     })
     .await
@@ -401,9 +406,8 @@ pub async fn reauthenticate(
     vault: State<'_, SharedVault>,
     request: Input<ReauthenticateRequest>,
 ) -> Reply<()> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.reauthenticate(&session, &request.parse()?.password)
+    with_session(&vault, move |v, session| {
+        v.reauthenticate(session, &request.parse()?.password)
     })
     .await
 }
@@ -411,21 +415,13 @@ pub async fn reauthenticate(
 /// What happened to the signed-in person's account since their previous sign-in.
 #[tauri::command]
 pub async fn since_last_sign_in(vault: State<'_, SharedVault>) -> Reply<Vec<AuditEntry>> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.since_last_sign_in(&session)
-    })
-    .await
+    with_session(&vault, |v, session| v.since_last_sign_in(session)).await
 }
 
 /// Admin: emails locked after too many failed sign-ins.
 #[tauri::command]
 pub async fn locked_emails(vault: State<'_, SharedVault>) -> Reply<Vec<LockedEmail>> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.locked_emails(&require_admin(&session)?)
-    })
-    .await
+    with_admin(&vault, |v, admin| v.locked_emails(admin)).await
 }
 
 /// Admin: lifts a lock.
@@ -434,11 +430,7 @@ pub async fn unlock_email(
     vault: State<'_, SharedVault>,
     request: Input<UnlockRequest>,
 ) -> Reply<()> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.unlock(&require_admin(&session)?, &request.parse()?)
-    })
-    .await
+    with_admin(&vault, move |v, admin| v.unlock(admin, &request.parse()?)).await
 }
 
 /// Admin: a filtered page of the audit log.
@@ -447,9 +439,8 @@ pub async fn audit_log(
     vault: State<'_, SharedVault>,
     request: Input<AuditQuery>,
 ) -> Reply<AuditPage> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        v.audit_log(&require_admin(&session)?, &request.parse()?)
+    with_admin(&vault, move |v, admin| {
+        v.audit_log(admin, &request.parse()?)
     })
     .await
 }
@@ -457,11 +448,7 @@ pub async fn audit_log(
 /// Admin: walks the audit chain.
 #[tauri::command]
 pub async fn verify_audit_chain(vault: State<'_, SharedVault>) -> Reply<ChainReport> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.verify_audit_chain(&require_admin(&session)?)
-    })
-    .await
+    with_admin(&vault, |v, admin| v.verify_audit_chain(admin)).await
 }
 
 /// Which days the sign-in chart counts by.
@@ -479,11 +466,9 @@ pub async fn sign_in_stats(
     vault: State<'_, SharedVault>,
     request: Input<SignInStatsRequest>,
 ) -> Reply<Vec<DayCount>> {
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let admin = require_admin(&session)?;
+    with_admin(&vault, move |v, admin| {
         let offset = request.parse()?.utc_offset_minutes;
-        v.sign_in_stats(&admin, STATS_DAYS, offset)
+        v.sign_in_stats(admin, STATS_DAYS, offset)
     })
     .await
 }
@@ -496,11 +481,9 @@ pub async fn export_audit(
     request: Input<ExportRequest>,
 ) -> Reply<ExportResult> {
     let dir = dir.0.clone();
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        let admin = require_admin(&session)?;
+    with_admin(&vault, move |v, admin| {
         let format = request.parse()?.format;
-        let text = v.export_audit(&admin, format)?;
+        let text = v.export_audit(admin, format)?;
         let extension = match format {
             ExportFormat::Csv => "csv",
             ExportFormat::Jsonl => "jsonl",
@@ -537,9 +520,8 @@ pub async fn copy_secret(
     request: Input<CopySecretRequest>,
 ) -> Reply<()> {
     let clipboard = clipboard.inner().clone();
-    blocking(&vault, move |v| {
-        let session = v.verify_session()?;
-        require_admin(&session)?;
+    // The admin proof is the gate; copying needs nothing else of the vault.
+    with_admin(&vault, move |_, _admin| {
         let text = request.parse()?.text;
         let bytes = text.expose().len();
         if bytes == 0 {
@@ -564,29 +546,17 @@ pub async fn copy_secret(
 /// Admin: the security overview.
 #[tauri::command]
 pub async fn security_health(vault: State<'_, SharedVault>) -> Reply<SecurityHealth> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.security_health(&require_admin(&session)?)
-    })
-    .await
+    with_admin(&vault, |v, admin| v.security_health(admin)).await
 }
 
 /// Admin: the break-glass notice, if any.
 #[tauri::command]
 pub async fn break_glass_notice(vault: State<'_, SharedVault>) -> Reply<Option<BreakGlassNotice>> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.break_glass_notice(&require_admin(&session)?)
-    })
-    .await
+    with_admin(&vault, |v, admin| v.break_glass_notice(admin)).await
 }
 
 /// Admin: clears the break-glass notice for everyone.
 #[tauri::command]
 pub async fn acknowledge_break_glass(vault: State<'_, SharedVault>) -> Reply<()> {
-    blocking(&vault, |v| {
-        let session = v.verify_session()?;
-        v.acknowledge_break_glass(&require_admin(&session)?)
-    })
-    .await
+    with_admin(&vault, |v, admin| v.acknowledge_break_glass(admin)).await
 }
