@@ -8,10 +8,10 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::audit::{AuditEvent, NewEntry};
 use crate::db::{audit, sessions, throttle, users};
 use crate::dto::{CreatedAccount, CurrentUser, IssuedPassword, Page, ProfileDto, UserDto};
 use crate::error::{Conflict, Error, Invalid, Result};
+use crate::model::audit::{AuditEvent, NewEntry};
 use crate::model::{AccountStatus, Role, UserId};
 use crate::password;
 use crate::session::{AdminSession, Session};

@@ -9,6 +9,7 @@ use serde::{Serialize, Serializer};
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
+use crate::db::users::UserRow;
 use crate::model::{AccountStatus, Role, UserId};
 use crate::secret::SecretString;
 
@@ -155,6 +156,56 @@ pub(crate) fn can_see_phone_number(
     viewer.id == owner
         || viewer.role == Role::Admin
         || matches!((viewer.team.as_deref(), owner_team), (Some(a), Some(b)) if a == b)
+}
+
+/// DTOs from a `users` row, each built for its viewer. They live here, beside the rules
+/// that shape them, so storage knows nothing of what each viewer may see.
+impl UserRow {
+    pub(crate) fn into_user_dto(self) -> UserDto {
+        UserDto {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role,
+            team: self.team,
+            phone: self.phone,
+            status: self.status,
+            must_change_password: self.must_change_password,
+            created_at: self.created_at,
+            last_sign_in_at: self.last_sign_in_at,
+        }
+    }
+
+    pub(crate) fn into_profile(self, viewer: &Viewer) -> ProfileDto {
+        let phone_visible = can_see_phone_number(viewer, self.id, self.team.as_deref());
+        ProfileDto {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role,
+            team: self.team,
+            phone: self.phone.filter(|_| phone_visible),
+            phone_hidden: !phone_visible,
+        }
+    }
+
+    pub(crate) fn into_current_user(
+        self,
+        session_expires_at: Timestamp,
+        stay_signed_in: bool,
+    ) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role,
+            team: self.team,
+            phone: self.phone,
+            must_change_password: self.must_change_password,
+            session_expires_at,
+            stay_signed_in,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{AuditEvent, NewEntry};
 use crate::clock::Timestamp;
 use crate::db::{audit, sessions, settings, throttle, users};
 use crate::dto::IssuedPassword;
 use crate::error::{Error, Result};
+use crate::model::audit::{AuditEvent, NewEntry};
 use crate::model::{AccountStatus, Role};
 use crate::password;
 use crate::policy::PasswordPolicy;

@@ -15,6 +15,7 @@
 mod accounts;
 mod audit;
 mod clock;
+mod current;
 mod db;
 mod dto;
 mod error;
@@ -27,6 +28,7 @@ mod secret;
 #[cfg(feature = "test-support")]
 mod seed;
 mod session;
+mod sign_in;
 mod slots;
 mod step_up;
 mod throttle;
@@ -37,10 +39,6 @@ pub use accounts::{
     AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX, ProfileUpdate,
     UnlockRequest,
 };
-pub use audit::{
-    AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
-    ExportFormat, Outcome, TailCheck,
-};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use db::MIGRATIONS;
 pub use dto::{
@@ -48,6 +46,10 @@ pub use dto::{
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
 pub use health::{BreakGlassNotice, SecurityHealth};
+pub use model::audit::{
+    AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
+    ExportFormat, Outcome, TailCheck,
+};
 pub use model::{AccountStatus, Role, UserId};
 pub use password::HashParams;
 pub use policy::{
@@ -59,10 +61,11 @@ pub use session::{
     AdminSession, MemoryStore, Session, SessionPolicy, SessionStore, SessionToken, StoreError,
     require_admin,
 };
+pub use sign_in::FirstAdmin;
 pub use step_up::AdminAction;
 pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, throttle_delay};
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, PHONE_MAX_CHARS,
     TEAM_MAX_CHARS,
 };
-pub use vault::{CALIBRATION_TARGET, FirstAdmin, Vault, VaultOptions};
+pub use vault::{CALIBRATION_TARGET, Vault, VaultOptions};

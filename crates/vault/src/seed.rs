@@ -1,9 +1,9 @@
 //! Bulk data for benchmarks: many accounts or audit rows in one transaction, with a
 //! fixed cheap hash. Only with the `test-support` feature; the app never has it.
 
-use crate::audit::{AuditEvent, NewEntry};
 use crate::db::{audit, users};
 use crate::error::Result;
+use crate::model::audit::{AuditEvent, NewEntry};
 use crate::model::{Role, UserId};
 use crate::vault::Vault;
 

@@ -14,10 +14,10 @@ use std::sync::{Mutex, PoisonError};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::audit::AuditAnchor;
 use crate::clock::Timestamp;
 use crate::dto::Viewer;
 use crate::error::{Error, Result};
+use crate::model::audit::AuditAnchor;
 use crate::model::{Role, UserId};
 use crate::random;
 use crate::secret::SecretString;

@@ -8,12 +8,12 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{
-    AuditEntry, AuditEvent, AuditQuery, ChainReport, DayCount, NewEntry, Outcome, TailCheck,
-};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::model::UserId;
+use crate::model::audit::{
+    AuditEntry, AuditEvent, AuditQuery, ChainReport, DayCount, NewEntry, Outcome, TailCheck,
+};
 
 const GENESIS: [u8; 32] = [0; 32];
 

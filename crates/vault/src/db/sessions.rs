@@ -4,7 +4,6 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::Timestamp;
 use crate::model::{AccountStatus, Role, UserId};
-use crate::session::SessionToken;
 
 use crate::error::Result;
 
@@ -24,9 +23,11 @@ pub(crate) struct SessionRow {
     pub(crate) email: String,
 }
 
+/// A new session row: the token's `id` and the SHA-256 of its secret, never the token.
 pub(crate) fn insert(
     conn: &Connection,
-    token: &SessionToken,
+    id: &str,
+    secret_hash: &[u8; 32],
     user: UserId,
     now: Timestamp,
     expires_at: Timestamp,
@@ -36,7 +37,7 @@ pub(crate) fn insert(
         "INSERT INTO sessions (id, secret_hash, user_id, created_at, last_seen_at, expires_at, verified_at,
                                previous_sign_in_at)
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?4, ?6)",
-        params![token.id(), token.secret_hash().as_slice(), user.0, now, expires_at, previous_sign_in_at],
+        params![id, secret_hash.as_slice(), user.0, now, expires_at, previous_sign_in_at],
     )?;
     Ok(())
 }

@@ -4,7 +4,6 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::Timestamp;
-use crate::dto::{CurrentUser, ProfileDto, UserDto, Viewer, can_see_phone_number};
 use crate::error::{Conflict, Error, Result};
 use crate::model::{AccountStatus, Role, UserId};
 
@@ -44,52 +43,6 @@ impl UserRow {
 
     pub(crate) fn is_active_admin(&self) -> bool {
         self.role == Role::Admin && self.status == AccountStatus::Active
-    }
-
-    pub(crate) fn into_user_dto(self) -> UserDto {
-        UserDto {
-            id: self.id,
-            email: self.email,
-            display_name: self.display_name,
-            role: self.role,
-            team: self.team,
-            phone: self.phone,
-            status: self.status,
-            must_change_password: self.must_change_password,
-            created_at: self.created_at,
-            last_sign_in_at: self.last_sign_in_at,
-        }
-    }
-
-    pub(crate) fn into_profile(self, viewer: &Viewer) -> ProfileDto {
-        let phone_visible = can_see_phone_number(viewer, self.id, self.team.as_deref());
-        ProfileDto {
-            id: self.id,
-            email: self.email,
-            display_name: self.display_name,
-            role: self.role,
-            team: self.team,
-            phone: self.phone.filter(|_| phone_visible),
-            phone_hidden: !phone_visible,
-        }
-    }
-
-    pub(crate) fn into_current_user(
-        self,
-        session_expires_at: Timestamp,
-        stay_signed_in: bool,
-    ) -> CurrentUser {
-        CurrentUser {
-            id: self.id,
-            email: self.email,
-            display_name: self.display_name,
-            role: self.role,
-            team: self.team,
-            phone: self.phone,
-            must_change_password: self.must_change_password,
-            session_expires_at,
-            stay_signed_in,
-        }
     }
 }
 

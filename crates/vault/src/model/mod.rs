@@ -1,4 +1,8 @@
-//! Domain names shared by the DAL and the DTOs: account ids, roles and statuses.
+//! Plain types shared by storage (`db`), the flows and the DTOs: account ids, roles and
+//! statuses, and the audit log's types. They hold data and depend on nothing else of
+//! the vault but the clock's `Timestamp`.
+
+pub mod audit;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,18 +1,12 @@
-//! The audit log: what happened to whom, when, by whom, and whether it worked, kept
-//! append-only and hash-chained in SQLite (see `db::audit`). Admins read, filter,
-//! verify and export it; each person sees what happened to their own account since
-//! they last signed in.
+//! The audit log's plain types: events, rows, queries, reports, and the anchor kept
+//! outside the file. Storage (`db::audit`) and the audit flows (`crate::audit`) share
+//! them; they hold data only.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
-use crate::db::{audit, users};
-use crate::error::{Error, Invalid, Result};
 use crate::model::UserId;
-use crate::session::{AdminSession, Session};
-use crate::step_up::AdminAction;
-use crate::vault::Vault;
 
 /// What an audit row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -279,31 +273,6 @@ impl AuditAnchor {
         }
         Some(Self { seq, hash })
     }
-
-    /// The anchor for the newest row of the log at `conn`, if it has any row.
-    pub(crate) fn latest(conn: &rusqlite::Connection) -> Result<Option<Self>> {
-        Ok(audit::latest(conn)?.and_then(|(seq, hash)| {
-            Some(Self {
-                seq,
-                hash: hash.try_into().ok()?,
-            })
-        }))
-    }
-
-    /// What the log at `conn` says about this anchor.
-    pub(crate) fn check(&self, conn: &rusqlite::Connection) -> Result<TailCheck> {
-        match audit::hash_at(conn, self.seq)? {
-            Some(hash) if hash.as_slice() == self.hash => Ok(TailCheck::Found { seq: self.seq }),
-            Some(_) => Ok(TailCheck::Rewritten { seq: self.seq }),
-            None => {
-                let last = audit::latest(conn)?.map_or(0, |(seq, _)| seq);
-                Ok(TailCheck::Cut {
-                    anchored: self.seq,
-                    last,
-                })
-            }
-        }
-    }
 }
 
 impl std::fmt::Debug for AuditAnchor {
@@ -381,192 +350,9 @@ pub enum ExportFormat {
     Jsonl,
 }
 
-impl Vault {
-    /// A filtered page of the audit log, newest first.
-    pub fn audit_log(&self, admin: &AdminSession<'_>, query: &AuditQuery) -> Result<AuditPage> {
-        let _ = admin;
-        let limit = query.limit.unwrap_or(crate::PAGE_DEFAULT);
-        if !(1..=crate::PAGE_MAX).contains(&limit) {
-            return Err(Error::invalid(
-                "limit",
-                Invalid::TooLong(crate::PAGE_MAX as usize),
-            ));
-        }
-        let items = audit::list(&self.conn(), query, limit)?;
-        let next_cursor = items
-            .last()
-            .filter(|_| items.len() == limit as usize)
-            .map(|row| row.id);
-        Ok(AuditPage { items, next_cursor })
-    }
-
-    /// Walks the whole chain and reports the first broken row, and checks the end of the
-    /// log against the anchor kept outside the file.
-    pub fn verify_audit_chain(&self, admin: &AdminSession<'_>) -> Result<ChainReport> {
-        let _ = admin;
-        let anchor = self.load_anchor();
-        let conn = self.conn();
-        let mut report = audit::verify(&conn)?;
-        if let Some(anchor) = anchor {
-            report.tail = anchor.check(&conn)?;
-            report.intact = report.intact && !report.tail.is_damaged();
-        }
-        Ok(report)
-    }
-
-    /// Successful and failed sign-ins per day over the last `days` days, by the viewer's
-    /// local day: `utc_offset_minutes` is their offset from UTC now (+540 in Korea), so a
-    /// sign-in at 00:30 local time counts on that day, as the date filters do.
-    ///
-    /// Errors: `Validation` for an offset beyond ±14 hours or `days` outside 1–366.
-    pub fn sign_in_stats(
-        &self,
-        admin: &AdminSession<'_>,
-        days: u32,
-        utc_offset_minutes: i32,
-    ) -> Result<Vec<DayCount>> {
-        let _ = admin;
-        if !(1..=366).contains(&days) {
-            return Err(Error::invalid("days", Invalid::Malformed));
-        }
-        if !(-14 * 60..=14 * 60).contains(&utc_offset_minutes) {
-            return Err(Error::invalid("utcOffsetMinutes", Invalid::Malformed));
-        }
-        let offset = i64::from(utc_offset_minutes) * 60;
-        let local_today = (self.now() + offset).div_euclid(86_400) * 86_400;
-        let since = local_today - (i64::from(days) - 1) * 86_400 - offset;
-        audit::sign_ins_per_day(&self.conn(), since, offset)
-    }
-
-    /// The whole log as CSV or JSON Lines. Needs a password check within the last five
-    /// minutes; the export itself is audited.
-    pub fn export_audit(&self, admin: &AdminSession<'_>, format: ExportFormat) -> Result<String> {
-        self.authorize(admin, AdminAction::ExportAudit)?;
-        let mut out = String::new();
-        if format == ExportFormat::Csv {
-            out.push_str(
-                "id,at_utc,event,outcome,actor_id,actor_email,target_id,target_email,detail\n",
-            );
-        }
-        audit::for_each(&self.conn(), |row, _, _| {
-            match format {
-                ExportFormat::Csv => out.push_str(&csv_line(&row)),
-                ExportFormat::Jsonl => {
-                    out.push_str(
-                        &serde_json::to_string(&row).map_err(|e| Error::internal("export", e))?,
-                    );
-                    out.push('\n');
-                }
-            }
-            Ok(true)
-        })?;
-        let me = admin.session();
-        let email = users::require(&self.conn(), me.user_id())?.email;
-        let detail = match format {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Jsonl => "jsonl",
-        };
-        self.write(|conn| {
-            audit::append(
-                conn,
-                &NewEntry::new(AuditEvent::AuditExported)
-                    .by(me.user_id(), &email)
-                    .detail(detail),
-                self.now(),
-            )
-        })?;
-        Ok(out)
-    }
-
-    /// What happened to the signed-in person's account between their previous sign-in
-    /// and this one: failed attempts, lockouts, and admins' actions; for admins, also
-    /// rows found missing from the end of the log.
-    pub fn since_last_sign_in(&self, session: &Session) -> Result<Vec<AuditEntry>> {
-        let admin = session.role() == crate::model::Role::Admin;
-        match session.previous_sign_in_at {
-            Some(since) => audit::notices_for(&self.conn(), session.user_id(), since, admin),
-            None => Ok(Vec::new()),
-        }
-    }
-}
-
-fn csv_field(value: &str) -> String {
-    // Quote everything that could split a field, and defuse spreadsheet formulas.
-    let needs_guard = value.starts_with(['=', '+', '-', '@']);
-    let text = if needs_guard {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-fn csv_line(row: &AuditEntry) -> String {
-    let at = format_utc(row.at);
-    let fields = [
-        row.id.to_string(),
-        at,
-        row.event.as_str().to_owned(),
-        row.outcome.as_str().to_owned(),
-        row.actor_id.map(|id| id.0.to_string()).unwrap_or_default(),
-        row.actor_email.clone().unwrap_or_default(),
-        row.target_id.map(|id| id.0.to_string()).unwrap_or_default(),
-        row.target_email.clone().unwrap_or_default(),
-        row.detail.clone().unwrap_or_default(),
-    ];
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (proleptic Gregorian, UTC).
-pub(crate) fn format_utc(seconds: Timestamp) -> String {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_formatting_matches_known_dates() {
-        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_utc(1_795_737_600), "2026-11-27T00:00:00Z");
-        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-    }
 
     #[test]
     fn every_event_round_trips_through_its_name() {

@@ -1,0 +1,155 @@
+//! This computer's current session: the check every command makes
+//! ([`Vault::verify_session`], with its cache), the signed-in person, and sign-out.
+
+use std::sync::atomic::Ordering;
+
+use crate::db::{audit, sessions, users};
+use crate::dto::{CurrentUser, Viewer};
+use crate::error::{Error, Result};
+use crate::model::AccountStatus;
+use crate::model::audit::{AuditAnchor, AuditEvent, NewEntry};
+use crate::session::{Session, SessionPolicy, SessionToken};
+use crate::vault::{Current, Vault, Verified};
+
+impl Vault {
+    /// Ends this computer's session: deletes its row and the stored token. Succeeds when
+    /// nobody is signed in.
+    pub fn logout(&self) -> Result<()> {
+        let mut current = self.current();
+        if let Some(token) = self.token(&mut current) {
+            let now = self.now();
+            let anchor = self.load_anchor();
+            let latest = self.write(|conn| {
+                self.record_tail_check(conn, anchor, now)?;
+                if let Some(row) = sessions::find(conn, token.id())? {
+                    let entry = NewEntry::new(AuditEvent::SignOut)
+                        .by(row.user_id, &row.email)
+                        .on(row.user_id, &row.email);
+                    audit::append(conn, &entry, now)?;
+                }
+                sessions::delete(conn, token.id())?;
+                AuditAnchor::latest(conn)
+            })?;
+            self.save_anchor(latest);
+        }
+        self.forget_token(&mut current);
+        Ok(())
+    }
+
+    /// Checks this computer's session and returns the proof that DAL functions demand.
+    ///
+    /// The token is read from the store once and then kept in memory. A successful check
+    /// is reused until this vault writes anything, another connection commits to the
+    /// file, the idle or absolute expiry passes, or last-seen is due for a refresh.
+    ///
+    /// Errors: `NotAuthenticated` without a token or when its session was ended;
+    /// `SessionExpired` when it timed out (the row and the stored token are removed).
+    pub fn verify_session(&self) -> Result<Session> {
+        let now = self.now();
+        let mut current = self.current();
+        let Some(token) = self.token(&mut current) else {
+            return Err(Error::NotAuthenticated);
+        };
+        let conn = self.conn();
+        let generation = self.generation.load(Ordering::SeqCst);
+        // Cached: this runs on every command, and preparing it each time doubled the cost.
+        let data_version: i64 = conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |row| row.get(0))?;
+        if let Some(verified) = &current.verified {
+            let session = &verified.session;
+            let fresh = verified.generation == generation
+                && verified.data_version == data_version
+                && now >= session.last_seen_at
+                && now - session.last_seen_at < SessionPolicy::TOUCH_INTERVAL
+                && now < session.expires_at;
+            if fresh {
+                return Ok(session.clone());
+            }
+        }
+        current.verified = None;
+        let row = match sessions::find(&conn, token.id())? {
+            Some(row) if token.matches(&row.secret_hash) && row.status == AccountStatus::Active => {
+                row
+            }
+            // Ended elsewhere (sign-out, revocation, a deleted account), or a token that
+            // was never ours: forget it.
+            _ => {
+                drop(conn);
+                self.forget_token(&mut current);
+                return Err(Error::NotAuthenticated);
+            }
+        };
+        let idle_expires_at = row.last_seen_at.saturating_add(self.policy.idle_seconds());
+        if now >= row.expires_at || now >= idle_expires_at {
+            let tx = conn.unchecked_transaction()?;
+            sessions::delete(&tx, token.id())?;
+            let reason = if now >= row.expires_at {
+                "absolute"
+            } else {
+                "idle"
+            };
+            let entry = NewEntry::new(AuditEvent::SessionExpired)
+                .on(row.user_id, &row.email)
+                .detail(reason);
+            audit::append(&tx, &entry, now)?;
+            tx.commit()?;
+            self.generation.fetch_add(1, Ordering::SeqCst);
+            drop(conn);
+            self.forget_token(&mut current);
+            return Err(Error::SessionExpired);
+        }
+        let mut last_seen_at = row.last_seen_at;
+        if now - last_seen_at >= SessionPolicy::TOUCH_INTERVAL {
+            sessions::touch(&conn, token.id(), now)?;
+            last_seen_at = now;
+        }
+        let session = Session {
+            id: token.id().to_owned(),
+            viewer: Viewer {
+                id: row.user_id,
+                role: row.role,
+                team: row.team,
+            },
+            must_change_password: row.must_change_password,
+            last_seen_at,
+            expires_at: row.expires_at,
+            verified_at: row.verified_at,
+            previous_sign_in_at: row.previous_sign_in_at,
+        };
+        current.verified = Some(Verified {
+            session: session.clone(),
+            generation,
+            data_version,
+        });
+        Ok(session)
+    }
+
+    /// The signed-in person. Allowed while a password change is pending, so the UI can
+    /// show the change-password screen.
+    pub fn current_user(&self, session: &Session) -> Result<CurrentUser> {
+        let row = users::require(&self.conn(), session.user_id())?;
+        Ok(row.into_current_user(session.expires_at, self.stay_signed_in()))
+    }
+
+    /// This computer's token, reading the store the first time only.
+    pub(crate) fn token(&self, current: &mut Current) -> Option<SessionToken> {
+        if current.token.is_none() {
+            let loaded = self.store.load().unwrap_or_else(|e| {
+                log::warn!("could not read the session from the OS keyring: {e}");
+                None
+            });
+            current.token = Some(loaded);
+        }
+        current.token.clone().flatten()
+    }
+
+    /// Drops the token from memory and from the store.
+    fn forget_token(&self, current: &mut Current) {
+        current.token = Some(None);
+        current.verified = None;
+        if let Err(e) = self.store.clear() {
+            log::warn!("could not remove the session from the OS keyring: {e}");
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Getting in: the first admin, sign-in, the step-up password check, the password change,
+//! and starting a session. Every password check here reserves its attempt with the
+//! throttle first (see `throttle`) and runs its argon2 work through the hasher's slots.
+
+use std::sync::atomic::Ordering;
+
+use crate::clock::Timestamp;
+use crate::db::{audit, sessions, users};
+use crate::dto::CurrentUser;
+use crate::error::{Conflict, Error, Result};
+use crate::model::audit::{AuditAnchor, AuditEvent, NewEntry};
+use crate::model::{AccountStatus, UserId};
+use crate::password::Verdict;
+use crate::policy::{self, PasswordContext};
+use crate::secret::SecretString;
+use crate::session::{Session, SessionToken};
+use crate::throttle;
+use crate::validate::{self, Email, NAME_MAX_CHARS};
+use crate::vault::Vault;
+
+/// The details of the first admin, typed into the first-run wizard.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FirstAdmin {
+    /// Email to sign in with.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// The admin's password.
+    #[ts(type = "string")]
+    pub password: SecretString,
+}
+
+impl Vault {
+    /// Creates the first account, an admin, and signs it in. Succeeds once per vault:
+    /// when any account exists (even one created a moment ago by another process) it is
+    /// `Conflict`. There is no default account.
+    pub fn create_first_admin(&self, admin: &FirstAdmin) -> Result<CurrentUser> {
+        let email = Email::parse(&admin.email)?;
+        let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
+        let password = validate::new_password("password", &admin.password)?;
+        let context = PasswordContext {
+            email: email.as_str(),
+            display_name: &display_name,
+        };
+        policy::check("password", &password.0, context)?;
+        if users::count(&self.conn())? > 0 {
+            return Err(Error::Conflict(Conflict::AlreadyInitialised));
+        }
+        let phc = self.hasher.hash(&password.0)?;
+        let now = self.now();
+        // IMMEDIATE takes the write lock before the count, so of two racing wizards
+        // (threads or processes) exactly one sees an empty vault.
+        let id = self.write(|conn| {
+            if users::count(conn)? > 0 {
+                return Err(Error::Conflict(Conflict::AlreadyInitialised));
+            }
+            let id = users::insert_admin(conn, email.as_str(), &display_name, &phc, false, now)?;
+            let entry = NewEntry::new(AuditEvent::FirstAdminCreated)
+                .by(id, email.as_str())
+                .on(id, email.as_str());
+            audit::append(conn, &entry, now)?;
+            Ok(id)
+        })?;
+        log::info!("first admin created (account {})", id.0);
+        self.start_session(id, None)
+    }
+
+    /// Signs in with email and password and makes the new session this computer's
+    /// current one (a new token every time; the previous session is ended).
+    ///
+    /// Unknown email, wrong password and disabled account are all `InvalidCredentials`,
+    /// after the same argon2 work. Errors: `Locked` while the email must wait after
+    /// failed attempts (without any hashing); `Busy` when too many password checks are
+    /// running already (the attempt is not counted).
+    pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
+        let password = validate::normalise_password("password", password)?;
+        let email = Email::parse(email)?;
+        let now = self.now();
+        // Counted per email string, known or not, before any work: the wait says nothing
+        // about whether an account exists, and parallel attempts get one evaluation.
+        let reservation = self.reserve_attempt(email.as_str())?;
+        let (found, verdict) = self.unless_busy(&reservation, || {
+            // Made before the look-up, so its one-off cost does not tell the paths apart.
+            self.hasher.dummy_hash()?;
+            let found = users::credentials_by_email(&self.conn(), email.as_str())?;
+            let verdict = match &found {
+                Some(credentials) => self.hasher.verify(&credentials.phc, &password)?,
+                None => {
+                    self.hasher.verify_dummy(&password)?;
+                    Verdict::Mismatch
+                }
+            };
+            Ok((found, verdict))
+        })?;
+        let accepted = match (&found, verdict) {
+            (Some(credentials), Verdict::Match { rehash })
+                if credentials.status == AccountStatus::Active =>
+            {
+                Some((credentials.id, rehash))
+            }
+            _ => None,
+        };
+        let Some((id, rehash)) = accepted else {
+            self.record_failed_sign_in(&reservation, found.as_ref().map(|c| c.id), now)?;
+            return Err(Error::InvalidCredentials);
+        };
+        // The stronger hash can wait for the next sign-in when every slot is taken.
+        let upgraded = match rehash.then(|| self.hasher.hash(&password)).transpose() {
+            Err(Error::Busy) => None,
+            other => other?,
+        };
+        self.start_session(id, upgraded)
+    }
+
+    /// Counts an attempt at `email` before its password is checked (see [`throttle`]),
+    /// timed to the millisecond.
+    ///
+    /// Errors: `Locked` while the email must wait.
+    fn reserve_attempt(&self, email: &str) -> Result<throttle::Reservation> {
+        let now_ms = self.clock.now_millis();
+        self.write(|conn| throttle::reserve(conn, email, now_ms))
+    }
+
+    /// Runs the password work of a reserved attempt. When it is refused for want of a
+    /// hashing slot, the attempt was never evaluated, so its reservation is given back.
+    fn unless_busy<T>(
+        &self,
+        reservation: &throttle::Reservation,
+        work: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        match work() {
+            Err(Error::Busy) => {
+                self.write(|conn| throttle::release(conn, reservation))?;
+                Err(Error::Busy)
+            }
+            other => other,
+        }
+    }
+
+    /// Confirms a reserved attempt as failed and audits it; the 100th in a row locks the
+    /// email. The account's email is recorded only when it matches an account.
+    fn record_failed_sign_in(
+        &self,
+        reservation: &throttle::Reservation,
+        account: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let email = reservation.email();
+        self.write(|conn| {
+            let locks = throttle::confirm_failure(conn, reservation, now)?;
+            let mut entry = NewEntry::new(AuditEvent::SignIn).failed();
+            if let Some(id) = account {
+                entry = entry.on(id, email);
+            }
+            audit::append(conn, &entry, now)?;
+            if locks {
+                let mut lockout =
+                    NewEntry::new(AuditEvent::Lockout).detail("100 consecutive failed sign-ins");
+                if let Some(id) = account {
+                    lockout = lockout.on(id, email);
+                }
+                audit::append(conn, &lockout, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks the signed-in person's password again, for sensitive actions that need a
+    /// check within the last five minutes.
+    ///
+    /// Errors: `InvalidCredentials` for a wrong password (counted like a failed sign-in);
+    /// `Locked` and `Busy` as for [`Self::login`].
+    pub fn reauthenticate(&self, session: &Session, password: &SecretString) -> Result<()> {
+        let password = validate::normalise_password("password", password)?;
+        let user = users::require(&self.conn(), session.user_id())?;
+        let now = self.now();
+        let reservation = self.reserve_attempt(&user.email)?;
+        let phc = users::password_hash(&self.conn(), user.id)?;
+        let verdict = self.unless_busy(&reservation, || self.hasher.verify(&phc, &password))?;
+        if verdict == Verdict::Mismatch {
+            self.record_failed_sign_in(&reservation, Some(user.id), now)?;
+            return Err(Error::InvalidCredentials);
+        }
+        self.write(|conn| {
+            throttle::clear(conn, &user.email)?;
+            sessions::mark_verified(conn, &session.id, now)
+        })
+    }
+
+    /// Replaces the signed-in person's password after checking the current one. Ends
+    /// every session of the account, then signs this computer in again with a new token.
+    ///
+    /// Errors: `InvalidCredentials` when `current` is wrong (counted like a failed
+    /// sign-in); `Conflict` when the new password equals it; `Validation` for a new
+    /// password that breaks the rules; `Locked` and `Busy` as for [`Self::login`].
+    pub fn change_password(
+        &self,
+        session: &Session,
+        current: &SecretString,
+        new: &SecretString,
+    ) -> Result<CurrentUser> {
+        let current = validate::normalise_password("currentPassword", current)?;
+        let new = validate::new_password("newPassword", new)?;
+        let user = session.user_id();
+        // The new password is judged first: a rule it breaks is not a failed attempt.
+        if new.0 == current {
+            return Err(Error::Conflict(Conflict::PasswordUnchanged));
+        }
+        let me = users::require(&self.conn(), user)?;
+        let context = PasswordContext {
+            email: &me.email,
+            display_name: &me.display_name,
+        };
+        policy::check("newPassword", &new.0, context)?;
+        let now = self.now();
+        let reservation = self.reserve_attempt(&me.email)?;
+        let phc = users::password_hash(&self.conn(), user)?;
+        let replacement = self.unless_busy(&reservation, || {
+            match self.hasher.verify(&phc, &current)? {
+                Verdict::Mismatch => Ok(None),
+                Verdict::Match { .. } => self.hasher.hash(&new.0).map(Some),
+            }
+        })?;
+        let Some(phc) = replacement else {
+            self.record_failed_sign_in(&reservation, Some(user), now)?;
+            return Err(Error::InvalidCredentials);
+        };
+        self.write(|conn| {
+            users::set_password(conn, user, &phc, false, true, now)?;
+            sessions::delete_for_user(conn, user)?;
+            throttle::clear(conn, &me.email)?;
+            audit::append(
+                conn,
+                &NewEntry::new(AuditEvent::PasswordChanged)
+                    .by(user, &me.email)
+                    .on(user, &me.email),
+                now,
+            )
+        })?;
+        log::info!(
+            "password changed (account {}); its sessions were ended",
+            user.0
+        );
+        self.start_session(user, None)
+    }
+
+    /// Creates a session for `user`, replacing this computer's previous one, and keeps
+    /// its token. `upgraded` is a stronger hash of the same password to store.
+    fn start_session(&self, user: UserId, upgraded: Option<String>) -> Result<CurrentUser> {
+        let token = SessionToken::generate()?;
+        let now = self.now();
+        let expires_at = now.saturating_add(self.policy.absolute_seconds());
+        let anchor = self.load_anchor();
+        let mut current = self.current();
+        let previous = self.token(&mut current);
+        let (row, latest) = self.write(|conn| {
+            self.record_tail_check(conn, anchor, now)?;
+            if let Some(previous) = &previous {
+                sessions::delete(conn, previous.id())?;
+            }
+            let account = users::require(conn, user)?;
+            sessions::insert(
+                conn,
+                token.id(),
+                &token.secret_hash(),
+                user,
+                now,
+                expires_at,
+                account.last_sign_in_at,
+            )?;
+            users::set_last_sign_in(conn, user, now)?;
+            if let Some(phc) = &upgraded {
+                users::set_password(conn, user, phc, false, false, now)?;
+            }
+            throttle::clear(conn, &account.email)?;
+            let entry = NewEntry::new(AuditEvent::SignIn)
+                .by(user, &account.email)
+                .on(user, &account.email);
+            audit::append(conn, &entry, now)?;
+            Ok((users::require(conn, user)?, AuditAnchor::latest(conn)?))
+        })?;
+        self.save_anchor(latest);
+        if let Err(e) = self.store.save(&token) {
+            log::warn!(
+                "could not keep the session in the OS keyring; it ends when the app closes: {e}"
+            );
+            self.persistent.store(false, Ordering::SeqCst);
+        }
+        current.token = Some(Some(token));
+        current.verified = None;
+        Ok(row.into_current_user(expires_at, self.stay_signed_in()))
+    }
+}
