@@ -1,0 +1,96 @@
+//! How long sessions last: idle and absolute timeouts, and the step-up window.
+
+use crate::error::{Error, Result};
+
+use super::Session;
+
+/// How long sessions last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    idle_seconds: i64,
+    absolute_seconds: i64,
+    step_up_seconds: i64,
+}
+
+impl SessionPolicy {
+    /// Activity closer together than this does not rewrite last-seen.
+    pub const TOUCH_INTERVAL: i64 = 60;
+
+    /// An idle timeout of 1 to 60 minutes and an absolute lifetime of 1 to 24 hours, no
+    /// shorter than the idle timeout.
+    pub fn new(idle_minutes: i64, absolute_hours: i64) -> Result<Self> {
+        if !(1..=60).contains(&idle_minutes) {
+            return Err(Error::invalid(
+                "idle_timeout",
+                crate::error::Invalid::Malformed,
+            ));
+        }
+        if !(1..=24).contains(&absolute_hours) {
+            return Err(Error::invalid(
+                "absolute_timeout",
+                crate::error::Invalid::Malformed,
+            ));
+        }
+        Ok(Self {
+            idle_seconds: idle_minutes * 60,
+            absolute_seconds: absolute_hours * 3600,
+            step_up_seconds: Session::STEP_UP_SECONDS,
+        })
+    }
+
+    /// The same policy with a shorter step-up window: a password check counts for
+    /// `seconds` (0 to 300) instead of five minutes. It can only be shortened.
+    pub fn with_step_up_seconds(self, seconds: i64) -> Result<Self> {
+        if !(0..=Session::STEP_UP_SECONDS).contains(&seconds) {
+            return Err(Error::invalid(
+                "step_up_seconds",
+                crate::error::Invalid::Malformed,
+            ));
+        }
+        Ok(Self {
+            step_up_seconds: seconds,
+            ..self
+        })
+    }
+
+    /// How long a password check counts for sensitive actions.
+    pub fn step_up_seconds(&self) -> i64 {
+        self.step_up_seconds
+    }
+
+    /// Seconds of inactivity after which a session ends.
+    pub fn idle_seconds(&self) -> i64 {
+        self.idle_seconds
+    }
+
+    /// Seconds after sign-in at which a session ends regardless of activity.
+    pub fn absolute_seconds(&self) -> i64 {
+        self.absolute_seconds
+    }
+}
+
+impl Default for SessionPolicy {
+    /// 15 minutes idle, 12 hours absolute.
+    fn default() -> Self {
+        Self {
+            idle_seconds: 15 * 60,
+            absolute_seconds: 12 * 3600,
+            step_up_seconds: Session::STEP_UP_SECONDS,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_policy_bounds() {
+        assert!(SessionPolicy::new(1, 1).is_ok());
+        assert!(SessionPolicy::new(60, 24).is_ok());
+        assert!(SessionPolicy::new(0, 12).is_err());
+        assert!(SessionPolicy::new(61, 12).is_err());
+        assert!(SessionPolicy::new(15, 25).is_err());
+        assert_eq!(SessionPolicy::default().idle_seconds(), 900);
+    }
+}
