@@ -150,7 +150,15 @@ impl Vault {
                     sessions::delete_for_user(conn, existing.id)?;
                     existing.id
                 }
-                None => users::insert_admin(conn, email.as_str(), &display_name, &phc, true, now)?,
+                None => users::insert_admin(
+                    conn,
+                    email.as_str(),
+                    &display_name,
+                    &validate::fold(&display_name),
+                    &phc,
+                    true,
+                    now,
+                )?,
             };
             throttle::clear(conn, email.as_str())?;
             let notice = BreakGlassNotice {

@@ -53,8 +53,8 @@ pub use model::audit::{
 pub use model::{AccountStatus, Role, UserId};
 pub use password::HashParams;
 pub use policy::{
-    MIN_SCORE, PasswordContext, PasswordPolicy, PasswordStrength, breached_list_len,
-    breached_list_len_at_least, estimate, is_breached,
+    MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
+    breached_list_len, breached_list_len_at_least, estimate, is_breached,
 };
 pub use secret::SecretString;
 pub use session::{
@@ -65,7 +65,6 @@ pub use sign_in::FirstAdmin;
 pub use step_up::AdminAction;
 pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, throttle_delay};
 pub use validate::{
-    EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, PHONE_MAX_CHARS,
-    TEAM_MAX_CHARS,
+    EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PHONE_MAX_CHARS, TEAM_MAX_CHARS,
 };
 pub use vault::{CALIBRATION_TARGET, Vault, VaultOptions};

@@ -38,7 +38,7 @@ impl Vault {
     pub fn create_first_admin(&self, admin: &FirstAdmin) -> Result<CurrentUser> {
         let email = Email::parse(&admin.email)?;
         let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
-        let password = validate::new_password("password", &admin.password)?;
+        let password = policy::new_password("password", &admin.password)?;
         let context = PasswordContext {
             email: email.as_str(),
             display_name: &display_name,
@@ -55,7 +55,15 @@ impl Vault {
             if users::count(conn)? > 0 {
                 return Err(Error::Conflict(Conflict::AlreadyInitialised));
             }
-            let id = users::insert_admin(conn, email.as_str(), &display_name, &phc, false, now)?;
+            let id = users::insert_admin(
+                conn,
+                email.as_str(),
+                &display_name,
+                &validate::fold(&display_name),
+                &phc,
+                false,
+                now,
+            )?;
             let entry = NewEntry::new(AuditEvent::FirstAdminCreated)
                 .by(id, email.as_str())
                 .on(id, email.as_str());
@@ -201,7 +209,7 @@ impl Vault {
         new: &SecretString,
     ) -> Result<CurrentUser> {
         let current = validate::normalise_password("currentPassword", current)?;
-        let new = validate::new_password("newPassword", new)?;
+        let new = policy::new_password("newPassword", new)?;
         let user = session.user_id();
         // The new password is judged first: a rule it breaks is not a failed attempt.
         if new.0 == current {

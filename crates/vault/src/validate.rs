@@ -14,9 +14,6 @@ pub const NAME_MAX_CHARS: usize = 200;
 pub const TEAM_MAX_CHARS: usize = 100;
 /// Longest phone number, in characters.
 pub const PHONE_MAX_CHARS: usize = 32;
-/// Shortest password, in characters after normalisation, while the password is the only
-/// factor (see [`crate::PasswordPolicy::min_chars`]).
-pub const PASSWORD_MIN_CHARS: usize = crate::policy::PasswordPolicy::min_chars(false);
 /// Longest password, in bytes as typed; refused before any hashing.
 pub const PASSWORD_MAX_BYTES: usize = 256;
 
@@ -123,19 +120,6 @@ fn is_forbidden_in_text(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}')
 }
 
-/// A password checked against the length rules and NFKC-normalised, ready to hash.
-pub(crate) struct NewPassword(pub(crate) SecretString);
-
-/// Checks a password before it is hashed: size first (so a megabyte costs nothing),
-/// then NUL bytes, then the minimum length after NFKC. No composition rules.
-pub(crate) fn new_password(field: &'static str, raw: &SecretString) -> Result<NewPassword> {
-    let normalised = normalise_password(field, raw)?;
-    if normalised.expose().chars().count() < PASSWORD_MIN_CHARS {
-        return Err(Error::invalid(field, Invalid::TooShort(PASSWORD_MIN_CHARS)));
-    }
-    Ok(NewPassword(normalised))
-}
-
 /// The form of a password that is hashed and verified: NFKC, size-checked, no NUL.
 pub(crate) fn normalise_password(field: &'static str, raw: &SecretString) -> Result<SecretString> {
     let typed = raw.expose();
@@ -232,33 +216,6 @@ mod tests {
         assert_eq!(
             reason(optional_phone(Some("call me"))),
             Some(Invalid::Malformed)
-        );
-    }
-
-    #[test]
-    fn password_rules_check_size_before_anything_else() {
-        let huge = SecretString::new("x".repeat(1 << 20));
-        assert_eq!(
-            reason(new_password("password", &huge)),
-            Some(Invalid::TooLong(256))
-        );
-        let short = SecretString::from("fourteen chars");
-        assert_eq!(
-            reason(new_password("password", &short)),
-            Some(Invalid::TooShort(15))
-        );
-        let nul = SecretString::from("a perfectly long\0password");
-        assert_eq!(
-            reason(new_password("password", &nul)),
-            Some(Invalid::ControlCharacter)
-        );
-        assert!(new_password("password", &SecretString::from("fifteen chars!!")).is_ok());
-        // Spaces count and are kept; 257 bytes is one too many.
-        assert!(new_password("password", &SecretString::new(" ".repeat(256))).is_ok());
-        let over = SecretString::new("é".repeat(128) + "a");
-        assert_eq!(
-            reason(new_password("password", &over)),
-            Some(Invalid::TooLong(256))
         );
     }
 

@@ -139,7 +139,7 @@ impl Vault {
 
     /// Today's date on the vault's clock, `YYYY-MM-DD` (UTC), for file names.
     pub fn today(&self) -> String {
-        crate::audit::format_utc(self.now())
+        crate::clock::format_utc(self.now())
             .chars()
             .take(10)
             .collect()

@@ -1,7 +1,7 @@
 //! Writing the whole audit log out as CSV or JSON Lines, for an admin with a recent
 //! password check; CSV fields are quoted and spreadsheet formulas defused.
 
-use crate::clock::Timestamp;
+use crate::clock::format_utc;
 use crate::db::{audit, users};
 use crate::error::{Error, Result};
 use crate::model::audit::{AuditEntry, AuditEvent, ExportFormat, NewEntry};
@@ -86,28 +86,6 @@ fn csv_line(row: &AuditEntry) -> String {
         .join(",");
     line.push('\n');
     line
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (proleptic Gregorian, UTC).
-pub(crate) fn format_utc(seconds: Timestamp) -> String {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
 }
 
 #[cfg(test)]

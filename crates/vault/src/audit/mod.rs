@@ -6,8 +6,6 @@
 mod anchor;
 mod export;
 
-pub(crate) use export::format_utc;
-
 use crate::db::audit;
 use crate::error::{Error, Invalid, Result};
 use crate::model::audit::{AuditEntry, AuditPage, AuditQuery, ChainReport, DayCount};

@@ -148,19 +148,20 @@ pub(crate) fn insert(conn: &Connection, user: &NewUser<'_>, now: Timestamp) -> R
 
 /// Inserts an active admin without team or phone: the first admin, or one made by
 /// break-glass recovery (`must_change_password` then, with a temporary password).
+/// `name_key` is the display name folded for search (`validate::fold`).
 pub(crate) fn insert_admin(
     conn: &Connection,
     email: &str,
     display_name: &str,
+    name_key: &str,
     phc: &str,
     must_change_password: bool,
     now: Timestamp,
 ) -> Result<UserId> {
-    let name_key = crate::validate::fold(display_name);
     let user = NewUser {
         email,
         display_name,
-        name_key: &name_key,
+        name_key,
         role: Role::Admin,
         team: None,
         phone: None,

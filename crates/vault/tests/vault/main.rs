@@ -13,6 +13,7 @@ mod burst;
 mod dto;
 mod file;
 mod first_admin;
+mod layers;
 mod security;
 mod sessions;
 mod sign_in;
