@@ -12,11 +12,11 @@ use latchkey_lib::command_list::COMMANDS;
 use latchkey_lib::commands::{
     AccountRef, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest, ExportRequest,
     ExportResult, LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest,
-    SignInStatsRequest, UpdateAccountRequest,
+    SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountStatus, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
+    AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
     BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, ErrorCode,
     ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockedEmail, NewAccount, Outcome,
     Page, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
@@ -40,7 +40,7 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("list_accounts", "ListQuery", "Page<UserDto>"),
     ("get_account", "AccountRef", "UserDto"),
     ("create_account", "NewAccount", "CreatedAccount"),
-    ("update_account", "UpdateAccountRequest", "UserDto"),
+    ("update_account", "AccountUpdate", "UserDto"),
     ("set_role", "SetRoleRequest", "UserDto"),
     ("set_disabled", "SetDisabledRequest", "UserDto"),
     ("delete_account", "AccountRef", "null"),
@@ -86,7 +86,7 @@ fn generate() -> String {
         AccountRef::decl(&cfg),
         SetRoleRequest::decl(&cfg),
         SetDisabledRequest::decl(&cfg),
-        UpdateAccountRequest::decl(&cfg),
+        AccountUpdate::decl(&cfg),
         PasswordStrength::decl(&cfg),
         CheckPasswordRequest::decl(&cfg),
         ReauthenticateRequest::decl(&cfg),

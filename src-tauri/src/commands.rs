@@ -111,24 +111,6 @@ pub struct SetDisabledRequest {
     pub disabled: bool,
 }
 
-/// An admin's edit of an account's profile.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UpdateAccountRequest {
-    /// The account.
-    pub id: UserId,
-    /// Name shown to others.
-    pub display_name: String,
-    /// Team; empty or absent to remove it.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub team: Option<String>,
-    /// Phone number; empty or absent to remove it.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub phone: Option<String>,
-}
-
 /// Whether the first-run wizard is due, and whether sessions survive a restart.
 #[tauri::command]
 pub async fn bootstrap_status(vault: State<'_, SharedVault>) -> Reply<BootstrapStatus> {
@@ -266,16 +248,10 @@ pub async fn create_account(
 #[tauri::command]
 pub async fn update_account(
     vault: State<'_, SharedVault>,
-    request: Input<UpdateAccountRequest>,
+    request: Input<AccountUpdate>,
 ) -> Reply<UserDto> {
     with_admin(&vault, move |v, admin| {
-        let request = request.parse()?;
-        let update = AccountUpdate {
-            display_name: request.display_name,
-            team: request.team,
-            phone: request.phone,
-        };
-        v.update_account(admin, request.id, &update)
+        v.update_account(admin, &request.parse()?)
     })
     .await
 }

@@ -288,7 +288,7 @@ id: UserId,
  */
 disabled: boolean, };
 
-export type UpdateAccountRequest = { 
+export type AccountUpdate = { 
 /**
  * The account.
  */
@@ -298,11 +298,11 @@ id: UserId,
  */
 displayName: string, 
 /**
- * Team; empty or absent to remove it.
+ * Team; empty to remove it.
  */
 team?: string | null, 
 /**
- * Phone number; empty or absent to remove it.
+ * Phone number; empty to remove it.
  */
 phone?: string | null, };
 
@@ -637,7 +637,7 @@ export interface Commands {
   list_accounts: { request: ListQuery; response: Page<UserDto> };
   get_account: { request: AccountRef; response: UserDto };
   create_account: { request: NewAccount; response: CreatedAccount };
-  update_account: { request: UpdateAccountRequest; response: UserDto };
+  update_account: { request: AccountUpdate; response: UserDto };
   set_role: { request: SetRoleRequest; response: UserDto };
   set_disabled: { request: SetDisabledRequest; response: UserDto };
   delete_account: { request: AccountRef; response: null };

@@ -92,9 +92,9 @@ impl Vault {
     pub fn update_account(
         &self,
         admin: &AdminSession<'_>,
-        id: UserId,
         update: &AccountUpdate,
     ) -> Result<UserDto> {
+        let id = update.id;
         let display_name = validate::text("displayName", &update.display_name, NAME_MAX_CHARS)?;
         let team = validate::optional_text("team", update.team.as_deref(), TEAM_MAX_CHARS)?;
         let phone = validate::optional_phone(update.phone.as_deref())?;

@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::db::users;
 use crate::dto::Page;
 use crate::error::{Error, Invalid, Result};
-use crate::model::Role;
+use crate::model::{Role, UserId};
 use crate::validate::{self, EMAIL_MAX_BYTES};
 
 /// Most rows one page may hold.
@@ -76,10 +76,13 @@ pub struct ProfileUpdate {
     pub phone: Option<String>,
 }
 
-/// Profile fields an admin may change about anyone.
+/// Profile fields an admin may change about anyone, and whose. The app's
+/// `update_account` command takes exactly this as its request.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AccountUpdate {
+    /// The account.
+    pub id: UserId,
     /// Name shown to others.
     pub display_name: String,
     /// Team; empty to remove it.

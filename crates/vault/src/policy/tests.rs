@@ -134,13 +134,22 @@ fn the_refusal_names_the_first_rule_broken() {
         _ => None,
     };
     assert_eq!(reason("short"), Some(crate::error::Invalid::TooShort(15)));
-    assert_eq!(reason("qwertyuiopasdfghjkl"), Some(crate::error::Invalid::Breached));
+    assert_eq!(
+        reason("qwertyuiopasdfghjkl"),
+        Some(crate::error::Invalid::Breached)
+    );
     assert_eq!(
         reason("latchkey for the front desk"),
         Some(crate::error::Invalid::PersonalInfo)
     );
-    assert_eq!(reason("abcabcabcabcabcabc"), Some(crate::error::Invalid::TooWeak));
-    assert_eq!(reason(&"x".repeat(300)), Some(crate::error::Invalid::TooLong(256)));
+    assert_eq!(
+        reason("abcabcabcabcabcabc"),
+        Some(crate::error::Invalid::TooWeak)
+    );
+    assert_eq!(
+        reason(&"x".repeat(300)),
+        Some(crate::error::Invalid::TooLong(256))
+    );
 }
 
 #[test]

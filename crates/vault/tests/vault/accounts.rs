@@ -463,22 +463,21 @@ fn profiles_can_be_edited_by_their_owner_and_by_admins() {
     );
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
-    let update = AccountUpdate {
+    let mut update = AccountUpdate {
+        id,
         display_name: "Jo Clerk".into(),
         team: Some("tills".into()),
         phone: None,
     };
     assert_eq!(
         f.vault
-            .update_account(&admin, id, &update)
+            .update_account(&admin, &update)
             .unwrap()
             .team
             .as_deref(),
         Some("tills")
     );
-    assert_code!(
-        f.vault.update_account(&admin, vault::UserId(999), &update),
-        NotFound
-    );
+    update.id = vault::UserId(999);
+    assert_code!(f.vault.update_account(&admin, &update), NotFound);
     let _ = ADMIN_PASSWORD;
 }

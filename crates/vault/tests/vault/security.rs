@@ -198,7 +198,8 @@ fn a_stale_admin_session_yields_no_new_credential_or_lasting_privilege() {
         team: None,
         phone: None,
     };
-    let rename = AccountUpdate {
+    let rename = |id| AccountUpdate {
+        id,
         display_name: "Renamed".into(),
         team: Some("elsewhere".into()),
         phone: None,
@@ -220,7 +221,7 @@ fn a_stale_admin_session_yields_no_new_credential_or_lasting_privilege() {
         ReauthRequired
     );
     assert_code!(
-        f.vault.update_account(&admin, other_admin, &rename),
+        f.vault.update_account(&admin, &rename(other_admin)),
         ReauthRequired
     );
     let unlock = UnlockRequest {
@@ -229,7 +230,7 @@ fn a_stale_admin_session_yields_no_new_credential_or_lasting_privilege() {
     assert_code!(f.vault.unlock(&admin, &unlock), ReauthRequired);
     assert_code!(f.vault.acknowledge_break_glass(&admin), ReauthRequired);
     // The desk's daily work goes on.
-    assert!(f.vault.update_account(&admin, user, &rename).is_ok());
+    assert!(f.vault.update_account(&admin, &rename(user)).is_ok());
     assert!(f.vault.set_disabled(&admin, user, true).is_ok());
     assert!(
         f.vault
@@ -388,8 +389,8 @@ fn the_owner_hears_what_happened_since_their_last_sign_in() {
     f.vault
         .update_account(
             &require_admin(&session).unwrap(),
-            id,
             &vault::AccountUpdate {
+                id,
                 display_name: "Jo".into(),
                 team: Some("tills".into()),
                 phone: None,
