@@ -23,6 +23,10 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the one place the vault reads the OS wall clock"
+)]
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         SystemTime::now()

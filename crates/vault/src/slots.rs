@@ -78,6 +78,10 @@ impl HashSlots {
     /// Takes a slot, waiting in the queue for one when all are in use.
     ///
     /// Errors: `Busy` when the queue is full or the wait runs out.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a bound on waiting in the queue, not a deadline of any rule"
+    )]
     pub(crate) fn acquire(&self) -> Result<Slot<'_>> {
         let mut counts = self.counts();
         if counts.running >= self.limit {

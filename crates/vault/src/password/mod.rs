@@ -109,6 +109,10 @@ impl HashParams {
     /// Measures this machine and picks parameters that take about `target` per hash:
     /// the largest memory cost whose two-pass hash fits in half the target, then as many
     /// passes as fit in the target. Never below [`HashParams::MINIMUM`].
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stopwatch for the machine's speed, not a deadline of any rule"
+    )]
     pub fn calibrate(target: std::time::Duration) -> Result<Self> {
         let time = |params: Self| -> Result<std::time::Duration> {
             let hasher = Hasher::new(params);
