@@ -39,7 +39,7 @@ test-ui: deps ## UI type-check and unit tests
 	$(NPM) run --silent typecheck
 	$(NPM) test --silent
 
-bindings: ui ## Regenerate ui/src/bindings.ts from the Rust types
+bindings: ui ## Regenerate ui/src/api/bindings.ts from the Rust types
 	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test --test bindings --locked
 
 lint-workflows: deps ## Validate the GitHub workflows against their schema

@@ -1,5 +1,5 @@
 //! The TypeScript types the UI uses for DTOs, requests, error codes and the command map,
-//! generated from the Rust types. This test fails when `ui/src/bindings.ts` is stale;
+//! generated from the Rust types. This test fails when `ui/src/api/bindings.ts` is stale;
 //! `make bindings` (LATCHKEY_UPDATE_BINDINGS=1) rewrites it.
 
 #![allow(
@@ -23,7 +23,7 @@ use vault::{
     UnlockRequest, UserDto, UserId,
 };
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings.ts");
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/bindings.ts");
 
 /// Each command's request and response type, as TypeScript.
 const COMMAND_TYPES: &[(&str, &str, &str)] = &[
@@ -163,6 +163,6 @@ fn the_typescript_bindings_are_up_to_date() {
     let committed = std::fs::read_to_string(PATH).unwrap_or_default();
     assert!(
         committed == fresh,
-        "ui/src/bindings.ts is stale: run `make bindings` and commit the result"
+        "ui/src/api/bindings.ts is stale: run `make bindings` and commit the result"
     );
 }

@@ -1,9 +1,9 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App";
-import { AuthProvider, loadInitialAuth } from "./auth";
-import { ErrorBoundary } from "./ErrorBoundary";
-import { I18nProvider } from "./i18n";
+import { App } from "./app/App";
+import { AuthProvider, loadInitialAuth } from "./app/auth";
+import { ErrorBoundary } from "./app/ErrorBoundary";
+import { I18nProvider } from "./i18n/i18n";
 
 const root = document.getElementById("root");
 if (root) {

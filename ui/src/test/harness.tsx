@@ -2,12 +2,12 @@
 // every call is recorded.
 import { render } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import { App } from "../App";
-import { AuthProvider } from "../auth";
-import type { InitialAuth } from "../auth";
-import type { CurrentUser, ErrorReply } from "../bindings";
-import { I18nProvider } from "../i18n";
-import type { Locale } from "../i18n";
+import { App } from "../app/App";
+import { AuthProvider } from "../app/auth";
+import type { InitialAuth } from "../app/auth";
+import type { CurrentUser, ErrorReply } from "../api/bindings";
+import { I18nProvider } from "../i18n/i18n";
+import type { Locale } from "../i18n/i18n";
 
 export type Handler = (request: unknown) => unknown;
 

@@ -1,9 +1,9 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { CurrentUser, Page, UserDto } from "./bindings";
+import type { CurrentUser, Page, UserDto } from "../api/bindings";
 import { loadInitialAuth } from "./auth";
-import { admin, failure, renderApp, signedInAs, signedOut, user } from "./test/harness";
+import { admin, failure, renderApp, signedInAs, signedOut, user } from "../test/harness";
 
 const hash = () => window.location.hash;
 

@@ -1,22 +1,22 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
 import { useEffect } from "react";
-import { AdminConsole } from "./AdminConsole";
-import { AuditPageRoute } from "./Audit";
-import { BreakGlassBanner } from "./Dashboard";
-import { SecurityPage } from "./Security";
+import { AdminConsole } from "../pages/accounts/AdminConsole";
+import { AuditPageRoute } from "../pages/audit/Audit";
+import { BreakGlassBanner } from "../pages/dashboard/Dashboard";
+import { SecurityPage } from "../pages/security/Security";
 import { useAuth } from "./auth";
-import { ChangePassword } from "./ChangePassword";
-import { Dashboard } from "./Dashboard";
-import { Directory } from "./Directory";
+import { ChangePassword } from "../pages/profile/ChangePassword";
+import { Dashboard } from "../pages/dashboard/Dashboard";
+import { Directory } from "../pages/directory/Directory";
 import { guard } from "./guard";
-import { LOCALES, useI18n } from "./i18n";
-import type { Locale } from "./i18n";
-import { Login } from "./Login";
-import { Profile } from "./Profile";
+import { LOCALES, useI18n } from "../i18n/i18n";
+import type { Locale } from "../i18n/i18n";
+import { Login } from "../pages/login/Login";
+import { Profile } from "../pages/profile/Profile";
 import type { Path } from "./router";
 import { navigate, usePath } from "./router";
-import { Setup } from "./Setup";
+import { Setup } from "../pages/setup/Setup";
 
 /** The User Timing mark set once the first screen is drawn; the benchmark reads it. */
 const FIRST_SCREEN_MARK = "latchkey:first-screen";

@@ -2,15 +2,15 @@
 // account, event and time, keyset paging through any number of rows, chain
 // verification, and export (which asks for a fresh password check).
 import { useCallback, useEffect, useState } from "react";
-import { call } from "./api";
-import { useCurrentUser } from "./auth";
-import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "./bindings";
-import { Notice } from "./components";
-import { AccessDenied } from "./Dashboard";
-import { useI18n } from "./i18n";
-import type { MessageKey } from "./messages";
-import { Pager, useKeyset } from "./paging";
-import { StepUpCancelled, useStepUp } from "./security-ui";
+import { call } from "../../api/api";
+import { useCurrentUser } from "../../app/auth";
+import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "../../api/bindings";
+import { Notice } from "../../components/components";
+import { AccessDenied } from "../dashboard/Dashboard";
+import { useI18n } from "../../i18n/i18n";
+import type { MessageKey } from "../../i18n/messages";
+import { Pager, useKeyset } from "../../components/paging";
+import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 
 const EVENTS: AuditEvent[] = [
   "sign_in",

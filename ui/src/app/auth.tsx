@@ -3,8 +3,8 @@
 // sign-in, sign-out, and any command that finds the session gone.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
-import { ApiError, call, onSessionEnd } from "./api";
-import type { CurrentUser } from "./bindings";
+import { ApiError, call, onSessionEnd } from "../api/api";
+import type { CurrentUser } from "../api/bindings";
 import type { AuthState } from "./guard";
 
 interface Auth {

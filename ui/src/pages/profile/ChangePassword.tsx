@@ -1,12 +1,12 @@
 // Changing one's own password: forced after an admin reset (the temporary password is
 // the current one), or by choice from the profile.
 import { useActionState, useState } from "react";
-import { ApiError, call } from "./api";
-import { useAuth, useCurrentUser } from "./auth";
-import { Field, Notice, SubmitButton } from "./components";
-import { NewPasswordFields } from "./security-ui";
-import { useI18n } from "./i18n";
-import { navigate } from "./router";
+import { ApiError, call } from "../../api/api";
+import { useAuth, useCurrentUser } from "../../app/auth";
+import { Field, Notice, SubmitButton } from "../../components/components";
+import { NewPasswordFields } from "../../components/security-ui";
+import { useI18n } from "../../i18n/i18n";
+import { navigate } from "../../app/router";
 
 interface ChangeState {
   error?: unknown;

@@ -1,6 +1,6 @@
 // Where the router guard sends each visitor: the desktop counterpart of the guide's
 // middleware. It is convenience only; every command checks the session again.
-import type { CurrentUser } from "./bindings";
+import type { CurrentUser } from "../api/bindings";
 import type { Path } from "./router";
 
 export type AuthState =

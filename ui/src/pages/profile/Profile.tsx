@@ -1,12 +1,12 @@
 // One's own profile: name and phone can be changed here; email, role and team are the
 // admin's to change.
 import { useActionState } from "react";
-import { ApiError, call } from "./api";
-import { useAuth, useCurrentUser } from "./auth";
-import { NAME_MAX_CHARS, PHONE_MAX_CHARS } from "./bindings";
-import { Field, Notice, RoleLabel, SubmitButton } from "./components";
-import { useI18n } from "./i18n";
-import { navigate } from "./router";
+import { ApiError, call } from "../../api/api";
+import { useAuth, useCurrentUser } from "../../app/auth";
+import { NAME_MAX_CHARS, PHONE_MAX_CHARS } from "../../api/bindings";
+import { Field, Notice, RoleLabel, SubmitButton } from "../../components/components";
+import { useI18n } from "../../i18n/i18n";
+import { navigate } from "../../app/router";
 
 interface ProfileState {
   error?: unknown;

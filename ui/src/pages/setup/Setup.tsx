@@ -1,12 +1,12 @@
 // The first-run wizard: creates the one and only first admin, with the password rules
 // shown as they type. There is no default account to fall back on.
 import { useActionState, useState } from "react";
-import { ApiError, call } from "./api";
-import { useAuth } from "./auth";
-import { EMAIL_MAX_BYTES, NAME_MAX_CHARS } from "./bindings";
-import { Field, Notice, SubmitButton } from "./components";
-import { NewPasswordFields } from "./security-ui";
-import { useI18n } from "./i18n";
+import { ApiError, call } from "../../api/api";
+import { useAuth } from "../../app/auth";
+import { EMAIL_MAX_BYTES, NAME_MAX_CHARS } from "../../api/bindings";
+import { Field, Notice, SubmitButton } from "../../components/components";
+import { NewPasswordFields } from "../../components/security-ui";
+import { useI18n } from "../../i18n/i18n";
 
 interface SetupState {
   email: string;

@@ -1,7 +1,7 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { I18nProvider } from "./i18n";
+import { I18nProvider } from "../i18n/i18n";
 
 function Broken(): never {
   throw new Error("a screen that cannot draw");

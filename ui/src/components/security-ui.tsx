@@ -3,11 +3,11 @@
 // estimate, and the dialog only retries what the vault refused with ReauthRequired.
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
-import { ApiError, call } from "./api";
-import type { PasswordStrength } from "./bindings";
+import { ApiError, call } from "../api/api";
+import type { PasswordStrength } from "../api/bindings";
 import { Field, Modal, Notice, PasswordRules, SubmitButton } from "./components";
-import { useI18n } from "./i18n";
-import type { MessageKey } from "./messages";
+import { useI18n } from "../i18n/i18n";
+import type { MessageKey } from "../i18n/messages";
 
 /** The vault's strength estimate of `password`, shown live under the field. */
 export function StrengthMeter({

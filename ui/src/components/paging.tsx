@@ -1,7 +1,7 @@
 // Keyset paging for long lists: the vault returns a page and the cursor of the next one;
 // the UI remembers the cursors it has seen so it can also go back.
 import { useCallback, useState } from "react";
-import { useI18n } from "./i18n";
+import { useI18n } from "../i18n/i18n";
 
 export interface Keyset<C> {
   /** The cursor of the current page (`null` for the first). */

@@ -2,11 +2,11 @@
 // button's pending state comes from `useFormStatus`, and bad credentials get one message
 // that does not say which part was wrong.
 import { useActionState } from "react";
-import { ApiError, call } from "./api";
-import { useAuth } from "./auth";
-import { EMAIL_MAX_BYTES } from "./bindings";
-import { Field, Notice, SubmitButton } from "./components";
-import { useI18n } from "./i18n";
+import { ApiError, call } from "../../api/api";
+import { useAuth } from "../../app/auth";
+import { EMAIL_MAX_BYTES } from "../../api/bindings";
+import { Field, Notice, SubmitButton } from "../../components/components";
+import { useI18n } from "../../i18n/i18n";
 
 interface LoginState {
   email: string;

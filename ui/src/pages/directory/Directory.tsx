@@ -1,12 +1,12 @@
 // The directory of active accounts. A phone number appears only where the backend put
 // it in the DTO (self, same team, or an admin viewer); the UI does not decide.
 import { useEffect, useState } from "react";
-import { call } from "./api";
-import type { Page, ProfileDto } from "./bindings";
-import { EMAIL_MAX_BYTES, PAGE_DEFAULT } from "./bindings";
-import { Notice, RoleLabel } from "./components";
-import { useI18n } from "./i18n";
-import { Pager, useKeyset } from "./paging";
+import { call } from "../../api/api";
+import type { Page, ProfileDto } from "../../api/bindings";
+import { EMAIL_MAX_BYTES, PAGE_DEFAULT } from "../../api/bindings";
+import { Notice, RoleLabel } from "../../components/components";
+import { useI18n } from "../../i18n/i18n";
+import { Pager, useKeyset } from "../../components/paging";
 
 export function Directory() {
   const { t, errorMessage } = useI18n();

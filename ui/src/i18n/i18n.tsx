@@ -2,7 +2,7 @@
 // computer. Dates and numbers are formatted for the chosen language.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
-import { ApiError } from "./api";
+import { ApiError } from "../api/api";
 import { en, ko } from "./messages";
 import type { MessageKey } from "./messages";
 

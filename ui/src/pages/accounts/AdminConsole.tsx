@@ -3,15 +3,15 @@
 // create, edit (name, team, phone), role change, disable/enable, password reset and
 // delete.
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, call } from "./api";
-import { useCurrentUser } from "./auth";
-import type { NewAccount, Page, Role, UserDto } from "./bindings";
-import { EMAIL_MAX_BYTES, NAME_MAX_CHARS, PAGE_DEFAULT, PHONE_MAX_CHARS, TEAM_MAX_CHARS } from "./bindings";
-import { Field, Modal, Notice, RoleLabel, SubmitButton } from "./components";
-import { AccessDenied } from "./Dashboard";
-import { StepUpCancelled, useStepUp } from "./security-ui";
-import { useI18n } from "./i18n";
-import { Pager, useKeyset } from "./paging";
+import { ApiError, call } from "../../api/api";
+import { useCurrentUser } from "../../app/auth";
+import type { NewAccount, Page, Role, UserDto } from "../../api/bindings";
+import { EMAIL_MAX_BYTES, NAME_MAX_CHARS, PAGE_DEFAULT, PHONE_MAX_CHARS, TEAM_MAX_CHARS } from "../../api/bindings";
+import { Field, Modal, Notice, RoleLabel, SubmitButton } from "../../components/components";
+import { AccessDenied } from "../dashboard/Dashboard";
+import { StepUpCancelled, useStepUp } from "../../components/security-ui";
+import { useI18n } from "../../i18n/i18n";
+import { Pager, useKeyset } from "../../components/paging";
 
 type Dialog =
   | { kind: "create" }

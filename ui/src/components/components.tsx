@@ -3,8 +3,8 @@
 import { useEffect, useId, useRef } from "react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { useFormStatus } from "react-dom";
-import { PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS } from "./bindings";
-import { useI18n } from "./i18n";
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS } from "../api/bindings";
+import { useI18n } from "../i18n/i18n";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string;

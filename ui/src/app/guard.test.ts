@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guard } from "./guard";
-import { admin, user } from "./test/harness";
+import { admin, user } from "../test/harness";
 
 describe("the router guard", () => {
   it("waits while the state is loading", () => {

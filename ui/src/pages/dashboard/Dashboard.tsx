@@ -1,14 +1,14 @@
 // The dashboard renders one of three views by role, like the guide's role-gated server
 // components. The data behind each comes from commands that check the role again.
 import { useEffect, useState } from "react";
-import { call } from "./api";
-import { useCurrentUser } from "./auth";
-import type { AuditEntry, BreakGlassNotice } from "./bindings";
-import { useI18n } from "./i18n";
-import { StepUpCancelled, useStepUp } from "./security-ui";
-import type { MessageKey } from "./messages";
-import type { Path } from "./router";
-import { navigate } from "./router";
+import { call } from "../../api/api";
+import { useCurrentUser } from "../../app/auth";
+import type { AuditEntry, BreakGlassNotice } from "../../api/bindings";
+import { useI18n } from "../../i18n/i18n";
+import { StepUpCancelled, useStepUp } from "../../components/security-ui";
+import type { MessageKey } from "../../i18n/messages";
+import type { Path } from "../../app/router";
+import { navigate } from "../../app/router";
 
 /** What happened to one's own account since the previous sign-in. */
 function SinceLastSignIn() {

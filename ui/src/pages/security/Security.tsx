@@ -1,13 +1,13 @@
 // The admin's security page: how passwords are hashed, what needs attention, and the
 // emails locked after too many failed sign-ins, with a way to unlock them.
 import { useCallback, useEffect, useState } from "react";
-import { call } from "./api";
-import { useCurrentUser } from "./auth";
-import type { LockedEmail, SecurityHealth } from "./bindings";
-import { Notice } from "./components";
-import { AccessDenied } from "./Dashboard";
-import { useI18n } from "./i18n";
-import { StepUpCancelled, useStepUp } from "./security-ui";
+import { call } from "../../api/api";
+import { useCurrentUser } from "../../app/auth";
+import type { LockedEmail, SecurityHealth } from "../../api/bindings";
+import { Notice } from "../../components/components";
+import { AccessDenied } from "../dashboard/Dashboard";
+import { useI18n } from "../../i18n/i18n";
+import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 
 export function SecurityPage() {
   const user = useCurrentUser();

@@ -3,7 +3,7 @@
 // is affected by a drawing error, and the session stays in Rust.
 import { Component, useContext } from "react";
 import type { ErrorInfo, ReactNode } from "react";
-import { I18nContext, translate } from "./i18n";
+import { I18nContext, translate } from "../i18n/i18n";
 
 interface State {
   failed: boolean;
