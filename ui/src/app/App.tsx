@@ -1,22 +1,16 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
 import { useEffect } from "react";
-import { AdminConsole } from "../pages/accounts/AdminConsole";
-import { AuditPageRoute } from "../pages/audit/Audit";
-import { BreakGlassBanner } from "../pages/dashboard/Dashboard";
-import { SecurityPage } from "../pages/security/Security";
-import { useAuth } from "./auth";
-import { ChangePassword } from "../pages/profile/ChangePassword";
-import { Dashboard } from "../pages/dashboard/Dashboard";
-import { Directory } from "../pages/directory/Directory";
-import { guard } from "./guard";
 import { LOCALES, useI18n } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
-import { Login } from "../pages/login/Login";
-import { Profile } from "../pages/profile/Profile";
+import { AccessDenied, BreakGlassBanner } from "../pages/dashboard/Dashboard";
+import { maySee } from "./access";
+import { useAuth } from "./auth";
+import { guard } from "./guard";
+import { PATHS } from "./router";
 import type { Path } from "./router";
 import { navigate, usePath } from "./router";
-import { Setup } from "../pages/setup/Setup";
+import { ROUTES } from "./routes";
 
 /** The User Timing mark set once the first screen is drawn; the benchmark reads it. */
 const FIRST_SCREEN_MARK = "latchkey:first-screen";
@@ -46,11 +40,10 @@ function Header({ path }: { path: Path }) {
   const { t } = useI18n();
   const auth = useAuth();
   const user = auth.state.status === "signedIn" ? auth.state.user : null;
-  const links: [Path, string][] = [["/dashboard", t("nav.dashboard")]];
-  if (user?.role === "admin") {
-    links.push(["/admin", t("nav.admin")], ["/audit", t("nav.audit")], ["/security", t("nav.security")]);
-  }
-  links.push(["/directory", t("nav.directory")], ["/profile", t("nav.profile")]);
+  const links = PATHS.flatMap((target): [Path, string][] => {
+    const route = ROUTES[target];
+    return route.nav && maySee(user, route.audience) ? [[target, t(route.nav)]] : [];
+  });
   return (
     <header className="topbar">
       <span className="brand" aria-hidden="true">
@@ -87,27 +80,14 @@ function Header({ path }: { path: Path }) {
   );
 }
 
+/** The page for `path`, or "Access denied" when the signed-in person may not see it. */
 function PageFor({ path }: { path: Path }) {
-  switch (path) {
-    case "/setup":
-      return <Setup />;
-    case "/login":
-      return <Login />;
-    case "/change-password":
-      return <ChangePassword />;
-    case "/dashboard":
-      return <Dashboard />;
-    case "/admin":
-      return <AdminConsole />;
-    case "/directory":
-      return <Directory />;
-    case "/profile":
-      return <Profile />;
-    case "/audit":
-      return <AuditPageRoute />;
-    case "/security":
-      return <SecurityPage />;
-  }
+  const auth = useAuth();
+  const user = auth.state.status === "signedIn" ? auth.state.user : null;
+  const route = ROUTES[path];
+  if (!maySee(user, route.audience)) return <AccessDenied />;
+  const Page = route.page;
+  return <Page />;
 }
 
 export function App() {
@@ -152,9 +132,7 @@ export function App() {
         {t("app.skip")}
       </a>
       <Header path={target} />
-      {auth.state.status === "signedIn" && auth.state.user.role === "admin" && !auth.state.user.mustChangePassword ? (
-        <BreakGlassBanner />
-      ) : null}
+      {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
       {auth.state.status === "signedIn" && !auth.staySignedIn ? (
         <div className="banner" role="status">
           {t("app.notPersistent")}

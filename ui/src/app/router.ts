@@ -1,18 +1,9 @@
 // A small hash router: the window always loads index.html, and the hash holds the path.
 import { useSyncExternalStore } from "react";
 
-export type Path =
-  | "/setup"
-  | "/login"
-  | "/change-password"
-  | "/dashboard"
-  | "/admin"
-  | "/directory"
-  | "/profile"
-  | "/audit"
-  | "/security";
-
-const KNOWN: readonly string[] = [
+/** Every page's path, once; the route table (`routes.tsx`) gives each its page and who may
+ * see it, and the type checker makes it cover them all. */
+export const PATHS = [
   "/setup",
   "/login",
   "/change-password",
@@ -22,12 +13,14 @@ const KNOWN: readonly string[] = [
   "/profile",
   "/audit",
   "/security",
-];
+] as const;
+
+export type Path = (typeof PATHS)[number];
 
 /** The current path, or "/" when the hash names no known page. */
 export function currentPath(): Path | "/" {
   const raw = window.location.hash.replace(/^#/, "") || "/";
-  return KNOWN.includes(raw) ? (raw as Path) : "/";
+  return (PATHS as readonly string[]).includes(raw) ? (raw as Path) : "/";
 }
 
 function subscribe(onChange: () => void): () => void {

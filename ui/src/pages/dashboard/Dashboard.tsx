@@ -2,6 +2,7 @@
 // components. The data behind each comes from commands that check the role again.
 import { useEffect, useState } from "react";
 import { call } from "../../api/api";
+import { maySee } from "../../app/access";
 import { useCurrentUser } from "../../app/auth";
 import type { AuditEntry, BreakGlassNotice } from "../../api/bindings";
 import { useI18n } from "../../i18n/i18n";
@@ -127,8 +128,7 @@ export function Dashboard() {
     { path: "/directory", title: "dashboard.openDirectory", detail: t("directory.intro") },
     { path: "/profile", title: "dashboard.editProfile", detail: user.email },
   ];
-  switch (user.role) {
-    case "admin":
+  if (maySee(user, "admin")) {
       return (
         <DashboardView
           title={t("dashboard.adminTitle")}
@@ -141,15 +141,12 @@ export function Dashboard() {
           ]}
         />
       );
-    case "user":
-      return (
-        <DashboardView
-          title={t("dashboard.userTitle", { name: user.displayName })}
-          intro={t("dashboard.userIntro")}
-          tiles={everyone}
-        />
-      );
-    default:
-      return <AccessDenied />;
   }
+  return (
+    <DashboardView
+      title={t("dashboard.userTitle", { name: user.displayName })}
+      intro={t("dashboard.userIntro")}
+      tiles={everyone}
+    />
+  );
 }

@@ -2,20 +2,12 @@
 // emails locked after too many failed sign-ins, with a way to unlock them.
 import { useCallback, useEffect, useState } from "react";
 import { call } from "../../api/api";
-import { useCurrentUser } from "../../app/auth";
 import type { LockedEmail, SecurityHealth } from "../../api/bindings";
 import { Notice } from "../../components/components";
-import { AccessDenied } from "../dashboard/Dashboard";
 import { useI18n } from "../../i18n/i18n";
 import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 
-export function SecurityPage() {
-  const user = useCurrentUser();
-  if (user.role !== "admin") return <AccessDenied />;
-  return <Security />;
-}
-
-function Security() {
+export function Security() {
   const { t, number, dateTime, errorMessage } = useI18n();
   const [health, setHealth] = useState<SecurityHealth | null>(null);
   const [locked, setLocked] = useState<LockedEmail[] | null>(null);
