@@ -2,6 +2,7 @@
 // keyset (the vault's cost per page does not grow with the number of accounts), with
 // create, edit (name, team, phone), role change, disable/enable, password reset and
 // delete.
+import { DataTable } from "../../components/DataTable";
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, call } from "../../api/api";
 import { useCurrentUser } from "../../app/auth";
@@ -115,90 +116,82 @@ export function AdminConsole() {
       </div>
       {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
 
-      {page === null ? (
-        <p className="muted">{t("admin.loading")}</p>
-      ) : page.items.length === 0 ? (
-        <p className="muted">{t("admin.empty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("admin.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.email")}</th>
-                <th scope="col">{t("admin.name")}</th>
-                <th scope="col">{t("admin.role")}</th>
-                <th scope="col">{t("admin.team")}</th>
-                <th scope="col">{t("admin.status")}</th>
-                <th scope="col">{t("admin.lastSignIn")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((account) => {
-                const self = account.id === me.id;
-                const disabled = busy === account.id;
-                return (
-                  <tr key={account.id} className={account.status === "disabled" ? "row-disabled" : undefined}>
-                    <th scope="row">
-                      {account.email}
-                      {self ? <span className="muted"> ({t("admin.you")})</span> : null}
-                    </th>
-                    <td>{account.displayName}</td>
-                    <td>
-                      <RoleLabel role={account.role} />
-                    </td>
-                    <td>{account.team ?? t("common.none")}</td>
-                    <td>
-                      {t(account.status === "active" ? "status.active" : "status.disabled")}
-                      {account.mustChangePassword ? (
-                        <span className="badge badge-warn">{t("admin.mustChange")}</span>
-                      ) : null}
-                    </td>
-                    <td>{account.lastSignInAt ? dateTime(account.lastSignInAt) : t("admin.never")}</td>
-                    <td>
-                      {self ? (
-                        <span className="muted">{t("common.none")}</span>
-                      ) : (
-                        <div className="row-actions" role="group" aria-label={t("admin.actionsFor", { email: account.email })}>
-                          <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "edit", account })}>
-                            {t("admin.edit")}
-                          </button>
-                          <button
-                            type="button"
-                            disabled={disabled}
-                            onClick={() => void setRole(account, account.role === "admin" ? "user" : "admin")}
-                          >
-                            {t(account.role === "admin" ? "admin.makeUser" : "admin.makeAdmin")}
-                          </button>
-                          <button
-                            type="button"
-                            disabled={disabled}
-                            onClick={() => void setDisabled(account, account.status === "active")}
-                          >
-                            {t(account.status === "active" ? "admin.disable" : "admin.enable")}
-                          </button>
-                          <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "reset", account })}>
-                            {t("admin.reset")}
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            disabled={disabled}
-                            onClick={() => setDialog({ kind: "delete", account })}
-                          >
-                            {t("admin.delete")}
-                          </button>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={page?.items ?? null}
+        columns={[
+          t("admin.email"),
+          t("admin.name"),
+          t("admin.role"),
+          t("admin.team"),
+          t("admin.status"),
+          t("admin.lastSignIn"),
+          t("admin.actions"),
+        ]}
+        caption={t("admin.title")}
+        empty={t("admin.empty")}
+        loading={t("admin.loading")}
+      >
+        {(account) => {
+          const self = account.id === me.id;
+          const disabled = busy === account.id;
+          return (
+            <tr key={account.id} className={account.status === "disabled" ? "row-disabled" : undefined}>
+              <th scope="row">
+                {account.email}
+                {self ? <span className="muted"> ({t("admin.you")})</span> : null}
+              </th>
+              <td>{account.displayName}</td>
+              <td>
+                <RoleLabel role={account.role} />
+              </td>
+              <td>{account.team ?? t("common.none")}</td>
+              <td>
+                {t(account.status === "active" ? "status.active" : "status.disabled")}
+                {account.mustChangePassword ? (
+                  <span className="badge badge-warn">{t("admin.mustChange")}</span>
+                ) : null}
+              </td>
+              <td>{account.lastSignInAt ? dateTime(account.lastSignInAt) : t("admin.never")}</td>
+              <td>
+                {self ? (
+                  <span className="muted">{t("common.none")}</span>
+                ) : (
+                  <div className="row-actions" role="group" aria-label={t("admin.actionsFor", { email: account.email })}>
+                    <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "edit", account })}>
+                      {t("admin.edit")}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={disabled}
+                      onClick={() => void setRole(account, account.role === "admin" ? "user" : "admin")}
+                    >
+                      {t(account.role === "admin" ? "admin.makeUser" : "admin.makeAdmin")}
+                    </button>
+                    <button
+                      type="button"
+                      disabled={disabled}
+                      onClick={() => void setDisabled(account, account.status === "active")}
+                    >
+                      {t(account.status === "active" ? "admin.disable" : "admin.enable")}
+                    </button>
+                    <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "reset", account })}>
+                      {t("admin.reset")}
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={disabled}
+                      onClick={() => setDialog({ kind: "delete", account })}
+                    >
+                      {t("admin.delete")}
+                    </button>
+                  </div>
+                )}
+              </td>
+            </tr>
+          );
+        }}
+      </DataTable>
 
       <Pager
         keyset={keyset}

@@ -1,6 +1,7 @@
 // The audit log for admins: a chart of sign-ins over the last 30 days, filters by
 // account, event and time, keyset paging through any number of rows, chain
 // verification, and export (which asks for a fresh password check).
+import { DataTable } from "../../components/DataTable";
 import { useCallback, useEffect, useState } from "react";
 import { call } from "../../api/api";
 import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "../../api/bindings";
@@ -204,42 +205,28 @@ export function Audit() {
         ) : null}
       </div>
 
-      {page && page.items.length === 0 ? <p className="muted">{t("audit.empty")}</p> : null}
-      {page && page.items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("audit.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.event")}</th>
-                <th scope="col">{t("audit.outcome")}</th>
-                <th scope="col">{t("audit.actor")}</th>
-                <th scope="col">{t("audit.target")}</th>
-                <th scope="col">{t("audit.detail")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((row: AuditEntry) => (
-                <tr key={row.id}>
-                  <td className="muted">{row.id}</td>
-                  <td>{dateTime(row.at)}</td>
-                  <th scope="row">{t(`event.${row.event}` as MessageKey)}</th>
-                  <td>
-                    <span className={`badge ${row.outcome === "success" ? "badge-ok" : "badge-bad"}`}>
-                      {t(row.outcome === "success" ? "audit.success" : "audit.failure")}
-                    </span>
-                  </td>
-                  <td>{who(row.actorId, row.actorEmail)}</td>
-                  <td>{who(row.targetId, row.targetEmail)}</td>
-                  <td>{row.detail ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        rows={page?.items ?? null}
+        columns={["#", t("audit.when"), t("audit.event"), t("audit.outcome"), t("audit.actor"), t("audit.target"), t("audit.detail")]}
+        caption={t("audit.title")}
+        empty={t("audit.empty")}
+      >
+        {(row: AuditEntry) => (
+          <tr key={row.id}>
+            <td className="muted">{row.id}</td>
+            <td>{dateTime(row.at)}</td>
+            <th scope="row">{t(`event.${row.event}` as MessageKey)}</th>
+            <td>
+              <span className={`badge ${row.outcome === "success" ? "badge-ok" : "badge-bad"}`}>
+                {t(row.outcome === "success" ? "audit.success" : "audit.failure")}
+              </span>
+            </td>
+            <td>{who(row.actorId, row.actorEmail)}</td>
+            <td>{who(row.targetId, row.targetEmail)}</td>
+            <td>{row.detail ?? ""}</td>
+          </tr>
+        )}
+      </DataTable>
       <Pager
         keyset={keyset}
         nextCursor={page?.nextCursor}

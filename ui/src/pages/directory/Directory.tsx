@@ -1,5 +1,6 @@
 // The directory of active accounts. A phone number appears only where the backend put
 // it in the DTO (self, same team, or an admin viewer); the UI does not decide.
+import { DataTable } from "../../components/DataTable";
 import { useEffect, useState } from "react";
 import { call } from "../../api/api";
 import type { Page, ProfileDto } from "../../api/bindings";
@@ -53,42 +54,30 @@ export function Directory() {
         </label>
       </div>
       {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
-      {page && page.items.length === 0 ? <p className="muted">{t("directory.empty")}</p> : null}
-      {page && page.items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t("directory.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.name")}</th>
-                <th scope="col">{t("admin.email")}</th>
-                <th scope="col">{t("admin.role")}</th>
-                <th scope="col">{t("admin.team")}</th>
-                <th scope="col">{t("profile.phone")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((person) => (
-                <tr key={person.id}>
-                  <th scope="row">{person.displayName}</th>
-                  <td>{person.email}</td>
-                  <td>
-                    <RoleLabel role={person.role} />
-                  </td>
-                  <td>{person.team ?? t("common.none")}</td>
-                  <td>
-                    {person.phoneHidden ? (
-                      <span className="muted">{t("directory.hidden")}</span>
-                    ) : (
-                      (person.phone ?? t("common.none"))
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        rows={page?.items ?? null}
+        columns={[t("admin.name"), t("admin.email"), t("admin.role"), t("admin.team"), t("profile.phone")]}
+        caption={t("directory.title")}
+        empty={t("directory.empty")}
+      >
+        {(person) => (
+          <tr key={person.id}>
+            <th scope="row">{person.displayName}</th>
+            <td>{person.email}</td>
+            <td>
+              <RoleLabel role={person.role} />
+            </td>
+            <td>{person.team ?? t("common.none")}</td>
+            <td>
+              {person.phoneHidden ? (
+                <span className="muted">{t("directory.hidden")}</span>
+              ) : (
+                (person.phone ?? t("common.none"))
+              )}
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <Pager
         keyset={keyset}
         nextCursor={page?.nextCursor}

@@ -1,5 +1,6 @@
 // The admin's security page: how passwords are hashed, what needs attention, and the
 // emails locked after too many failed sign-ins, with a way to unlock them.
+import { DataTable } from "../../components/DataTable";
 import { useCallback, useEffect, useState } from "react";
 import { call } from "../../api/api";
 import type { LockedEmail, SecurityHealth } from "../../api/bindings";
@@ -81,40 +82,28 @@ export function Security() {
         ))}
       </div>
       <h2>{t("security.lockedTitle")}</h2>
-      {locked && locked.length === 0 ? <p className="muted">{t("security.lockedNone")}</p> : null}
-      {locked && locked.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("security.lockedEmail")}</th>
-                <th scope="col">{t("security.failures")}</th>
-                <th scope="col">{t("security.lockedSince")}</th>
-                <th scope="col">{t("security.lockedUntil")}</th>
-                <th scope="col">{t("admin.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {locked.map((entry) => (
-                <tr key={entry.email}>
-                  <th scope="row">
-                    {entry.email}
-                    {entry.account === null ? <span className="muted"> ({t("security.unknownAccount")})</span> : null}
-                  </th>
-                  <td>{number(entry.failures)}</td>
-                  <td>{dateTime(entry.lockedAt)}</td>
-                  <td>{dateTime(entry.unlocksAt)}</td>
-                  <td>
-                    <button type="button" onClick={() => void unlock(entry.email)}>
-                      {t("security.unlock")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        rows={locked}
+        columns={[t("security.lockedEmail"), t("security.failures"), t("security.lockedSince"), t("security.lockedUntil"), t("admin.actions")]}
+        empty={t("security.lockedNone")}
+      >
+        {(entry) => (
+          <tr key={entry.email}>
+            <th scope="row">
+              {entry.email}
+              {entry.account === null ? <span className="muted"> ({t("security.unknownAccount")})</span> : null}
+            </th>
+            <td>{number(entry.failures)}</td>
+            <td>{dateTime(entry.lockedAt)}</td>
+            <td>{dateTime(entry.unlocksAt)}</td>
+            <td>
+              <button type="button" onClick={() => void unlock(entry.email)}>
+                {t("security.unlock")}
+              </button>
+            </td>
+          </tr>
+        )}
+      </DataTable>
       {stepUp.dialog}
     </main>
   );
