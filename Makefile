@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench clean
+.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ run: ui ## Build and start the desktop app (vault in the OS app data dir, or LAT
 	@scripts/check-display.sh
 	$(CARGO) run --features custom-protocol
 
-test: ui fmt clippy lint-workflows test-rust test-ui test-e2e ## Run every check: fmt, clippy, workflows, Rust tests, UI tests, end-to-end
+test: ui fmt clippy deny lint-workflows test-rust test-ui test-e2e ## Run every check: fmt, clippy, dependencies, workflows, Rust tests, UI tests, end-to-end
 	@echo "All checks passed."
 
 fmt: ## Check Rust formatting
@@ -31,6 +31,9 @@ fmt: ## Check Rust formatting
 
 clippy: ui ## Lint every Rust target, warnings as errors
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+deny: deps ## Check the licences, bans and sources of every dependency (deny.toml); duplicates: .tools/bin/cargo-deny check bans
+	.tools/bin/cargo-deny --log-level error check licenses bans sources
 
 test-rust: ui ## Rust tests, with a throwaway gnome-keyring on a private D-Bus
 	scripts/with-keyring.sh $(CARGO) test --workspace --locked

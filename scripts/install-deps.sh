@@ -61,6 +61,13 @@ if [ "$(uname -s)" = Linux ] && [ ! -x .tools/bin/tauri-driver ]; then
   cargo install tauri-driver --version 2.1.0 --locked --root "$PWD/.tools"
 fi
 
+# cargo-deny (licences, bans and sources of the dependency tree; deny.toml), from
+# crates.io, into .tools/ as well. About four minutes to build, once per machine.
+if [ ! -x .tools/bin/cargo-deny ]; then
+  echo "Installing cargo-deny into .tools/"
+  cargo install cargo-deny --version 0.20.2 --locked --no-default-features --root "$PWD/.tools"
+fi
+
 # check-jsonschema (with its bundled copy of the GitHub workflow schema) lints the
 # workflows offline; it lives in a virtualenv in .tools/.
 if [ ! -x .tools/venv/bin/check-jsonschema ]; then
