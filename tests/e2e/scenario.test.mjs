@@ -330,6 +330,36 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await afterStepUp(`//tr[th[contains(normalize-space(), '${USER.email}')]]/td[normalize-space()='night shift']`, ADMIN.password);
   });
 
+  await t.test("the header keeps to one line at the default and the smallest width, in both languages", async () => {
+    // The header's labels whose text runs over more than one line.
+    const wrapped = () =>
+      app.execute(`return [...document.querySelectorAll(".topbar a, .topbar button, .topbar .who, .topbar .brand")]
+        .filter((el) => getComputedStyle(el).display !== "none")
+        .filter((el) => {
+          // A text node that is laid out on more than one line is a wrapped label.
+          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) return true;
+          }
+          return false;
+        })
+        .map((el) => el.textContent.trim());`);
+    for (const language of ["English", "한국어"]) {
+      await (await app.find(button(language))).click();
+      for (const width of [1100, 720]) {
+        await app.setWindowSize(width, 760);
+        await sleep(300);
+        assert.deepEqual(await wrapped(), [], `${language} at ${width} px`);
+        await shot(`16-header-${width}-${language === "English" ? "en" : "ko"}`);
+      }
+    }
+    await (await app.find(button("English"))).click();
+    await app.setWindowSize(1100, 760);
+  });
+
   await t.test("the audit view lists the scenario's events and the chain verifies", async () => {
     await (await app.find(`//nav//a[normalize-space()='Audit log']`)).click();
     await app.find(heading("Audit log"));

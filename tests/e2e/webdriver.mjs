@@ -92,6 +92,11 @@ export class Session {
     return this.call("POST", "/execute/async", { script, args });
   }
 
+  /** Resizes the window (outer size, in CSS pixels). */
+  setWindowSize(width, height) {
+    return this.call("POST", "/window/rect", { width, height });
+  }
+
   async screenshot() {
     return Buffer.from(await this.call("GET", "/screenshot"), "base64");
   }

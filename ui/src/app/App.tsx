@@ -69,8 +69,15 @@ function Header({ path }: { path: Path }) {
         <LanguageSwitch />
         {user ? (
           <>
-            <span className="who muted">{t("nav.signedInAs", { name: user.displayName })}</span>
-            <button type="button" onClick={() => void auth.signOut()}>
+            {/* Cut short, or hidden in a narrow window; the full text stays in the titles. */}
+            <span className="who muted" title={t("nav.signedInAs", { name: user.displayName })}>
+              {t("nav.signedInAs", { name: user.displayName })}
+            </span>
+            <button
+              type="button"
+              title={t("nav.signedInAs", { name: user.displayName })}
+              onClick={() => void auth.signOut()}
+            >
               {t("nav.signOut")}
             </button>
           </>

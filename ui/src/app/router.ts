@@ -1,18 +1,18 @@
 // A small hash router: the window always loads index.html, and the hash holds the path.
 import { useSyncExternalStore } from "react";
 
-/** Every page's path, once; the route table (`routes.tsx`) gives each its page and who may
- * see it, and the type checker makes it cover them all. */
+/** Every page's path, once, in the navigation's order; the route table (`routes.tsx`)
+ * gives each its page and who may see it, and the type checker makes it cover them all. */
 export const PATHS = [
   "/setup",
   "/login",
   "/change-password",
   "/dashboard",
   "/admin",
-  "/directory",
-  "/profile",
   "/audit",
   "/security",
+  "/directory",
+  "/profile",
 ] as const;
 
 export type Path = (typeof PATHS)[number];
