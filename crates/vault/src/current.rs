@@ -15,10 +15,12 @@ impl Vault {
     /// Ends this computer's session: deletes its row and the stored token. Succeeds when
     /// nobody is signed in.
     pub fn logout(&self) -> Result<()> {
+        // Read from the keyring before the current session's lock is taken: every
+        // command's session check waits on that lock.
+        let anchor = self.load_anchor();
         let mut current = self.current();
         if let Some(token) = self.token(&mut current) {
             let now = self.now();
-            let anchor = self.load_anchor();
             let latest = self.write(|conn| {
                 self.record_tail_check(conn, anchor, now)?;
                 if let Some(row) = sessions::find(conn, token.id())? {

@@ -65,6 +65,7 @@ pub(crate) struct Verified {
 #[derive(Debug)]
 pub struct Vault {
     conn: Mutex<Connection>,
+    /// Where the session token and the audit anchor are kept.
     pub(crate) store: Arc<dyn SessionStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) hasher: Hasher,
@@ -176,11 +177,6 @@ impl Vault {
 
     pub(crate) fn current(&self) -> MutexGuard<'_, Current> {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Where the session token and the audit anchor are kept.
-    pub(crate) fn store(&self) -> &dyn SessionStore {
-        self.store.as_ref()
     }
 
     pub(crate) fn now(&self) -> Timestamp {

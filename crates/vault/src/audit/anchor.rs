@@ -42,7 +42,7 @@ impl Vault {
     /// that cannot be read counts as none (and is logged): the check is then skipped,
     /// never failed open into a false alarm or a refused sign-in.
     pub(crate) fn load_anchor(&self) -> Option<AuditAnchor> {
-        self.store().load_anchor().unwrap_or_else(|e| {
+        self.store.load_anchor().unwrap_or_else(|e| {
             log::warn!("could not read the audit anchor from the OS keyring: {e}");
             None
         })
@@ -51,7 +51,7 @@ impl Vault {
     /// Keeps `anchor` outside the file for the next check.
     pub(crate) fn save_anchor(&self, anchor: Option<AuditAnchor>) {
         if let Some(anchor) = anchor
-            && let Err(e) = self.store().save_anchor(&anchor)
+            && let Err(e) = self.store.save_anchor(&anchor)
         {
             log::warn!("could not keep the audit anchor in the OS keyring: {e}");
         }
