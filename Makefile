@@ -42,8 +42,8 @@ test-ui: deps ## UI type-check and unit tests
 	$(NPM) run --silent typecheck
 	$(NPM) test --silent
 
-bindings: ui ## Regenerate ui/src/api/bindings.ts from the Rust types
-	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test --test bindings --locked
+bindings: ui ## Regenerate ui/packages/latchkey/src/bindings.ts from the Rust types
+	LATCHKEY_UPDATE_BINDINGS=1 $(CARGO) test -p tauri-plugin-latchkey --test bindings --locked
 
 lint-workflows: deps ## Validate the GitHub workflows against their schema
 	.tools/venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The end-to-end suite: builds the app with its assets compiled in (the custom protocol,
-# as in a release) and drives it in a real WebKitGTK window under Xvfb, inside a private
+# The end-to-end suite: builds the app and the example host (examples/notes-desk) with
+# their assets compiled in (the custom protocol, as in a release) and drives each in a
+# real WebKitGTK window under Xvfb, inside a private
 # D-Bus session with a throwaway gnome-keyring, through tauri-driver + WebKitWebDriver.
 # Screenshots land in target/e2e/screenshots/.
 set -euo pipefail
@@ -11,10 +12,12 @@ command -v tauri-driver >/dev/null || { echo "tauri-driver is missing: run make 
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver is missing (Debian: webkit2gtk-driver)" >&2; exit 1; }
 
 npm run --silent build
-cargo build --locked --features custom-protocol
+cargo build --locked -p latchkey -p notes-desk \
+  --features latchkey/custom-protocol,notes-desk/custom-protocol
 
 rm -rf target/e2e/screenshots
 export LATCHKEY_E2E_APP="$PWD/target/debug/latchkey"
+export NOTES_DESK_E2E_APP="$PWD/target/debug/notes-desk"
 # WebKitGTK under Xvfb: no accessibility bus. Compositing stays on: with
 # WEBKIT_DISABLE_COMPOSITING_MODE=1, WebKitWebDriver's screenshot never returns once a
 # page has re-rendered after a form action.

@@ -1,5 +1,6 @@
-//! The commands as the webview calls them, on Tauri's mock runtime with a real vault
-//! file: the authorization matrix over every registered command, and bad input.
+//! The plugin's commands as the app's webview calls them (`plugin:latchkey|<command>`),
+//! on Tauri's mock runtime with a real vault file and the app's real capability file:
+//! the authorization matrix over every registered command, and bad input.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,12 +10,12 @@
 
 use std::sync::Arc;
 
-use latchkey_lib::command_list::{Access, COMMANDS};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri_plugin_latchkey::command_list::{Access, COMMANDS, Set};
 use tempfile::TempDir;
 use vault::{
     FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
@@ -52,7 +53,7 @@ struct Fixture {
     store: Arc<MemoryStore>,
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
-    clipboard: Arc<latchkey_lib::clipboard::MemoryClipboard>,
+    clipboard: Arc<tauri_plugin_latchkey::clipboard::MemoryClipboard>,
     /// A user's account to act on.
     target: i64,
     /// A second admin's account to act on.
@@ -142,16 +143,14 @@ fn fixture(state: State) -> Fixture {
             ADMIN.1
         }
     };
-    let clipboard = Arc::new(latchkey_lib::clipboard::MemoryClipboard::default());
-    let app = latchkey_lib::with_commands(mock_builder())
-        .manage::<latchkey_lib::commands::SharedVault>(vault.clone())
-        .manage(latchkey_lib::commands::ExportDir(
-            dir.path().join("exports"),
-        ))
-        .manage(latchkey_lib::clipboard::ClipboardState {
-            clipboard: clipboard.clone(),
-            clear_after: std::time::Duration::from_millis(50),
-        })
+    let clipboard = Arc::new(tauri_plugin_latchkey::clipboard::MemoryClipboard::default());
+    let plugin = tauri_plugin_latchkey::Builder::new()
+        .vault(vault.clone())
+        .export_dir(dir.path().join("exports"))
+        .clipboard(clipboard.clone(), std::time::Duration::from_millis(50))
+        .build();
+    let app = mock_builder()
+        .plugin(plugin)
         .build(latchkey_lib::context())
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -177,10 +176,15 @@ impl Fixture {
         self.call_from("tauri://localhost", command, args)
     }
 
-    /// Calls `command` as a page at `origin` would.
+    /// Calls the plugin's `command` as a page at `origin` would.
     fn call_from(&self, origin: &str, command: &str, args: Value) -> Result<Value, Value> {
+        self.invoke(origin, &format!("plugin:latchkey|{command}"), args)
+    }
+
+    /// Sends `cmd` exactly as named.
+    fn invoke(&self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
         let request = InvokeRequest {
-            cmd: command.into(),
+            cmd: cmd.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: origin.parse().unwrap(),
@@ -264,7 +268,7 @@ fn code(result: &Result<Value, Value>) -> Option<String> {
 #[test]
 fn every_command_enforces_its_access_level_in_every_state() {
     let mut failures = Vec::new();
-    for &(command, access) in COMMANDS {
+    for &(command, access, _) in COMMANDS {
         for state in STATES {
             let f = fixture(state);
             let result = f.call(command, good_request(command, &f));
@@ -313,8 +317,8 @@ fn step_up_by_target_asks_for_a_recent_password_check_when_the_target_is_an_admi
  {
     let by_target = COMMANDS
         .iter()
-        .filter(|(_, access)| *access == Access::AdminStepUpByTarget);
-    for &(command, _) in by_target {
+        .filter(|(_, access, _)| *access == Access::AdminStepUpByTarget);
+    for &(command, _, _) in by_target {
         let stale = fixture(State::StaleAdmin);
         // The session's own last-seen refresh is not the command's doing.
         stale.vault.verify_session().unwrap();
@@ -352,7 +356,8 @@ fn the_security_doc_lists_every_command_with_its_access_level() {
     for line in text.lines().filter(|line| line.starts_with("| `")) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         let name = cells[1].trim_matches('`');
-        let access = match (cells[2], cells[3]) {
+        let set = cells[2].trim_matches('`');
+        let access = match (cells[3], cells[4]) {
             ("anyone", "no") => Access::Public,
             ("signed in", "no") => Access::Session,
             ("admin", "no") => Access::Admin,
@@ -362,18 +367,21 @@ fn the_security_doc_lists_every_command_with_its_access_level() {
             }
             other => panic!("SECURITY.md row for `{name}` reads {other:?}"),
         };
-        documented.insert(name.to_owned(), access);
+        documented.insert(name.to_owned(), (access, set.to_owned()));
     }
-    let listed: std::collections::BTreeMap<String, Access> = COMMANDS
+    let listed: std::collections::BTreeMap<String, (Access, String)> = COMMANDS
         .iter()
-        .map(|(name, access)| ((*name).to_owned(), *access))
+        .map(|(name, access, set)| {
+            let set = format!("latchkey:{}", set.identifier());
+            ((*name).to_owned(), (*access, set))
+        })
         .collect();
     assert_eq!(documented, listed);
 }
 
 #[test]
 fn refused_commands_change_nothing() {
-    for &(command, access) in COMMANDS {
+    for &(command, access, _) in COMMANDS {
         if access == Access::Public {
             continue;
         }
@@ -395,7 +403,7 @@ fn refused_commands_change_nothing() {
 }
 
 #[test]
-fn the_capability_grants_exactly_the_registered_commands_to_the_main_window_only() {
+fn the_capability_grants_every_permission_set_to_the_main_window_only() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/src-tauri/capabilities/main.json"
@@ -403,15 +411,16 @@ fn the_capability_grants_exactly_the_registered_commands_to_the_main_window_only
     .unwrap();
     let capability: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(capability["windows"], json!(["main"]));
+    assert_eq!(capability["local"], json!(true));
     let mut granted: Vec<String> = capability["permissions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p.as_str().unwrap().to_owned())
         .collect();
-    let mut expected: Vec<String> = COMMANDS
+    let mut expected: Vec<String> = Set::ALL
         .iter()
-        .map(|(name, _)| format!("allow-{}", name.replace('_', "-")))
+        .map(|set| format!("latchkey:{}", set.identifier()))
         .collect();
     granted.sort();
     expected.sort();
@@ -447,7 +456,7 @@ fn audit_exports_are_private_files_that_never_overwrite_each_other() {
 /// something else was copied meanwhile.
 #[test]
 fn a_copied_one_time_password_is_taken_off_the_clipboard_again() {
-    use latchkey_lib::clipboard::Clipboard as _;
+    use tauri_plugin_latchkey::clipboard::Clipboard as _;
     let f = fixture(State::Admin);
     let copy = json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}});
     f.call("copy_secret", copy.clone()).unwrap();
@@ -471,12 +480,15 @@ fn a_copied_one_time_password_is_taken_off_the_clipboard_again() {
 fn unknown_commands_are_refused() {
     let f = fixture(State::Admin);
     assert!(f.call("drop_all_tables", json!({})).is_err());
+    // The app registers no commands of its own: the plugin's exist only under its name.
+    let bare = f.invoke("tauri://localhost", "current_user", json!({}));
+    assert!(bare.is_err(), "{bare:?}");
 }
 
 #[test]
 fn a_remote_page_in_the_window_cannot_call_any_command() {
     let f = fixture(State::Admin);
-    for &(command, _) in COMMANDS {
+    for &(command, _, _) in COMMANDS {
         let result = f.call_from(
             "https://attacker.example",
             command,
@@ -493,7 +505,7 @@ fn a_remote_page_in_the_window_cannot_call_any_command() {
 #[test]
 fn no_reply_carries_the_session_token() {
     use vault::SessionStore as _;
-    for &(command, _) in COMMANDS {
+    for &(command, _, _) in COMMANDS {
         let f = fixture(State::Admin);
         let result = f.call(command, good_request(command, &f));
         let text = format!("{result:?}");
@@ -665,7 +677,7 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
     let covered: std::collections::BTreeSet<&str> =
         cases.iter().map(|(command, _, _)| *command).collect();
     let f = fixture(State::Admin);
-    for &(command, _) in COMMANDS {
+    for &(command, _, _) in COMMANDS {
         let takes_request = good_request(command, &f).get("request").is_some();
         assert_eq!(
             covered.contains(command),

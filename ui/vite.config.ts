@@ -14,7 +14,7 @@ export default defineConfig({
   build: { outDir: "dist", emptyOutDir: true, target: "safari16" },
   test: {
     environment: "jsdom",
-    include: ["src/**/*.test.{ts,tsx}"],
+    include: ["src/**/*.test.{ts,tsx}", "packages/*/src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
   },
 });

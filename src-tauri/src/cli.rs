@@ -124,24 +124,26 @@ fn recover_admin(args: &[String]) -> i32 {
                     print!("{text}");
                     0
                 }
-                Some(output) => match crate::files::write_private_at(&output, text.as_bytes()) {
-                    Ok(()) => {
-                        println!(
-                            "{email} is now an administrator; the one-time password is in {}.",
-                            output.display()
-                        );
-                        0
-                    }
-                    Err(e) => {
-                        // The account was changed: say so, and how to get a password.
-                        eprintln!(
-                            "recover-admin: {email} is now an administrator, but {} could not be \
+                Some(output) => {
+                    match tauri_plugin_latchkey::files::write_private_at(&output, text.as_bytes()) {
+                        Ok(()) => {
+                            println!(
+                                "{email} is now an administrator; the one-time password is in {}.",
+                                output.display()
+                            );
+                            0
+                        }
+                        Err(e) => {
+                            // The account was changed: say so, and how to get a password.
+                            eprintln!(
+                                "recover-admin: {email} is now an administrator, but {} could not be \
                              written ({e}); run recover-admin again for a new one-time password",
-                            output.display()
-                        );
-                        1
+                                output.display()
+                            );
+                            1
+                        }
                     }
-                },
+                }
             }
         }
         Err(e) => {

@@ -4,10 +4,11 @@
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { button, fillIn, heading, quitApp, screenshot, textIn } from "./screen.mjs";
 import { Session, waitForDriver } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,48 +32,16 @@ let app;
 /** Secrets seen during the run (temporary passwords, the session token), for the log check. */
 const seenSecrets = [];
 
-/** XPath helpers: find things the way a person reads the screen. */
-const literal = (text) => (text.includes("'") ? `concat('${text.split("'").join(`', "'", '`)}')` : `'${text}'`);
-const heading = (text) => `//h1[normalize-space()=${literal(text)}]`;
-const button = (text) => `//button[normalize-space()=${literal(text)}]`;
-const field = (label) => `//input[@id=//label[normalize-space()=${literal(label)}]/@for]`;
-const textIn = (text) => `//*[normalize-space()=${literal(text)}]`;
-
 async function fill(label, value) {
-  const input = await app.find(field(label));
-  await input.clear();
-  await input.type(value);
+  await fillIn(app, label, value);
 }
 
-/** axe-core's script, injected into the page before each check. */
-const axeSource = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
 /** Every screen's axe findings, written beside the screenshots. */
 const axeFindings = {};
 
-/**
- * Checks the screen with axe-core in the real window: no serious or critical violation
- * may remain. Lesser findings are kept in `target/e2e/axe.json`.
- */
-async function checkAccessibility(name) {
-  if (!(await app.execute("return typeof window.axe === 'object';"))) await app.execute(axeSource);
-  const violations = await app.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.axe
-       .run(document, { resultTypes: ["violations"] })
-       .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-         nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }))))
-       .catch((e) => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));`,
-  );
-  axeFindings[name] = violations;
-  writeFileSync(join(shots, "..", "axe.json"), JSON.stringify(axeFindings, null, 2));
-  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(blocking, [], `axe found serious problems on ${name}`);
-}
-
 /** Saves a screenshot of the screen, and checks the screen's accessibility. */
 async function shot(name) {
-  writeFileSync(join(shots, `${name}.png`), await app.screenshot());
-  await checkAccessibility(name);
+  await screenshot(app, { dir: shots, name, findings: axeFindings, findingsFile: join(shots, "..", "axe.json") });
 }
 
 /**
@@ -158,7 +127,7 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.quit().catch(() => {});
+  await quitApp(app, application);
   driver?.kill();
 });
 
@@ -178,6 +147,12 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await fill("Confirm password", ADMIN.password);
     await (await app.find(button("Create administrator"))).click();
     await app.find(heading("Administration"));
+    // Both style sheets apply: the sign-in pieces' (its colours) and the app's (its header).
+    const styled = await app.execute(
+      `return [getComputedStyle(document.documentElement).getPropertyValue("--accent").trim() !== "",
+               getComputedStyle(document.querySelector(".topbar")).display];`,
+    );
+    assert.deepEqual(styled, [true, "flex"]);
     await shot("02-admin-dashboard");
   });
 
@@ -378,7 +353,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
       `const done = arguments[arguments.length - 1];
        const request = { email: arguments[0], password: "a burst of wrong guesses" };
        Promise.all(Array.from({ length: 12 }, () =>
-         window.__TAURI_INTERNALS__.invoke("login", { request }).then(() => "Ok", (e) => e?.code ?? String(e)),
+         window.__TAURI_INTERNALS__.invoke("plugin:latchkey|login", { request }).then(() => "Ok", (e) => e?.code ?? String(e)),
        )).then(done);`,
       [ADMIN.email],
     );

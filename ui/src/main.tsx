@@ -1,9 +1,12 @@
+import { SessionProvider, loadInitialAuth } from "tauri-plugin-latchkey-api";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
-import { AuthProvider, loadInitialAuth } from "./app/auth";
 import { ErrorBoundary } from "./app/ErrorBoundary";
 import { I18nProvider } from "./i18n/i18n";
+// The sign-in pieces' styles first (colours, type, forms), then the app's own.
+import "tauri-plugin-latchkey-api/styles.css";
+import "./styles.css";
 
 const root = document.getElementById("root");
 if (root) {
@@ -14,9 +17,9 @@ if (root) {
       <StrictMode>
         <I18nProvider>
           <ErrorBoundary>
-            <AuthProvider initial={initial}>
+            <SessionProvider initial={initial}>
               <App />
-            </AuthProvider>
+            </SessionProvider>
           </ErrorBoundary>
         </I18nProvider>
       </StrictMode>,

@@ -1,11 +1,10 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
+import { maySee, useSession } from "tauri-plugin-latchkey-api";
 import { useEffect } from "react";
 import { LOCALES, useI18n } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
 import { AccessDenied, BreakGlassBanner } from "../pages/dashboard/Dashboard";
-import { maySee } from "./access";
-import { useAuth } from "./auth";
 import { guard } from "./guard";
 import { PATHS } from "./router";
 import type { Path } from "./router";
@@ -38,7 +37,7 @@ function LanguageSwitch() {
 
 function Header({ path }: { path: Path }) {
   const { t } = useI18n();
-  const auth = useAuth();
+  const auth = useSession();
   const user = auth.state.status === "signedIn" ? auth.state.user : null;
   const links = PATHS.flatMap((target): [Path, string][] => {
     const route = ROUTES[target];
@@ -89,7 +88,7 @@ function Header({ path }: { path: Path }) {
 
 /** The page for `path`, or "Access denied" when the signed-in person may not see it. */
 function PageFor({ path }: { path: Path }) {
-  const auth = useAuth();
+  const auth = useSession();
   const user = auth.state.status === "signedIn" ? auth.state.user : null;
   const route = ROUTES[path];
   if (!maySee(user, route.audience)) return <AccessDenied />;
@@ -99,7 +98,7 @@ function PageFor({ path }: { path: Path }) {
 
 export function App() {
   const { t } = useI18n();
-  const auth = useAuth();
+  const auth = useSession();
   const path = usePath();
   const target = guard(auth.state, path);
 
@@ -142,7 +141,7 @@ export function App() {
       {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
       {auth.state.status === "signedIn" && !auth.staySignedIn ? (
         <div className="banner" role="status">
-          {t("app.notPersistent")}
+          {t("session.notPersistent")}
         </div>
       ) : null}
       <PageFor key={target} path={target} />

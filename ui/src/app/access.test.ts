@@ -1,6 +1,6 @@
+import { maySee } from "tauri-plugin-latchkey-api";
 import { describe, expect, it } from "vitest";
-import type { CurrentUser } from "../api/bindings";
-import { maySee } from "./access";
+import type { CurrentUser } from "tauri-plugin-latchkey-api";
 import { PATHS } from "./router";
 import { ROUTES } from "./routes";
 

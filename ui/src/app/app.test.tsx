@@ -1,8 +1,8 @@
+import { loadInitialAuth } from "tauri-plugin-latchkey-api";
+import type { CurrentUser, Page, UserDto } from "tauri-plugin-latchkey-api";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { CurrentUser, Page, UserDto } from "../api/bindings";
-import { loadInitialAuth } from "./auth";
 import { admin, failure, renderApp, signedInAs, signedOut, user } from "../test/harness";
 
 const hash = () => window.location.hash;

@@ -1,13 +1,7 @@
 // Where the router guard sends each visitor: the desktop counterpart of the guide's
 // middleware. It is convenience only; every command checks the session again.
-import type { CurrentUser } from "../api/bindings";
+import type { AuthState } from "tauri-plugin-latchkey-api";
 import type { Path } from "./router";
-
-export type AuthState =
-  | { status: "loading" }
-  | { status: "setup" }
-  | { status: "signedOut"; notice?: "expired" | "signedOut" }
-  | { status: "signedIn"; user: CurrentUser };
 
 const PUBLIC_PAGES: readonly string[] = ["/login", "/setup"];
 

@@ -2,18 +2,17 @@
 // `Record<Path, …>` makes the type checker insist on one entry per path. The frame
 // (`App.tsx`) reads it for the navigation and for the page it draws; a page someone may
 // not see becomes "Access denied" here, never inside the page.
+import { ChangePassword, FirstRun, SignIn } from "tauri-plugin-latchkey-api";
+import type { Audience } from "tauri-plugin-latchkey-api";
 import type { ComponentType } from "react";
 import type { MessageKey } from "../i18n/messages";
 import { AdminConsole } from "../pages/accounts/AdminConsole";
 import { Audit } from "../pages/audit/Audit";
 import { Dashboard } from "../pages/dashboard/Dashboard";
 import { Directory } from "../pages/directory/Directory";
-import { Login } from "../pages/login/Login";
-import { ChangePassword } from "../pages/profile/ChangePassword";
 import { Profile } from "../pages/profile/Profile";
 import { Security } from "../pages/security/Security";
-import { Setup } from "../pages/setup/Setup";
-import type { Audience } from "./access";
+import { navigate } from "./router";
 import type { Path } from "./router";
 
 export interface Route {
@@ -23,10 +22,15 @@ export interface Route {
   nav?: MessageKey;
 }
 
+/** The password change; after a forced one, on to where everyone starts. */
+function ChangePasswordPage() {
+  return <ChangePassword onChanged={() => navigate("/dashboard")} />;
+}
+
 export const ROUTES: Record<Path, Route> = {
-  "/setup": { page: Setup, audience: "public" },
-  "/login": { page: Login, audience: "public" },
-  "/change-password": { page: ChangePassword, audience: "signedIn" },
+  "/setup": { page: FirstRun, audience: "public" },
+  "/login": { page: SignIn, audience: "public" },
+  "/change-password": { page: ChangePasswordPage, audience: "signedIn" },
   "/dashboard": { page: Dashboard, audience: "signedIn", nav: "nav.dashboard" },
   "/admin": { page: AdminConsole, audience: "admin", nav: "nav.admin" },
   "/audit": { page: Audit, audience: "admin", nav: "nav.audit" },

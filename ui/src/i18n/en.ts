@@ -1,13 +1,12 @@
-// Every string the UI shows, in English: the catalogue that defines the keys. `{name}`
-// marks a value filled in at run time.
+// Every string the Latchkey app's own pages show, in English: the catalogue that defines
+// their keys. The sign-in pieces' strings live in the guest package. `{name}` marks a
+// value filled in at run time.
 
 export const en = {
   "app.name": "Latchkey",
   "app.tagline": "Offline sign-in for a shared computer.",
   "app.loading": "Opening the vault…",
   "app.skip": "Skip to content",
-  "app.notPersistent":
-    "Stay signed in is off on this computer: no OS keyring is available, so you will be signed out when Latchkey closes.",
 
   "nav.main": "Main",
   "nav.dashboard": "Dashboard",
@@ -17,62 +16,6 @@ export const en = {
   "nav.signOut": "Sign out",
   "nav.language": "Language",
   "nav.signedInAs": "Signed in as {name}",
-
-  "common.cancel": "Cancel",
-  "common.close": "Close",
-  "common.save": "Save",
-  "common.saving": "Saving…",
-  "common.unexpected": "Something went wrong. Please try again.",
-  "common.required": "Required",
-  "common.optional": "optional",
-  "common.none": "—",
-  "common.copy": "Copy",
-  "common.copied": "Copied",
-
-  "login.title": "Sign in",
-  "login.intro": "Use the email and password your administrator set up for you.",
-  "login.email": "Email",
-  "login.password": "Password",
-  "login.submit": "Sign in",
-  "login.pending": "Signing in…",
-  "login.invalid": "Invalid email or password.",
-  "login.expired": "Your session expired. Please sign in again.",
-  "login.signedOut": "You have signed out.",
-  "login.failed": "Signing in failed: {reason}",
-
-  "setup.title": "Welcome to Latchkey",
-  "setup.intro":
-    "This computer has no accounts yet. Create the first administrator: they add everyone else. There is no default account.",
-  "setup.email": "Email",
-  "setup.name": "Your name",
-  "setup.password": "Password",
-  "setup.confirm": "Confirm password",
-  "setup.submit": "Create administrator",
-  "setup.pending": "Creating…",
-  "setup.mismatch": "The two passwords do not match.",
-  "setup.taken": "Someone else created the first administrator a moment ago. Please sign in.",
-
-  "rules.title": "Password rules",
-  "rules.length": "At least {min} characters ({count} so far)",
-  "rules.max": "At most {max} bytes",
-  "rules.match": "Both entries match",
-  "rules.hint": "Any characters and spaces are allowed: a few unrelated words make a strong password.",
-  "rules.met": "met",
-  "rules.unmet": "not met yet",
-
-  "password.title": "Change password",
-  "password.intro": "Changing your password signs you out everywhere else.",
-  "password.forcedTitle": "Choose a new password",
-  "password.forcedIntro":
-    "An administrator gave you a temporary password. Choose your own before you continue.",
-  "password.current": "Current password",
-  "password.temporary": "Temporary password",
-  "password.new": "New password",
-  "password.confirm": "Confirm new password",
-  "password.submit": "Change password",
-  "password.pending": "Changing…",
-  "password.done": "Your password was changed. Other sessions were signed out.",
-  "password.wrongCurrent": "The current password is not correct.",
 
   "dashboard.adminTitle": "Administration",
   "dashboard.adminIntro": "You manage the accounts on this computer.",
@@ -88,8 +31,6 @@ export const en = {
   "denied.body": "Your account does not have permission to view this page.",
   "denied.back": "Back to the dashboard",
 
-  "role.admin": "Administrator",
-  "role.user": "User",
   "status.active": "Active",
   "status.disabled": "Disabled",
 
@@ -164,88 +105,6 @@ export const en = {
   "directory.search": "Search by email or name",
   "directory.hidden": "Not shown",
   "directory.empty": "Nobody matches.",
-
-  "error.InvalidCredentials": "Invalid email or password.",
-  "error.NotAuthenticated": "Please sign in.",
-  "error.SessionExpired": "Your session expired. Please sign in again.",
-  "error.Forbidden": "You do not have permission to do this.",
-  "error.PasswordChangeRequired": "Please choose a new password first.",
-  "error.Locked": "This account is locked. Try again later.",
-  "error.ReauthRequired": "Please confirm your password to continue.",
-  "error.Busy": "Too many password checks at once. Try again in a moment.",
-  "error.Validation": "Please check the highlighted field.",
-  "error.Conflict": "That conflicts with the current state of the vault.",
-  "error.NotFound": "That account no longer exists.",
-  "error.Internal": "Something went wrong in the vault. Please try again.",
-
-  "conflict.alreadyInitialised": "The vault already has an administrator.",
-  "conflict.emailTaken": "An account with this email already exists.",
-  "conflict.lastActiveAdmin": "The last active administrator cannot be removed.",
-  "conflict.ownAccount": "You cannot do this to your own account.",
-  "conflict.passwordUnchanged": "The new password must differ from the current one.",
-  "conflict.vaultTooNew": "This vault was written by a newer version of Latchkey.",
-  "conflict.sqliteTooOld": "This system's SQLite library is too old for Latchkey (3.37 or newer is needed).",
-
-  "invalid.empty": "This field is required.",
-  "invalid.missing": "This field is required.",
-  "invalid.tooShort": "Use at least {limit} characters.",
-  "invalid.tooLong": "This is too long (at most {limit}).",
-  "invalid.controlCharacter": "Remove control or invisible characters.",
-  "invalid.malformed": "This is not in the expected format.",
-  "invalid.wrongType": "This value has the wrong type.",
-  "invalid.unexpected": "This field is not expected.",
-  "invalid.breached": "This password appears in lists of breached passwords. Choose another.",
-  "invalid.personalInfo": "Leave your name, your email and the app's name out of your password.",
-  "invalid.tooWeak": "This password is too easy to guess. Add a few more unrelated words.",
-
-  "login.locked": "Too many failed attempts. Try again in {seconds} s.",
-  "login.lockedLong": "Too many failed attempts. Sign-in is locked for this email; an administrator can unlock it.",
-
-  "strength.label": "Strength",
-  "strength.0": "Too guessable",
-  "strength.1": "Very weak",
-  "strength.2": "Weak",
-  "strength.3": "Strong",
-  "strength.4": "Very strong",
-  "strength.breached": "Found in lists of breached passwords",
-  "strength.personal": "Contains your name, your email or the app's name",
-  "strength.enough": "Strong enough",
-  "strength.notEnough": "Not strong enough yet",
-
-  "zxcvbn.StraightRowsOfKeysAreEasyToGuess": "Straight rows of keys are easy to guess.",
-  "zxcvbn.ShortKeyboardPatternsAreEasyToGuess": "Short keyboard patterns are easy to guess.",
-  "zxcvbn.RepeatsLikeAaaAreEasyToGuess": "Repeats like \"aaa\" are easy to guess.",
-  "zxcvbn.RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess": "Repeats like \"abcabcabc\" are only slightly harder to guess than \"abc\".",
-  "zxcvbn.ThisIsATop10Password": "This is a top-10 common password.",
-  "zxcvbn.ThisIsATop100Password": "This is a top-100 common password.",
-  "zxcvbn.ThisIsACommonPassword": "This is a very common password.",
-  "zxcvbn.ThisIsSimilarToACommonlyUsedPassword": "This is similar to a commonly used password.",
-  "zxcvbn.SequencesLikeAbcAreEasyToGuess": "Sequences like abc or 6543 are easy to guess.",
-  "zxcvbn.RecentYearsAreEasyToGuess": "Recent years are easy to guess.",
-  "zxcvbn.AWordByItselfIsEasyToGuess": "A word by itself is easy to guess.",
-  "zxcvbn.DatesAreOftenEasyToGuess": "Dates are often easy to guess.",
-  "zxcvbn.NamesAndSurnamesByThemselvesAreEasyToGuess": "Names and surnames by themselves are easy to guess.",
-  "zxcvbn.CommonNamesAndSurnamesAreEasyToGuess": "Common names and surnames are easy to guess.",
-  "zxcvbn.UseAFewWordsAvoidCommonPhrases": "Use a few words, avoid common phrases.",
-  "zxcvbn.NoNeedForSymbolsDigitsOrUppercaseLetters": "No need for symbols, digits, or uppercase letters.",
-  "zxcvbn.AddAnotherWordOrTwo": "Add another word or two. Uncommon words are better.",
-  "zxcvbn.CapitalizationDoesntHelpVeryMuch": "Capitalization doesn't help very much.",
-  "zxcvbn.AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase": "All-uppercase is almost as easy to guess as all-lowercase.",
-  "zxcvbn.ReversedWordsArentMuchHarderToGuess": "Reversed words aren't much harder to guess.",
-  "zxcvbn.PredictableSubstitutionsDontHelpVeryMuch": "Predictable substitutions like '@' instead of 'a' don't help very much.",
-  "zxcvbn.UseALongerKeyboardPatternWithMoreTurns": "Use a longer keyboard pattern with more turns.",
-  "zxcvbn.AvoidRepeatedWordsAndCharacters": "Avoid repeated words and characters.",
-  "zxcvbn.AvoidSequences": "Avoid sequences.",
-  "zxcvbn.AvoidRecentYears": "Avoid recent years.",
-  "zxcvbn.AvoidYearsThatAreAssociatedWithYou": "Avoid years that are associated with you.",
-  "zxcvbn.AvoidDatesAndYearsThatAreAssociatedWithYou": "Avoid dates and years that are associated with you.",
-
-  "stepUp.title": "Confirm your password",
-  "stepUp.body": "This action needs your password again: it has been a while since you last entered it.",
-  "stepUp.password": "Your password",
-  "stepUp.submit": "Confirm",
-  "stepUp.pending": "Checking…",
-  "stepUp.wrong": "That password is not correct.",
 
   "nav.audit": "Audit log",
   "nav.security": "Security",
@@ -336,5 +195,5 @@ export const en = {
   "event.audit_tail_missing": "Events missing from the log",
 } as const;
 
-/** A message's key; the Korean catalogue must have every one (type-checked and tested). */
-export type MessageKey = keyof typeof en;
+/** A key of the app's own messages; the Korean catalogue must have every one. */
+export type AppMessageKey = keyof typeof en;

@@ -1,17 +1,27 @@
 import { describe, expect, it, vi } from "vitest";
+import { latchkeyMessages } from "tauri-plugin-latchkey-api";
 import { pickLocale, translate } from "./i18n";
 import { en, ko } from "./messages";
 import type { MessageKey } from "./messages";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe("the Korean catalogue", () => {
-  it("has a string for every English key, with the same placeholders", () => {
-    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
-    for (const key of Object.keys(en) as MessageKey[]) {
-      expect(ko[key].trim(), key).not.toBe("");
-      expect(placeholders(ko[key]), key).toEqual(placeholders(en[key]));
+describe("the Korean catalogues", () => {
+  const catalogues: [string, Record<string, string>, Record<string, string>][] = [
+    ["the app's pages", en, ko],
+    ["the sign-in pieces", latchkeyMessages.en, latchkeyMessages.ko],
+  ];
+  it.each(catalogues)("have a string for every English key of %s, with the same placeholders", (_, english, korean) => {
+    expect(Object.keys(korean).sort()).toEqual(Object.keys(english).sort());
+    for (const key of Object.keys(english)) {
+      expect(korean[key]?.trim(), key).not.toBe("");
+      expect(placeholders(korean[key] ?? ""), key).toEqual(placeholders(english[key] ?? ""));
     }
+  });
+
+  it("never give one key two meanings", () => {
+    const shared = Object.keys(en).filter((key) => key in latchkeyMessages.en);
+    expect(shared).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
+import type { AuditPage, Page, UserDto } from "tauri-plugin-latchkey-api";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { AuditPage, Page, UserDto } from "../api/bindings";
 import { admin, failure, renderApp, signedInAs, signedOut, user } from "../test/harness";
 
 const accounts: Page<UserDto> = {

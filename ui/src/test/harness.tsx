@@ -1,11 +1,10 @@
 // Renders the whole app against a fake backend: each command answers from a table, and
 // every call is recorded.
+import { PLUGIN_PREFIX, SessionProvider } from "tauri-plugin-latchkey-api";
+import type { CurrentUser, ErrorReply, InitialAuth } from "tauri-plugin-latchkey-api";
 import { render } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../app/App";
-import { AuthProvider } from "../app/auth";
-import type { InitialAuth } from "../app/auth";
-import type { CurrentUser, ErrorReply } from "../api/bindings";
 import { I18nProvider } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
 
@@ -39,7 +38,10 @@ export function renderApp(
   options: { path?: string; locale?: Locale; initial?: InitialAuth } = {},
 ) {
   const calls: { command: string; request: unknown }[] = [];
-  mockIPC((command, args) => {
+  mockIPC((sent, args) => {
+    // The app sends nothing but the plugin's commands.
+    if (!sent.startsWith(PLUGIN_PREFIX)) throw { code: "Internal", message: `not a plugin command: ${sent}` };
+    const command = sent.slice(PLUGIN_PREFIX.length);
     const request = (args as { request?: unknown } | undefined)?.request;
     calls.push({ command, request });
     const handler = handlers[command];
@@ -49,9 +51,9 @@ export function renderApp(
   window.history.replaceState(null, "", `#${options.path ?? "/"}`);
   const view = render(
     <I18nProvider initial={options.locale ?? "en"}>
-      <AuthProvider initial={options.initial}>
+      <SessionProvider initial={options.initial}>
         <App />
-      </AuthProvider>
+      </SessionProvider>
     </I18nProvider>,
   );
   return { ...view, calls };

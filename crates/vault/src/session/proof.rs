@@ -53,8 +53,9 @@ impl Session {
         self.verified_at
     }
 
-    /// Refuses with `PasswordChangeRequired` while a temporary password is in force.
-    pub(crate) fn ensure_password_settled(&self) -> Result<()> {
+    /// Refuses with `PasswordChangeRequired` while a temporary password is in force:
+    /// until it is replaced, the session may do nothing but replace it.
+    pub fn ensure_password_settled(&self) -> Result<()> {
         if self.must_change_password {
             Err(Error::PasswordChangeRequired)
         } else {

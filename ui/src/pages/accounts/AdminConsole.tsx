@@ -2,14 +2,10 @@
 // keyset (the vault's cost per page does not grow with the number of accounts), with
 // create, edit (name, team, phone), role change, disable/enable, password reset and
 // delete.
+import { ApiError, EMAIL_MAX_BYTES, Field, Modal, NAME_MAX_CHARS, Notice, PAGE_DEFAULT, PHONE_MAX_CHARS, RoleLabel, StepUpCancelled, SubmitButton, TEAM_MAX_CHARS, call, useCurrentUser, useStepUp } from "tauri-plugin-latchkey-api";
+import type { NewAccount, Page, Role, UserDto } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, call } from "../../api/api";
-import { useCurrentUser } from "../../app/auth";
-import type { NewAccount, Page, Role, UserDto } from "../../api/bindings";
-import { EMAIL_MAX_BYTES, NAME_MAX_CHARS, PAGE_DEFAULT, PHONE_MAX_CHARS, TEAM_MAX_CHARS } from "../../api/bindings";
-import { Field, Modal, Notice, RoleLabel, SubmitButton } from "../../components/components";
-import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 import { useI18n } from "../../i18n/i18n";
 import { Pager, useKeyset } from "../../components/paging";
 

@@ -1,15 +1,13 @@
 // The audit log for admins: a chart of sign-ins over the last 30 days, filters by
 // account, event and time, keyset paging through any number of rows, chain
 // verification, and export (which asks for a fresh password check).
+import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
+import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { useCallback, useEffect, useState } from "react";
-import { call } from "../../api/api";
-import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "../../api/bindings";
-import { Notice } from "../../components/components";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
 import { Pager, useKeyset } from "../../components/paging";
-import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 
 const EVENTS: AuditEvent[] = [
   "sign_in",

@@ -1,12 +1,9 @@
 // The dashboard renders one of three views by role, like the guide's role-gated server
 // components. The data behind each comes from commands that check the role again.
+import { StepUpCancelled, call, maySee, useCurrentUser, useStepUp } from "tauri-plugin-latchkey-api";
+import type { AuditEntry, BreakGlassNotice } from "tauri-plugin-latchkey-api";
 import { useEffect, useState } from "react";
-import { call } from "../../api/api";
-import { maySee } from "../../app/access";
-import { useCurrentUser } from "../../app/auth";
-import type { AuditEntry, BreakGlassNotice } from "../../api/bindings";
 import { useI18n } from "../../i18n/i18n";
-import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 import type { MessageKey } from "../../i18n/messages";
 import type { Path } from "../../app/router";
 import { navigate } from "../../app/router";

@@ -1,11 +1,9 @@
 // The directory of active accounts. A phone number appears only where the backend put
 // it in the DTO (self, same team, or an admin viewer); the UI does not decide.
+import { EMAIL_MAX_BYTES, Notice, PAGE_DEFAULT, RoleLabel, call } from "tauri-plugin-latchkey-api";
+import type { Page, ProfileDto } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { useEffect, useState } from "react";
-import { call } from "../../api/api";
-import type { Page, ProfileDto } from "../../api/bindings";
-import { EMAIL_MAX_BYTES, PAGE_DEFAULT } from "../../api/bindings";
-import { Notice, RoleLabel } from "../../components/components";
 import { useI18n } from "../../i18n/i18n";
 import { Pager, useKeyset } from "../../components/paging";
 

@@ -1,10 +1,7 @@
 // One's own profile: name and phone can be changed here; email, role and team are the
 // admin's to change.
+import { ApiError, Field, NAME_MAX_CHARS, Notice, PHONE_MAX_CHARS, RoleLabel, SubmitButton, call, useCurrentUser, useSession } from "tauri-plugin-latchkey-api";
 import { useActionState } from "react";
-import { ApiError, call } from "../../api/api";
-import { useAuth, useCurrentUser } from "../../app/auth";
-import { NAME_MAX_CHARS, PHONE_MAX_CHARS } from "../../api/bindings";
-import { Field, Notice, RoleLabel, SubmitButton } from "../../components/components";
 import { useI18n } from "../../i18n/i18n";
 import { navigate } from "../../app/router";
 
@@ -15,7 +12,7 @@ interface ProfileState {
 
 export function Profile() {
   const { t, errorMessage, fieldError } = useI18n();
-  const auth = useAuth();
+  const auth = useSession();
   const user = useCurrentUser();
 
   const [state, action] = useActionState<ProfileState, FormData>(async (_previous, form) => {

@@ -1,12 +1,10 @@
 // The admin's security page: how passwords are hashed, what needs attention, and the
 // emails locked after too many failed sign-ins, with a way to unlock them.
+import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
+import type { LockedEmail, SecurityHealth } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { useCallback, useEffect, useState } from "react";
-import { call } from "../../api/api";
-import type { LockedEmail, SecurityHealth } from "../../api/bindings";
-import { Notice } from "../../components/components";
 import { useI18n } from "../../i18n/i18n";
-import { StepUpCancelled, useStepUp } from "../../components/security-ui";
 
 export function Security() {
   const { t, number, dateTime, errorMessage } = useI18n();

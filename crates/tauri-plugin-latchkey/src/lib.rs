@@ -1,0 +1,235 @@
+//! Latchkey as a Tauri 2 plugin: offline, multi-user sign-in for any Tauri app.
+//!
+//! The plugin opens the vault (an SQLite file in the app's data directory, the session
+//! token in the OS keyring), registers the sign-in, profile and admin commands as
+//! `plugin:latchkey|<command>`, and gives the host's own commands a [`Session`] or
+//! [`AdminSession`] argument that is verified before the command body runs:
+//!
+//! ```no_run
+//! # use tauri_plugin_latchkey as latchkey;
+//! #[tauri::command]
+//! async fn open_chart(session: latchkey::Session, id: u64) -> Result<String, latchkey::ErrorReply> {
+//!     Ok(format!("chart {id} for account {}", session.user_id().0))
+//! }
+//!
+//! // In the host's `run()`, followed by `.run(tauri::generate_context!())`:
+//! fn host() -> tauri::Builder<tauri::Wry> {
+//!     tauri::Builder::default()
+//!         .plugin(latchkey::init())
+//!         .invoke_handler(tauri::generate_handler![open_chart])
+//! }
+//! ```
+//!
+//! A window may call the plugin's commands only as far as the host's capability file
+//! grants them: `latchkey:default` (sign-in, first run, the person's own commands),
+//! `latchkey:admin` (the console), `latchkey:clipboard` and `latchkey:audit-export`.
+//! Each command checks the session itself as well; the grant only decides which windows
+//! may ask.
+
+pub mod clipboard;
+pub mod command_list;
+pub mod commands;
+pub mod files;
+pub mod input;
+mod session;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use os_keyring::KeyringStore;
+use tauri::plugin::TauriPlugin;
+use tauri::{Manager, Runtime};
+use vault::{MemoryStore, SessionStore, Vault, VaultOptions};
+
+pub use session::{AdminSession, Session, verify_session};
+/// The vault crate, for the types hosts name: `UserId`, `Role`, `ErrorReply` and more.
+pub use vault;
+pub use vault::ErrorReply;
+
+/// The plugin's name: its commands are `plugin:latchkey|<command>`, its permissions
+/// `latchkey:<set>`.
+pub const NAME: &str = "latchkey";
+/// The vault file's name inside the data directory.
+pub const VAULT_FILE: &str = "vault.sqlite";
+/// Overrides the data directory (tests, portable installs, a machine-wide location).
+pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
+/// Shortens the step-up window (0 to 300 seconds); it cannot lengthen it.
+pub const STEP_UP_ENV: &str = "LATCHKEY_STEP_UP_SECONDS";
+
+/// The plugin with its defaults: the vault in `LATCHKEY_DATA_DIR` or the app's data
+/// directory, exports in Downloads, the system clipboard.
+pub fn init<R: Runtime>() -> TauriPlugin<R> {
+    Builder::new().build()
+}
+
+/// Sets the plugin up before it is added to the app.
+#[derive(Debug, Default)]
+pub struct Builder {
+    vault: Option<Arc<Vault>>,
+    data_dir: Option<PathBuf>,
+    export_dir: Option<PathBuf>,
+    clipboard: Option<clipboard::ClipboardState>,
+}
+
+impl Builder {
+    /// The defaults of [`init`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the vault in `dir` instead of the app's data directory.
+    /// `LATCHKEY_DATA_DIR` still takes precedence, so a test or a portable install can
+    /// move it without rebuilding the host.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Uses a vault the host has opened itself (tests, or a host that opens it with
+    /// options of its own); `data_dir` is then ignored.
+    pub fn vault(mut self, vault: Arc<Vault>) -> Self {
+        self.vault = Some(vault);
+        self
+    }
+
+    /// Writes audit exports to `dir` instead of the Downloads folder.
+    pub fn export_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.export_dir = Some(dir.into());
+        self
+    }
+
+    /// Copies one-time passwords to `clipboard`, emptied again after `clear_after`.
+    pub fn clipboard(
+        mut self,
+        clipboard: Arc<dyn clipboard::Clipboard>,
+        clear_after: Duration,
+    ) -> Self {
+        self.clipboard = Some(clipboard::ClipboardState {
+            clipboard,
+            clear_after,
+        });
+        self
+    }
+
+    /// The plugin, ready for `tauri::Builder::plugin`. Its setup opens the vault; when
+    /// that fails the app does not start, and the reason is logged.
+    pub fn build<R: Runtime>(self) -> TauriPlugin<R> {
+        tauri::plugin::Builder::<R, ()>::new(NAME)
+            .invoke_handler(tauri::generate_handler![
+                commands::bootstrap_status,
+                commands::create_first_admin,
+                commands::login,
+                commands::logout,
+                commands::ping,
+                commands::check_password,
+                commands::current_user,
+                commands::change_password,
+                commands::get_profile,
+                commands::update_profile,
+                commands::team_directory,
+                commands::reauthenticate,
+                commands::since_last_sign_in,
+                commands::list_accounts,
+                commands::get_account,
+                commands::create_account,
+                commands::update_account,
+                commands::set_role,
+                commands::set_disabled,
+                commands::delete_account,
+                commands::reset_password,
+                commands::locked_emails,
+                commands::unlock_email,
+                commands::audit_log,
+                commands::verify_audit_chain,
+                commands::sign_in_stats,
+                commands::export_audit,
+                commands::security_health,
+                commands::break_glass_notice,
+                commands::acknowledge_break_glass,
+                commands::copy_secret,
+            ])
+            .setup(move |app, _api| {
+                let vault = match self.vault {
+                    Some(vault) => vault,
+                    None => {
+                        let os_default = self.data_dir.or_else(|| app.path().app_data_dir().ok());
+                        let dir = data_dir(os_default)?;
+                        log::info!("the vault lives in {}", dir.display());
+                        Arc::new(open_vault(&dir).inspect_err(|e| log::error!("{e}"))?)
+                    }
+                };
+                let exports = match self.export_dir {
+                    Some(dir) => dir,
+                    None => app
+                        .path()
+                        .download_dir()
+                        .or_else(|_| app.path().app_data_dir())?,
+                };
+                app.manage::<commands::SharedVault>(vault);
+                app.manage(commands::ExportDir(exports));
+                app.manage(self.clipboard.unwrap_or_else(|| clipboard::ClipboardState {
+                    clipboard: Arc::new(clipboard::SystemClipboard::new()),
+                    clear_after: clipboard::CLEAR_AFTER,
+                }));
+                Ok(())
+            })
+            .build()
+    }
+}
+
+/// The data directory: `LATCHKEY_DATA_DIR` when set, else `os_default`; created if
+/// missing.
+pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf, String> {
+    let dir = std::env::var_os(DATA_DIR_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or(os_default)
+        .ok_or("no app data directory on this system; set LATCHKEY_DATA_DIR")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Opens the vault in `dir`, keeping sessions in the OS keyring when one works and in
+/// memory (for this run only) when none does.
+pub fn open_vault(dir: &Path) -> Result<Vault, String> {
+    let path = dir.join(VAULT_FILE);
+    let store: Arc<dyn SessionStore> = match KeyringStore::for_vault(&path) {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            log::warn!("no usable OS keyring ({e}); sessions will last until the app closes");
+            Arc::new(MemoryStore::new())
+        }
+    };
+    let mut options = VaultOptions::default();
+    if let Some(seconds) = std::env::var(STEP_UP_ENV)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        options.session_policy = options
+            .session_policy
+            .with_step_up_seconds(seconds)
+            .map_err(|_| format!("{STEP_UP_ENV} must be between 0 and 300"))?;
+    }
+    Vault::open(&path, store, options).map_err(|e| {
+        format!(
+            "cannot open the vault at {}: {}",
+            path.display(),
+            e.user_message()
+        )
+    })
+}
+
+/// Access to the plugin's vault from the host's own code, through any `Manager` (the
+/// app, a window, an `AppHandle`).
+pub trait LatchkeyExt<R: Runtime> {
+    /// The vault the plugin opened; `None` before the plugin's setup ran.
+    fn latchkey_vault(&self) -> Option<Arc<Vault>>;
+}
+
+impl<R: Runtime, M: Manager<R>> LatchkeyExt<R> for M {
+    fn latchkey_vault(&self) -> Option<Arc<Vault>> {
+        self.try_state::<commands::SharedVault>()
+            .map(|vault| Arc::clone(vault.inner()))
+    }
+}

@@ -1,0 +1,75 @@
+// Reading and checking a screen the way a person would, shared by the end-to-end suites:
+// XPath helpers that find things by their visible text, form filling, and a screenshot
+// with an axe-core check of the real window.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** `text` as an XPath string literal, apostrophes included. */
+export const literal = (text) => (text.includes("'") ? `concat('${text.split("'").join(`', "'", '`)}')` : `'${text}'`);
+export const heading = (text) => `//h1[normalize-space()=${literal(text)}]`;
+export const button = (text) => `//button[normalize-space()=${literal(text)}]`;
+export const field = (label) => `//*[self::input or self::textarea][@id=//label[normalize-space()=${literal(label)}]/@for]`;
+export const textIn = (text) => `//*[normalize-space()=${literal(text)}]`;
+
+/** Types `value` into the field labelled `label`, replacing what was there. */
+export async function fillIn(app, label, value) {
+  const input = await app.find(field(label));
+  await input.clear();
+  await input.type(value);
+}
+
+/** axe-core's script, injected into the page before each check. */
+const axeSource = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * Saves a screenshot of the screen as `dir/name.png`, then checks the screen with
+ * axe-core in the real window: no serious or critical violation may remain. Every
+ * finding is kept in `findings` and written to `findingsFile`.
+ */
+export async function screenshot(app, { dir, name, findings, findingsFile }) {
+  writeFileSync(join(dir, `${name}.png`), await app.screenshot());
+  if (!(await app.execute("return typeof window.axe === 'object';"))) await app.execute(axeSource);
+  const violations = await app.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.axe
+       .run(document, { resultTypes: ["violations"] })
+       .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+         nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }))))
+       .catch((e) => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));`,
+  );
+  findings[name] = violations;
+  writeFileSync(findingsFile, JSON.stringify(findings, null, 2));
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(blocking, [], `axe found serious problems on ${name}`);
+}
+
+/** The ids of running processes started from `binary`. */
+function processesOf(binary) {
+  try {
+    return execFileSync("pgrep", ["-f", `^${binary}`], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches.
+  }
+}
+
+/**
+ * Ends the WebDriver session, then makes sure the app itself is gone: an app left
+ * running keeps the test runner's output pipe open, and the run never ends.
+ */
+export async function quitApp(app, binary) {
+  await app?.quit().catch(() => {});
+  for (let waited = 0; waited < 5000 && processesOf(binary).length > 0; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const pid of processesOf(binary)) {
+    try {
+      process.kill(Number(pid));
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+}

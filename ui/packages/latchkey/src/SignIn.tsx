@@ -1,0 +1,83 @@
+// Sign-in, in the guide's spirit: the form's action runs through `useActionState`, the
+// button's pending state comes from `useFormStatus`, and bad credentials get one message
+// that does not say which part was wrong.
+import { useActionState } from "react";
+import { ApiError, call } from "./api";
+import { useSession } from "./session";
+import { EMAIL_MAX_BYTES } from "./bindings";
+import { Field, Notice, SubmitButton } from "./components";
+import { useI18n } from "./i18n/i18n";
+
+interface LoginState {
+  email: string;
+  error?: unknown;
+}
+
+export function SignIn() {
+  const { t, errorMessage, fieldError } = useI18n();
+  const auth = useSession();
+  const notice = auth.state.status === "signedOut" ? auth.state.notice : undefined;
+
+  const [state, action] = useActionState<LoginState, FormData>(async (_previous, form) => {
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    try {
+      auth.signedIn(await call("login", { email, password }));
+      return { email };
+    } catch (error) {
+      return { email, error };
+    }
+  }, { email: "" });
+
+  const error = state.error;
+  const formError =
+    error === undefined
+      ? undefined
+      : error instanceof ApiError && error.code === "InvalidCredentials"
+        ? t("login.invalid")
+        : error instanceof ApiError && error.code === "Locked"
+          ? lockedMessage(error.retryAfter ?? 0)
+          : error instanceof ApiError && error.code === "Validation"
+            ? undefined
+            : t("login.failed", { reason: errorMessage(error) });
+
+  function lockedMessage(seconds: number): string {
+    // A wait of minutes or more is the 100-failure lock, which an admin can lift.
+    return seconds > 60 ? t("login.lockedLong") : t("login.locked", { seconds });
+  }
+
+  return (
+    <main id="content" className="auth-page">
+      <section className="card auth-card" aria-labelledby="login-title">
+        <h1 id="login-title">{t("login.title")}</h1>
+        <p className="muted">{t("login.intro")}</p>
+        {notice === "expired" && !error ? <Notice kind="info">{t("login.expired")}</Notice> : null}
+        {notice === "signedOut" && !error ? <Notice kind="success">{t("login.signedOut")}</Notice> : null}
+        {!auth.staySignedIn ? <Notice kind="info">{t("session.notPersistent")}</Notice> : null}
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        <form action={action} noValidate>
+          <Field
+            label={t("login.email")}
+            name="email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            required
+            maxLength={EMAIL_MAX_BYTES}
+            defaultValue={state.email}
+            error={fieldError(error, "email")}
+          />
+          <Field
+            label={t("login.password")}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={fieldError(error, "password")}
+          />
+          <SubmitButton idle={t("login.submit")} pending={t("login.pending")} />
+        </form>
+      </section>
+    </main>
+  );
+}
