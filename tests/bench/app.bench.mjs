@@ -1,6 +1,7 @@
 // App-level rows of `make bench`, run by scripts/bench-app.sh in a real window:
-// IPC overhead (a protected command against a no-op), and start-up time and idle memory
-// of the release build against a minimal Tauri app built with the same profile.
+// IPC overhead (a protected plugin command against a no-op, and in the example host a
+// command with a `Session` argument against one without), and start-up time and idle
+// memory of the release build against a minimal Tauri app built with the same profile.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { Session, waitForDriver } from "../e2e/webdriver.mjs";
 const root = resolve(import.meta.dirname, "../..");
 const latchkey = join(root, "target/release/latchkey");
 const minimal = join(root, "target/release/minimal-tauri");
+const notesDesk = join(root, "target/release/notes-desk");
 const port = 4470;
 const base = `http://127.0.0.1:${port}`;
 const RUNS = 7;
@@ -87,6 +89,46 @@ const driver = spawn(process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver", ["--po
   stdio: ["ignore", "ignore", "inherit"],
 });
 await waitForDriver(base);
+/**
+ * 1,000 calls of `guarded` against 1,000 of `free`, five times, in the page. The two
+ * alternate in blocks of 100, so a machine that slows for a moment slows both.
+ */
+async function timeCalls(app, guarded, free) {
+  const runs = await app.executeAsync(
+    `const [guardedCommand, freeCommand, done] = arguments;
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const time = async (command, n) => {
+      const start = performance.now();
+      for (let i = 0; i < n; i += 1) await invoke(command, {});
+      return performance.now() - start;
+    };
+    (async () => {
+      await time(freeCommand, 200);
+      await time(guardedCommand, 200);
+      const runs = [];
+      for (let r = 0; r < 5; r += 1) {
+        let guarded = 0;
+        let free = 0;
+        for (let block = 0; block < 10; block += 1) {
+          guarded += await time(guardedCommand, 100);
+          free += await time(freeCommand, 100);
+        }
+        runs.push([guarded, free]);
+      }
+      done(runs);
+    })().catch((e) => done(String(e)));`,
+    [guarded, free],
+  );
+  if (!Array.isArray(runs)) throw new Error(`timing ${guarded} failed: ${runs}`);
+  return {
+    protected_ms_per_1000: median(runs.map((r) => r[0])),
+    noop_ms_per_1000: median(runs.map((r) => r[1])),
+    // Each run's own ratio, then the median: a run that the machine slowed counts once.
+    ratio: median(runs.map((r) => r[0] / r[1])),
+    runs,
+  };
+}
+
 const results = {};
 try {
   // A vault with an admin and nobody signed in: each launch opens on the sign-in form,
@@ -97,46 +139,29 @@ try {
   await app.find("//h1[normalize-space()='Welcome to Latchkey']", 30000);
   await app.executeAsync(`
     const done = arguments[arguments.length - 1];
-    window.__TAURI_INTERNALS__.invoke("create_first_admin", { request: {
+    window.__TAURI_INTERNALS__.invoke("plugin:latchkey|create_first_admin", { request: {
       email: "bench@latchkey.example", displayName: "Bench", password: "granite owl above the ferry" } })
       .then(() => done(true), (e) => done(JSON.stringify(e)));`);
 
-  // IPC: 1,000 calls of a protected command against 1,000 of the no-op, five times. The
-  // two alternate in blocks of 100, so a machine that slows for a moment slows both.
-  const ipc = await app.executeAsync(`
-    const done = arguments[arguments.length - 1];
-    const invoke = window.__TAURI_INTERNALS__.invoke;
-    const time = async (command, n) => {
-      const start = performance.now();
-      for (let i = 0; i < n; i += 1) await invoke(command, {});
-      return performance.now() - start;
-    };
-    (async () => {
-      await time("ping", 200);
-      await time("current_user", 200);
-      const runs = [];
-      for (let r = 0; r < 5; r += 1) {
-        let guarded = 0;
-        let noop = 0;
-        for (let block = 0; block < 10; block += 1) {
-          guarded += await time("current_user", 100);
-          noop += await time("ping", 100);
-        }
-        runs.push([guarded, noop]);
-      }
-      done(runs);
-    })().catch((e) => done(String(e)));`);
-  results.ipc = {
-    protected_ms_per_1000: median(ipc.map((r) => r[0])),
-    noop_ms_per_1000: median(ipc.map((r) => r[1])),
-    // Each run's own ratio, then the median: a run that the machine slowed counts once.
-    ratio: median(ipc.map((r) => r[0] / r[1])),
-    runs: ipc,
-  };
+  results.ipc = await timeCalls(app, "plugin:latchkey|current_user", "plugin:latchkey|ping");
   await app.executeAsync(`
     const done = arguments[arguments.length - 1];
-    window.__TAURI_INTERNALS__.invoke("logout", {}).then(() => done(true), () => done(false));`);
+    window.__TAURI_INTERNALS__.invoke("plugin:latchkey|logout", {}).then(() => done(true), () => done(false));`);
   await app.quit();
+
+  // The example host: its own command with a `Session` argument (`list_notes`, for a
+  // person with no notes: the check and one indexed read) against its own command
+  // without one (`note_limit`).
+  const deskDir = mkdtempSync(join(tmpdir(), "notes-desk-bench-"));
+  const desk = await Session.start(base, notesDesk, { LATCHKEY_DATA_DIR: deskDir });
+  await desk.find("//h1[normalize-space()='Welcome to Latchkey']", 30000);
+  await desk.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    window.__TAURI_INTERNALS__.invoke("plugin:latchkey|create_first_admin", { request: {
+      email: "bench@latchkey.example", displayName: "Bench", password: "granite owl above the ferry" } })
+      .then(() => done(true), (e) => done(JSON.stringify(e)));`);
+  results.host_ipc = await timeCalls(desk, "list_notes", "note_limit");
+  await desk.quit();
 
   const measure = async (name, binary, launchEnv, xpath) => {
     const startups = [];
