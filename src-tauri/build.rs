@@ -3,6 +3,8 @@
 //! `src-tauri/capabilities/` grants to the main window alone.
 
 fn main() {
+    // The capability is compiled into the app: a change to it must rebuild the context.
+    println!("cargo::rerun-if-changed=src-tauri/capabilities");
     let attributes =
         tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*");
     if let Err(error) = tauri_build::try_build(attributes) {

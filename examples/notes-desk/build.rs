@@ -2,6 +2,8 @@
 //! `latchkey:default` set.
 
 fn main() {
+    // The capability is compiled into the app: a change to it must rebuild the context.
+    println!("cargo::rerun-if-changed=capabilities");
     let manifest =
         tauri_build::AppManifest::new().commands(&["list_notes", "add_note", "note_limit"]);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
