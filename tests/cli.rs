@@ -43,8 +43,7 @@ fn recover_admin_prints_a_one_time_password_that_signs_in() {
         dir.path(),
         &[
             "recover-admin",
-            "--email",
-            "rescue@clinic.example",
+            "--email=rescue@clinic.example",
             "--name",
             "Rescue",
         ],
@@ -141,4 +140,10 @@ fn recover_admin_refuses_a_missing_vault_and_bad_arguments() {
     assert_eq!(bad.status.code(), Some(2));
     let help = latchkey(dir.path(), &["--help"]);
     assert!(String::from_utf8_lossy(&help.stdout).contains("recover-admin"));
+    let own_help = latchkey(dir.path(), &["recover-admin", "--help"]);
+    assert_eq!(own_help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&own_help.stdout).contains("--output FILE"));
+    let dangling = latchkey(dir.path(), &["recover-admin", "--email"]);
+    assert_eq!(dangling.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&dangling.stderr).contains("--email needs a value"));
 }

@@ -24,7 +24,9 @@ Usage:
                                              FILE only you can read instead of the screen
                                              (on Windows the app has no console: use it)
   latchkey --version
+  latchkey --help
 
+Options take their value after a space or an equals sign (--email=EMAIL).
 The vault is read from $LATCHKEY_DATA_DIR, or the OS app data directory.";
 
 /// What `main` should do with the command line.
@@ -65,21 +67,70 @@ fn default_data_dir() -> Option<PathBuf> {
         .or_else(|| dirs::data_dir().map(|dir| dir.join(os_keyring::SERVICE)))
 }
 
-fn recover_admin(args: &[String]) -> i32 {
-    let mut email = None;
-    let mut name = None;
-    let mut output = None;
+/// `recover-admin`'s options, from `--flag value` or `--flag=value`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct RecoverOptions {
+    email: Option<String>,
+    name: Option<String>,
+    output: Option<PathBuf>,
+    help: bool,
+}
+
+/// Reads `recover-admin`'s arguments, or says what is wrong with them.
+fn recover_options(args: &[String]) -> Result<RecoverOptions, String> {
+    let mut options = RecoverOptions::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--email" => email = rest.next().cloned(),
-            "--name" => name = rest.next().cloned(),
-            "--output" => output = rest.next().map(PathBuf::from),
-            other => {
-                eprintln!("recover-admin: unexpected argument `{other}`\n\n{USAGE}");
-                return 2;
-            }
+        if arg == "--help" || arg == "-h" {
+            options.help = true;
+            continue;
         }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match flag {
+            "--email" => &mut options.email,
+            "--name" => &mut options.name,
+            "--output" => {
+                let value = inline.or_else(|| rest.next().cloned());
+                let value = value
+                    .filter(|v| !v.is_empty())
+                    .ok_or("--output needs a file name")?;
+                if options.output.replace(PathBuf::from(value)).is_some() {
+                    return Err("--output is given twice".into());
+                }
+                continue;
+            }
+            other => return Err(format!("unexpected argument `{other}`")),
+        };
+        let value = inline.or_else(|| rest.next().cloned());
+        let value = value
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("{flag} needs a value"))?;
+        if slot.replace(value).is_some() {
+            return Err(format!("{flag} is given twice"));
+        }
+    }
+    Ok(options)
+}
+
+fn recover_admin(args: &[String]) -> i32 {
+    let RecoverOptions {
+        email,
+        name,
+        output,
+        help,
+    } = match recover_options(args) {
+        Ok(options) => options,
+        Err(problem) => {
+            eprintln!("recover-admin: {problem}\n\n{USAGE}");
+            return 2;
+        }
+    };
+    if help {
+        println!("{USAGE}");
+        return 0;
     }
     let Some(email) = email else {
         eprintln!("recover-admin: --email is required\n\n{USAGE}");
@@ -150,5 +201,54 @@ fn recover_admin(args: &[String]) -> i32 {
             eprintln!("recover-admin: {}", e.user_message());
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(args: &[&str]) -> Result<RecoverOptions, String> {
+        recover_options(&args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn options_take_their_value_after_a_space_or_an_equals_sign() {
+        let spaced = options(&["--email", "ada@desk.example", "--name", "Ada Lovelace"]);
+        let joined = options(&["--email=ada@desk.example", "--name=Ada Lovelace"]);
+        assert_eq!(spaced, joined);
+        let parsed = joined.unwrap_or_default();
+        assert_eq!(parsed.email.as_deref(), Some("ada@desk.example"));
+        assert_eq!(parsed.name.as_deref(), Some("Ada Lovelace"));
+        let output = options(&["--email=a@b.example", "--output=/tmp/x.txt"]).unwrap_or_default();
+        assert_eq!(output.output, Some(PathBuf::from("/tmp/x.txt")));
+    }
+
+    #[test]
+    fn a_missing_or_repeated_value_is_named() {
+        assert_eq!(options(&["--email"]), Err("--email needs a value".into()));
+        assert_eq!(options(&["--email="]), Err("--email needs a value".into()));
+        assert_eq!(
+            options(&["--email=a@b.example", "--email", "c@d.example"]),
+            Err("--email is given twice".into())
+        );
+        assert_eq!(
+            options(&["--output"]),
+            Err("--output needs a file name".into())
+        );
+        assert_eq!(
+            options(&["--colour=red"]),
+            Err("unexpected argument `--colour`".into())
+        );
+    }
+
+    #[test]
+    fn help_is_an_option_of_its_own() {
+        assert!(options(&["--help"]).unwrap_or_default().help);
+        assert!(
+            options(&["-h", "--email=a@b.example"])
+                .unwrap_or_default()
+                .help
+        );
     }
 }
