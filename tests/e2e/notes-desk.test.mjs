@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { button, fillIn, heading, quitApp, screenshot, textIn } from "./screen.mjs";
+import { button, fillIn, heading, quitApp, screenshot, settled, textIn } from "./screen.mjs";
 import { Session, waitForDriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -89,6 +89,7 @@ test("a second app hosts Latchkey: per-person notes behind its sign-in", async (
     await fill("Your name", ADA.name);
     await fill("Password", ADA.password);
     await fill("Confirm password", ADA.password);
+    await settled(app);
     await (await app.find(button("Create administrator"))).click();
     await app.find(heading("My notes"));
     await app.find(textIn("Signed in as Ada"));
@@ -126,6 +127,7 @@ test("a second app hosts Latchkey: per-person notes behind its sign-in", async (
     await fill("Temporary password", temporary);
     await fill("New password", BEN.password);
     await fill("Confirm new password", BEN.password);
+    await settled(app);
     await (await app.find(button("Change password"))).click();
     await app.find(textIn("Signed in as Ben"));
     await app.find(textIn("No notes yet. Only you will see the ones you add here."));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { button, fillIn, heading, quitApp, screenshot, textIn } from "./screen.mjs";
+import { button, fillIn, heading, quitApp, screenshot, settled, textIn } from "./screen.mjs";
 import { Session, waitForDriver } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,7 +102,7 @@ async function signIn(email, password) {
  * depends on how long the steps before took).
  */
 async function afterStepUp(xpath, password) {
-  const dialog = `//*[@role='dialog']//h2[normalize-space()='Confirm your password']`;
+  const dialog = `//dialog//h2[normalize-space()='Confirm your password']`;
   await app.until("the result or the password dialog", async () => (await app.exists(xpath)) || (await app.exists(dialog)));
   if (await app.exists(dialog)) {
     await fill("Your password", password);
@@ -145,6 +145,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await fill("Your name", ADMIN.name);
     await fill("Password", ADMIN.password);
     await fill("Confirm password", ADMIN.password);
+    await settled(app);
     await (await app.find(button("Create administrator"))).click();
     await app.find(heading("Administration"));
     // Both style sheets apply: the sign-in pieces' (its colours) and the app's (its header).
@@ -210,6 +211,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await fill("Temporary password", temporary);
     await fill("New password", USER.password);
     await fill("Confirm new password", USER.password);
+    await settled(app);
     await (await app.find(button("Change password"))).click();
     await app.find(heading(`Welcome, ${USER.name}`));
     assert.equal(await app.exists(`//nav//a[normalize-space()='Accounts']`), false);
@@ -285,7 +287,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     // Let the sign-in's password check fall outside the (shortened) step-up window.
     await sleep(2500);
     await promote.click();
-    await app.find(`//*[@role='dialog']//h2[normalize-space()='Confirm your password']`);
+    await app.find(`//dialog//h2[normalize-space()='Confirm your password']`);
     await shot("14-step-up");
     await fill("Your password", ADMIN.password);
     await (await app.find(button("Confirm"))).click();
@@ -295,7 +297,9 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
 
   await t.test("an admin edits another account's team", async () => {
     await (await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]//button[normalize-space()='Edit']`)).click();
-    await app.find(`//*[@role='dialog']//h2[normalize-space()='Edit ${USER.email}']`);
+    await app.find(`//dialog//h2[normalize-space()='Edit ${USER.email}']`);
+    // A real modal: the platform's own, and the page behind takes no input.
+    assert.equal(await app.execute("return document.querySelectorAll('dialog:modal').length;"), 1);
     // The dialog reads the account again; its fields appear with what the vault holds.
     await app.find(`//input[@name='team' and @value='front desk']`);
     await fill("Team (optional)", "night shift");
@@ -360,6 +364,11 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     const counts = {};
     for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
     assert.deepEqual(counts, { InvalidCredentials: 1, Locked: 11 });
+  });
+
+  await t.test("an error the UI did not expect reaches the log file", async () => {
+    await app.execute("setTimeout(() => { throw new Error('an error nobody expected'); }, 0);");
+    await app.until("the error in the log", async () => logText().includes("uncaught error: Error: an error nobody expected"));
   });
 
   await t.test("the sign-in page speaks Korean", async () => {

@@ -73,3 +73,21 @@ export async function quitApp(app, binary) {
     }
   }
 }
+
+/**
+ * Waits until the page has stopped changing for a moment (at most five seconds). A form
+ * with a strength meter redraws when the vault's estimate arrives; a click aimed before
+ * that redraw can land beside the button it meant.
+ */
+export async function settled(app, quietMs = 300) {
+  await app.executeAsync(
+    `const [quiet, done] = arguments;
+     let timer;
+     const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(finish, quiet); });
+     const cap = setTimeout(finish, 5000);
+     function finish() { observer.disconnect(); clearTimeout(cap); clearTimeout(timer); done(true); }
+     observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+     timer = setTimeout(finish, quiet);`,
+    [quietMs],
+  );
+}

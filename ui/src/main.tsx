@@ -3,10 +3,13 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
 import { ErrorBoundary } from "./app/ErrorBoundary";
+import { reportUncaught } from "./app/report";
 import { I18nProvider } from "./i18n/i18n";
 // The sign-in pieces' styles first (colours, type, forms), then the app's own.
 import "tauri-plugin-latchkey-api/styles.css";
 import "./styles.css";
+
+reportUncaught();
 
 const root = document.getElementById("root");
 if (root) {

@@ -1,7 +1,7 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
 import { maySee, useSession } from "tauri-plugin-latchkey-api";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { LOCALES, useI18n } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
 import { AccessDenied, BreakGlassBanner } from "../pages/dashboard/Dashboard";
@@ -105,6 +105,19 @@ export function App() {
   useEffect(() => {
     if (target !== null && target !== path) navigate(target, { replace: true });
   }, [target, path]);
+  // On every route change after the first screen, focus goes to the new page's heading,
+  // so that a screen reader announces where the person is now.
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    if (target === null) return;
+    const first = shown.current === null;
+    if (shown.current === target) return;
+    shown.current = target;
+    if (first) return;
+    const heading = document.querySelector<HTMLElement>("#content h1");
+    heading?.setAttribute("tabindex", "-1");
+    heading?.focus();
+  }, [target]);
   // For `make bench`: when the first real screen (not the loading notice) is committed.
   const ready = target !== null;
   useEffect(() => {

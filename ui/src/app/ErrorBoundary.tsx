@@ -4,6 +4,7 @@
 import { Component, useContext } from "react";
 import type { ErrorInfo, ReactNode } from "react";
 import { I18nContext, translate } from "../i18n/i18n";
+import { reportError } from "./report";
 
 interface State {
   failed: boolean;
@@ -18,6 +19,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
 
   override componentDidCatch(error: unknown, info: ErrorInfo) {
     console.error("a screen failed to draw", error, info.componentStack);
+    reportError("a screen failed to draw", error);
   }
 
   override render() {

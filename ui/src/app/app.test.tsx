@@ -80,8 +80,22 @@ describe("signing in", () => {
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe("Invalid email or password.");
-    // The email stays for another try.
+    // The email stays for another try, and the cursor waits in the emptied password field.
     expect((screen.getByLabelText("Email") as HTMLInputElement).value).toBe("who@clinic.example");
+    const password = screen.getByLabelText("Password") as HTMLInputElement;
+    expect(password.value).toBe("");
+    await waitFor(() => expect(document.activeElement).toBe(password));
+  });
+
+  it("moves focus to the new page's heading on every route change, not on the first screen", async () => {
+    renderApp(signedInAs(user(), { since_last_sign_in: () => [], team_directory: () => ({ items: [], nextCursor: null }) }), {
+      path: "/dashboard",
+    });
+    const welcome = await screen.findByRole("heading", { level: 1, name: "Welcome, Mina Park" });
+    expect(document.activeElement).not.toBe(welcome);
+    await userEvent.click(screen.getByRole("link", { name: "Directory" }));
+    const heading = await screen.findByRole("heading", { level: 1, name: "Directory" });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
   });
 
   it("gives a different message for any other failure", async () => {
@@ -223,6 +237,23 @@ describe("role-gated views", () => {
     await userEvent.keyboard("{Escape}");
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(calls.some((c) => c.command === "delete_account")).toBe(false);
+  });
+
+  it("after a forced password change, goes on to the dashboard", async () => {
+    renderApp(
+      signedInAs(user({ mustChangePassword: true }), {
+        change_password: () => user(),
+        since_last_sign_in: () => [],
+      }),
+      { path: "/dashboard" },
+    );
+    await screen.findByRole("heading", { name: "Choose a new password" });
+    await userEvent.type(screen.getByLabelText("Temporary password"), "abcde-fghij-klmno-pqrst");
+    await userEvent.type(screen.getByLabelText("New password"), "evening rounds with a torch");
+    await userEvent.type(screen.getByLabelText("Confirm new password"), "evening rounds with a torch");
+    await userEvent.click(screen.getByRole("button", { name: "Change password" }));
+    expect(await screen.findByRole("heading", { name: "Welcome, Mina Park" })).toBeTruthy();
+    await waitFor(() => expect(hash()).toBe("#/dashboard"));
   });
 
   it("holds someone with a temporary password on the change-password page", async () => {

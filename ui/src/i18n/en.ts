@@ -121,7 +121,8 @@ export const en = {
   "security.title": "Security",
   "security.intro": "How this vault protects passwords, and what needs attention.",
   "security.params": "Password hashing",
-  "security.paramsValue": "argon2id, {memory} MiB, {iterations} passes, {lanes} lane",
+  "security.paramsValue":
+    "argon2id, {memory} MiB, {iterations, plural, one {# pass} other {# passes}}, {lanes, plural, one {# lane} other {# lanes}}",
   "security.outdated": "Accounts still on older hashing parameters",
   "security.outdatedHint": "Upgraded automatically at their next sign-in.",
   "security.locked": "Locked emails",
@@ -163,7 +164,7 @@ export const en = {
   "audit.empty": "No events match.",
   "audit.verify": "Verify chain",
   "audit.verifying": "Verifying…",
-  "audit.intact": "The chain is intact: {rows} events checked.",
+  "audit.intact": "The chain is intact: {rows, plural, one {# event} other {# events}} checked.",
   "audit.broken": "The chain is broken at event {id}: the log was edited outside Latchkey.",
   "audit.cut": "Events {from} to {to} were removed from the end of the log outside Latchkey; this computer recorded event {to} at a sign-in or sign-out.",
   "audit.rewritten": "Event {id} is not the one this computer recorded: the end of the log was removed and written again outside Latchkey.",

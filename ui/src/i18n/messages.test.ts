@@ -4,7 +4,8 @@ import { pickLocale, translate } from "./i18n";
 import { en, ko } from "./messages";
 import type { MessageKey } from "./messages";
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** The values a message names: `{name}` and `{name, plural, …}` alike. */
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]).sort();
 
 describe("the Korean catalogues", () => {
   const catalogues: [string, Record<string, string>, Record<string, string>][] = [
@@ -31,6 +32,18 @@ describe("translate", () => {
     expect(translate("ko", "event.not_yet_known" as MessageKey)).toBe("event.not_yet_known");
     expect(logged).toHaveBeenCalledWith("no message for event.not_yet_known");
     logged.mockRestore();
+  });
+
+  it("words a count by each language's plural rules", () => {
+    expect(translate("en", "audit.intact", { rows: 1 })).toBe("The chain is intact: 1 event checked.");
+    expect(translate("en", "audit.intact", { rows: 1234 })).toBe("The chain is intact: 1,234 events checked.");
+    expect(translate("en", "security.paramsValue", { memory: 64, iterations: 1, lanes: 1 })).toBe(
+      "argon2id, 64 MiB, 1 pass, 1 lane",
+    );
+    expect(translate("en", "security.paramsValue", { memory: 19, iterations: 2, lanes: 4 })).toBe(
+      "argon2id, 19 MiB, 2 passes, 4 lanes",
+    );
+    expect(translate("ko", "audit.intact", { rows: 1234 })).toBe("체인이 온전합니다: 이벤트 1,234개를 확인했습니다.");
   });
 
   it("fills in placeholders", () => {

@@ -1,7 +1,7 @@
 // Sign-in, in the guide's spirit: the form's action runs through `useActionState`, the
 // button's pending state comes from `useFormStatus`, and bad credentials get one message
 // that does not say which part was wrong.
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { ApiError, call } from "./api";
 import { useSession } from "./session";
 import { EMAIL_MAX_BYTES } from "./bindings";
@@ -18,6 +18,7 @@ export function SignIn() {
   const auth = useSession();
   const notice = auth.state.status === "signedOut" ? auth.state.notice : undefined;
 
+  const password = useRef<HTMLInputElement>(null);
   const [state, action] = useActionState<LoginState, FormData>(async (_previous, form) => {
     const email = String(form.get("email") ?? "");
     const password = String(form.get("password") ?? "");
@@ -30,6 +31,11 @@ export function SignIn() {
   }, { email: "" });
 
   const error = state.error;
+  // After a refusal the form is reset: the email stays, and the cursor waits in the
+  // emptied password field for the next try.
+  useEffect(() => {
+    if (error instanceof ApiError && error.code !== "Validation") password.current?.focus();
+  }, [error]);
   const formError =
     error === undefined
       ? undefined
@@ -73,6 +79,7 @@ export function SignIn() {
             type="password"
             autoComplete="current-password"
             required
+            ref={password}
             error={fieldError(error, "password")}
           />
           <SubmitButton idle={t("login.submit")} pending={t("login.pending")} />

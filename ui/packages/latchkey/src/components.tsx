@@ -1,7 +1,7 @@
 // Building blocks shared by the screens: labelled fields with their errors, the submit
 // button that shows its form's pending state, notices, a modal dialog, password rules.
-import { useEffect, useId, useRef } from "react";
-import type { InputHTMLAttributes, ReactNode } from "react";
+import { useId, useLayoutEffect, useRef, useState } from "react";
+import type { InputHTMLAttributes, KeyboardEvent, ReactNode, Ref } from "react";
 import { useFormStatus } from "react-dom";
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS } from "./bindings";
 import { useI18n } from "./i18n/i18n";
@@ -11,22 +11,74 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
   error?: string | undefined;
   hint?: ReactNode;
+  ref?: Ref<HTMLInputElement>;
 }
 
-/** A labelled input whose error is announced and tied to it for screen readers. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
+/**
+ * A labelled input whose error is announced and tied to it for screen readers. A
+ * password field also has a Show button (what is typed stays hidden until asked) and a
+ * warning while Caps Lock is on.
+ */
+export function Field({ label, name, error, hint, type, ref, onKeyDown, onKeyUp, onBlur, ...input }: FieldProps) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  const { t } = useI18n();
+  const secret = type === "password";
+  const [shown, setShown] = useState(false);
+  const [capsLock, setCapsLock] = useState(false);
+  const describedBy = [hint ? `${id}-hint` : "", capsLock ? `${id}-caps` : "", error ? `${id}-error` : ""]
+    .filter(Boolean)
+    .join(" ");
+  const watchCapsLock = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (secret) setCapsLock(event.getModifierState("CapsLock"));
+  };
+  const field = (
+    <input
+      id={id}
+      name={name}
+      ref={ref}
+      type={secret && shown ? "text" : type}
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy || undefined}
+      onKeyDown={(event) => {
+        watchCapsLock(event);
+        onKeyDown?.(event);
+      }}
+      onKeyUp={(event) => {
+        watchCapsLock(event);
+        onKeyUp?.(event);
+      }}
+      onBlur={(event) => {
+        setCapsLock(false);
+        onBlur?.(event);
+      }}
+      {...(secret ? { autoCapitalize: "off", spellCheck: false } : {})}
+      {...input}
+    />
+  );
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        {...input}
-      />
+      {secret ? (
+        <div className="reveal-row">
+          {field}
+          <button
+            type="button"
+            className="reveal"
+            aria-label={shown ? t("field.hidePassword") : t("field.showPassword")}
+            aria-controls={id}
+            onClick={() => setShown((now) => !now)}
+          >
+            {shown ? t("field.hide") : t("field.show")}
+          </button>
+        </div>
+      ) : (
+        field
+      )}
+      {capsLock ? (
+        <p id={`${id}-caps`} className="hint caps-lock" role="status">
+          {t("field.capsLock")}
+        </p>
+      ) : null}
       {hint ? (
         <div id={`${id}-hint`} className="hint">
           {hint}
@@ -73,58 +125,56 @@ interface ModalProps {
   children: ReactNode;
 }
 
-/** A modal dialog: focus moves into it, Escape closes it, focus returns afterwards. */
+/**
+ * A modal dialog, the platform's own (`<dialog>` opened with `showModal()`): the page
+ * behind is inert for pointer, keyboard and screen reader alike, Escape asks `onClose`
+ * (which may decline, as the one-time password dialog does), focus starts on the first
+ * field and returns where it was afterwards.
+ */
 export function Modal({ title, onClose, children }: ModalProps) {
   const titleId = useId();
-  const panel = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
 
-  useEffect(() => {
+  // A layout effect, so that the dialog is closed before React removes it: WebKit leaves
+  // the page inert when an open modal dialog leaves the document.
+  useLayoutEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
     const previous = document.activeElement as HTMLElement | null;
-    const first = panel.current?.querySelector<HTMLElement>(
-      "input, select, button:not([data-close]), textarea, [tabindex]:not([tabindex='-1'])",
+    // jsdom, which the unit tests run in, has no showModal; the attribute draws it there.
+    if (typeof element.showModal === "function") element.showModal();
+    else element.setAttribute("open", "");
+    const first = element.querySelector<HTMLElement>(
+      "input, select, textarea, button:not([data-close]), [tabindex]:not([tabindex='-1'])",
     );
-    (first ?? panel.current)?.focus();
-    return () => previous?.focus();
+    (first ?? element).focus();
+    return () => {
+      if (typeof element.close === "function") element.close();
+      previous?.focus();
+    };
   }, []);
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
-    if (event.key !== "Tab" || !panel.current) return;
-    // Keep Tab inside the dialog.
-    const focusable = [
-      ...panel.current.querySelectorAll<HTMLElement>("input, select, button, textarea, a[href]"),
-    ].filter((element) => !element.hasAttribute("disabled"));
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-
   return (
-    <div className="backdrop">
-      <div
-        ref={panel}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={titleId}
+      tabIndex={-1}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape") return;
+        // Escape is the owner's to handle; the platform would close the dialog itself.
+        event.preventDefault();
+        event.stopPropagation();
+        close.current();
+      }}
+      // Any other close request (none on a desktop but Escape) leaves it to the owner too.
+      onCancel={(event) => event.preventDefault()}
+    >
+      <h2 id={titleId}>{title}</h2>
+      {children}
+    </dialog>
   );
 }
 

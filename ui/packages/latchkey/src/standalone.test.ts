@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 const sources = import.meta.glob<string>("./**/*.{ts,tsx}", { query: "?raw", import: "default", eager: true });
 const PEERS = ["react", "react-dom", "react-dom/client", "@tauri-apps/api/core", "@tauri-apps/api/mocks"];
-const TEST_TOOLS = ["vitest", "@testing-library/react"];
+const TEST_TOOLS = ["vitest", "@testing-library/react", "@testing-library/user-event"];
 
 /** Whether `from`, imported by the file at `path` (both relative to this folder), stays inside it. */
 function staysInside(path: string, from: string): boolean {

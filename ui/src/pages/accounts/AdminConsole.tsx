@@ -7,6 +7,7 @@ import type { NewAccount, Page, Role, UserDto } from "tauri-plugin-latchkey-api"
 import { DataTable } from "../../components/DataTable";
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
+import { useLatest } from "../../components/latest";
 import { Pager, useKeyset } from "../../components/paging";
 
 type Dialog =
@@ -40,14 +41,19 @@ export function AdminConsole() {
   const stepUp = useStepUp();
 
   const after = keyset.cursor;
-  const load = useCallback(async () => {
-    try {
-      setPage(await call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT }));
-      setError(undefined);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [query, after]);
+  const latest = useLatest();
+  const load = useCallback(
+    () =>
+      latest(
+        call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT }),
+        (result) => {
+          setPage(result);
+          setError(undefined);
+        },
+        setError,
+      ),
+    [latest, query, after],
+  );
 
   useEffect(() => {
     void load();

@@ -25,7 +25,7 @@ function SinceLastSignIn() {
         <ul>
           {entries.map((entry) => (
             <li key={entry.id} className={entry.outcome === "failure" ? "notice-line bad" : "notice-line"}>
-              <span>{t(`event.${entry.event}` as MessageKey)}</span>
+              <span>{t(`event.${entry.event}`)}</span>
               {entry.outcome === "failure" ? <span className="badge badge-bad">{t("audit.failure")}</span> : null}
               {entry.actorEmail && entry.actorId !== entry.targetId ? (
                 <span className="muted"> — {entry.actorEmail}</span>

@@ -44,8 +44,8 @@ export function Security() {
           t("security.params"),
           t("security.paramsValue", {
             memory: number(health.memoryKib / 1024),
-            iterations: number(health.iterations),
-            lanes: number(health.lanes),
+            iterations: health.iterations,
+            lanes: health.lanes,
           }),
         ],
         [t("security.outdated"), number(health.outdatedHashes), t("security.outdatedHint")],

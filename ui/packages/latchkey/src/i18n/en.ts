@@ -6,6 +6,12 @@ export const en = {
   "session.notPersistent":
     "Stay signed in is off on this computer: no OS keyring is available, so you will be signed out when this app closes.",
 
+  "field.show": "Show",
+  "field.hide": "Hide",
+  "field.showPassword": "Show password",
+  "field.hidePassword": "Hide password",
+  "field.capsLock": "Caps Lock is on.",
+
   "common.cancel": "Cancel",
   "common.close": "Close",
   "common.save": "Save",

@@ -32,6 +32,28 @@ export function pickLocale(preferred: readonly string[]): Locale {
 
 type Values = Record<string, string | number>;
 
+/** `{name, plural, one {# thing} other {# things}}`: a count's words, by the language's rules. */
+const PLURAL = /\{(\w+),\s*plural,((?:\s*[=\w]+\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_CASE = /([=\w]+)\s*\{([^{}]*)\}/g;
+
+/**
+ * Fills `template`'s placeholders from `values`: `{name}` takes the value as it is, and
+ * `{name, plural, one {…} other {…}}` picks the words for the count by the language's
+ * plural rules (`=0` and the like match an exact number first), with `#` standing for
+ * the count written the language's way.
+ */
+export function fill(locale: Locale, template: string, values: Values = {}): string {
+  const counted = template.replace(PLURAL, (match, name: string, cases: string) => {
+    const count = Number(values[name]);
+    if (!(name in values) || Number.isNaN(count)) return match;
+    const options = new Map([...cases.matchAll(PLURAL_CASE)].map((m) => [m[1], m[2] ?? ""]));
+    const chosen =
+      options.get(`=${count}`) ?? options.get(new Intl.PluralRules(locale).select(count)) ?? options.get("other") ?? "";
+    return chosen.replace(/#/g, new Intl.NumberFormat(locale).format(count));
+  });
+  return counted.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+}
+
 /**
  * The message `key` in `locale` from `catalogues` (the package's when none are given),
  * placeholders filled. A key missing from the catalogue (a key built at run time from a
@@ -49,9 +71,7 @@ export function translate(
     console.error(`no message for ${key}`);
     return key;
   }
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in values ? String(values[name]) : match,
-  );
+  return fill(locale, template, values);
 }
 
 /** Language and formatting; `K` is the host's own message keys. */
@@ -126,13 +146,16 @@ export function I18nProvider<K extends string>({
 
   const value = useMemo<I18n<string>>(() => {
     const t = (key: string, values?: Values) => translate(locale, key, values, catalogues);
+    // Keys built from the vault's enums are checked: a code without a message fails the
+    // type check, not the screen.
+    const own = (key: LatchkeyMessageKey, values?: Values) => t(key, values);
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
     const numbers = new Intl.NumberFormat(locale);
     const invalidMessage = (error: ApiError) => {
       const reason = error.reason;
-      if (!reason) return t("error.Validation");
+      if (!reason) return own("error.Validation");
       const limit = "limit" in reason ? numbers.format(reason.limit) : "";
-      return t(`invalid.${reason.kind}`, { limit });
+      return own(`invalid.${reason.kind}`, { limit });
     };
     return {
       locale,
@@ -141,10 +164,10 @@ export function I18nProvider<K extends string>({
       dateTime: (seconds) => dates.format(new Date(seconds * 1000)),
       number: (n) => numbers.format(n),
       errorMessage: (error) => {
-        if (!(error instanceof ApiError)) return t("common.unexpected");
-        if (error.code === "Conflict" && error.conflict) return t(`conflict.${error.conflict}`);
+        if (!(error instanceof ApiError)) return own("common.unexpected");
+        if (error.code === "Conflict" && error.conflict) return own(`conflict.${error.conflict}`);
         if (error.code === "Validation") return invalidMessage(error);
-        return t(`error.${error.code}`);
+        return own(`error.${error.code}`);
       },
       fieldError: (error, field) =>
         error instanceof ApiError && error.code === "Validation" && error.field === field

@@ -5,6 +5,12 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "session.notPersistent":
     "이 컴퓨터에서는 로그인 유지가 꺼져 있습니다. 운영체제 키링을 쓸 수 없어 이 앱을 닫으면 로그아웃됩니다.",
 
+  "field.show": "보기",
+  "field.hide": "숨기기",
+  "field.showPassword": "비밀번호 보기",
+  "field.hidePassword": "비밀번호 숨기기",
+  "field.capsLock": "Caps Lock이 켜져 있습니다.",
+
   "common.cancel": "취소",
   "common.close": "닫기",
   "common.save": "저장",

@@ -1,0 +1,48 @@
+import { act, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { Page, UserDto } from "tauri-plugin-latchkey-api";
+import { describe, expect, it } from "vitest";
+import { admin, renderApp, signedInAs } from "../../test/harness";
+
+const row = (id: number, email: string): UserDto => ({
+  id,
+  email,
+  displayName: email.split("@")[0] ?? email,
+  role: "user",
+  team: null,
+  phone: null,
+  status: "active",
+  mustChangePassword: false,
+  createdAt: 1_795_700_100,
+  lastSignInAt: null,
+});
+
+describe("the accounts list", () => {
+  it("shows the reply to the latest search even when an older reply arrives last", async () => {
+    const pending = new Map<string, (page: Page<UserDto>) => void>();
+    renderApp(
+      signedInAs(admin(), {
+        list_accounts: (request) => {
+          const search = (request as { search: string | null }).search ?? "";
+          return new Promise<Page<UserDto>>((resolve) => pending.set(search, resolve));
+        },
+      }),
+      { path: "/admin" },
+    );
+    await waitFor(() => expect(pending.has("")).toBe(true));
+    const search = screen.getByLabelText("Search by email or name");
+    await userEvent.type(search, "mi");
+    await waitFor(() => expect(pending.has("mi")).toBe(true));
+    await userEvent.type(search, "n");
+    await waitFor(() => expect(pending.has("min")).toBe(true));
+
+    // The newest reply first, then the two older ones, late.
+    await act(async () => pending.get("min")?.({ items: [row(2, "mina@clinic.example")], nextCursor: null }));
+    await act(async () => pending.get("mi")?.({ items: [row(3, "mirae@clinic.example")], nextCursor: null }));
+    await act(async () => pending.get("")?.({ items: [row(4, "sora@clinic.example")], nextCursor: null }));
+
+    expect(await screen.findByText("mina@clinic.example")).toBeTruthy();
+    expect(screen.queryByText("mirae@clinic.example")).toBeNull();
+    expect(screen.queryByText("sora@clinic.example")).toBeNull();
+  });
+});
