@@ -11,9 +11,7 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use tauri_plugin_latchkey::command_list::{Access, COMMANDS, Set};
 use tempfile::TempDir;
@@ -183,16 +181,7 @@ impl Fixture {
 
     /// Sends `cmd` exactly as named.
     fn invoke(&self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: origin.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+        tauri_plugin_latchkey::testing::invoke_from(&self.webview, origin, cmd, args)
     }
 
     /// Every row of the tables a command could change, as text.

@@ -3,13 +3,13 @@
 // each sees only their own notes; with nobody signed in the host's command refuses; and
 // the window that was granted only `latchkey:default` cannot reach the admin console.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { button, fillIn, heading, quitApp, screenshot, settled, textIn } from "./screen.mjs";
-import { Session, waitForDriver } from "./webdriver.mjs";
+import { button, fillIn, heading, quitApp, screenshot, settled, startDriver, textIn } from "./screen.mjs";
+import { Session } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const desk = process.env.NOTES_DESK_E2E_APP ?? join(root, "target/debug/notes-desk");
@@ -67,12 +67,7 @@ async function invokeFromPage(cmd, args = {}) {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  driver = spawn(
-    process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver",
-    ["--port", String(port), "--native-port", String(port + 1)],
-    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
-  );
-  await waitForDriver(base);
+  driver = await startDriver(port, env);
   app = await Session.start(base, desk, env);
 });
 

@@ -3,13 +3,13 @@
 // Service keyring. `scripts/e2e.sh` provides the display, the D-Bus session, the keyring
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { button, fillIn, heading, quitApp, screenshot, settled, textIn } from "./screen.mjs";
-import { Session, waitForDriver } from "./webdriver.mjs";
+import { button, fillIn, heading, quitApp, screenshot, settled, startDriver, textIn } from "./screen.mjs";
+import { Session } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -118,12 +118,7 @@ async function signOut() {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  driver = spawn(
-    process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver",
-    ["--port", String(port), "--native-port", String(port + 1)],
-    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
-  );
-  await waitForDriver(base);
+  driver = await startDriver(port, env);
 });
 
 after(async () => {

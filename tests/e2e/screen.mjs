@@ -2,9 +2,10 @@
 // XPath helpers that find things by their visible text, form filling, and a screenshot
 // with an axe-core check of the real window.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { waitForDriver } from "./webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -90,4 +91,18 @@ export async function settled(app, quietMs = 300) {
      timer = setTimeout(finish, quiet);`,
     [quietMs],
   );
+}
+
+/**
+ * Starts tauri-driver on `port` (and the native driver on the next port) with `env`
+ * added to the environment, and waits until it answers. Returns the driver's process.
+ */
+export async function startDriver(port, env) {
+  const driver = spawn(
+    process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(port), "--native-port", String(port + 1)],
+    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
+  );
+  await waitForDriver(`http://127.0.0.1:${port}`);
+  return driver;
 }

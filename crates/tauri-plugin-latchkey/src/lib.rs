@@ -32,6 +32,8 @@ pub mod commands;
 pub mod files;
 pub mod input;
 mod session;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

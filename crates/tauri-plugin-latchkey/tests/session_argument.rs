@@ -12,10 +12,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder, mock_context};
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+use tauri_plugin_latchkey::testing::invoke;
 use tauri_plugin_latchkey::{AdminSession, ErrorReply, Session, verify_session};
 use vault::{
     FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
@@ -118,16 +117,7 @@ fn host() -> Host {
 
 impl Host {
     fn call(&self, command: &str) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: command.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(json!({})),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+        invoke(&self.webview, command, json!({}))
     }
 
     fn runs(&self) -> usize {
@@ -213,17 +203,6 @@ fn without_the_plugin_the_argument_fails_closed() {
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
-    let request = InvokeRequest {
-        cmd: "lonely".into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(json!({})),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    let error = get_ipc_response(&webview, request)
-        .map(|body| body.deserialize::<Value>().unwrap())
-        .expect_err("refused");
+    let error = invoke(&webview, "lonely", json!({})).expect_err("refused");
     assert_eq!(error["code"], json!("Internal"));
 }

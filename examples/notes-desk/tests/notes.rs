@@ -12,10 +12,9 @@ use std::sync::Arc;
 
 use notes_desk::Notes;
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 use tauri::{WebviewWindow, WebviewWindowBuilder};
+use tauri_plugin_latchkey::testing::invoke;
 use vault::{
     FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
     VaultOptions,
@@ -95,16 +94,7 @@ fn desk() -> Desk {
 
 impl Desk {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+        invoke(&self.webview, cmd, args)
     }
 
     fn notes(&self) -> Vec<String> {
