@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod navigation;
+pub mod window_state;
 
 use tauri::{Manager, Runtime};
 
@@ -35,9 +36,13 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         }),
     );
     builder
+        .plugin(window_state::plugin())
         .plugin(tauri_plugin_latchkey::init())
-        .setup(|_app| {
+        .setup(|app| {
             log::info!("Latchkey {} starting", env!("CARGO_PKG_VERSION"));
+            if let Some(window) = app.get_webview_window("main") {
+                window_state::save_when_settled(app.handle(), &window);
+            }
             Ok(())
         })
         .run(context())

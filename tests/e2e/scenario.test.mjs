@@ -244,10 +244,22 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
 
   await t.test("after quitting and relaunching, the session comes back from the keyring", async () => {
     assert.equal(keyringEntries().length, 1, "one token in the keyring while signed in");
+    // The window also comes back at the size it was given.
+    await app.setWindowSize(1000, 700);
+    const stateFile = join(homedir(), ".config/app.latchkey.desktop/.window-state.json");
+    await app.until("the window's size written down", async () => {
+      try {
+        return JSON.parse(readFileSync(stateFile, "utf8")).main?.width === 1000;
+      } catch {
+        return false;
+      }
+    });
     await app.quit();
     app = undefined;
     await launch();
     await app.find(heading(`Welcome, ${USER.name}`));
+    const rect = await app.windowRect();
+    assert.deepEqual([rect.width, rect.height], [1000, 700]);
     await shot("11-restored-session");
   });
 

@@ -92,6 +92,11 @@ export class Session {
     return this.call("POST", "/execute/async", { script, args });
   }
 
+  /** The window's place and outer size, in CSS pixels: `{ x, y, width, height }`. */
+  windowRect() {
+    return this.call("GET", "/window/rect");
+  }
+
   /** Resizes the window (outer size, in CSS pixels). */
   setWindowSize(width, height) {
     return this.call("POST", "/window/rect", { width, height });
