@@ -221,17 +221,3 @@ pub fn open_vault(dir: &Path) -> Result<Vault, String> {
         )
     })
 }
-
-/// Access to the plugin's vault from the host's own code, through any `Manager` (the
-/// app, a window, an `AppHandle`).
-pub trait LatchkeyExt<R: Runtime> {
-    /// The vault the plugin opened; `None` before the plugin's setup ran.
-    fn latchkey_vault(&self) -> Option<Arc<Vault>>;
-}
-
-impl<R: Runtime, M: Manager<R>> LatchkeyExt<R> for M {
-    fn latchkey_vault(&self) -> Option<Arc<Vault>> {
-        self.try_state::<commands::SharedVault>()
-            .map(|vault| Arc::clone(vault.inner()))
-    }
-}

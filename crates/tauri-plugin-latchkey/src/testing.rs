@@ -1,11 +1,48 @@
-//! For hosts' tests on Tauri's mock runtime (feature `test-support`): calls a command
-//! exactly as the webview would, through the app's capability, and reads the reply.
+//! For hosts' tests on Tauri's mock runtime (feature `test-support`): a vault file with
+//! cheap argon2 parameters and a fixed clock, and a command called exactly as the
+//! webview would, through the app's capability.
+
+use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tauri::WebviewWindow;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response};
 use tauri::webview::InvokeRequest;
+use vault::{
+    CurrentUser, FirstAdmin, FixedClock, HashParams, MemoryStore, SessionPolicy, Vault,
+    VaultOptions,
+};
+
+/// Opens (or creates) a vault at `path` for a test: argon2 at the test parameters,
+/// sessions in memory, time from `clock`.
+pub fn open_vault(path: &Path, clock: Arc<FixedClock>) -> vault::Result<Arc<Vault>> {
+    let options = VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        session_policy: SessionPolicy::default(),
+        clock,
+    };
+    Ok(Arc::new(Vault::open(
+        path,
+        Arc::new(MemoryStore::new()),
+        options,
+    )?))
+}
+
+/// Creates the first admin of an empty `vault`, who is then signed in.
+pub fn first_admin(
+    vault: &Vault,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> vault::Result<CurrentUser> {
+    vault.create_first_admin(&FirstAdmin {
+        email: email.into(),
+        display_name: display_name.into(),
+        password: password.into(),
+    })
+}
 
 /// The origin of the app's own pages.
 pub const APP_ORIGIN: &str = "tauri://localhost";

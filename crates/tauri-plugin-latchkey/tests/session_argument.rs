@@ -14,12 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder, mock_context};
 use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
-use tauri_plugin_latchkey::testing::invoke;
+use tauri_plugin_latchkey::testing::{self, invoke};
 use tauri_plugin_latchkey::{AdminSession, ErrorReply, Session, verify_session};
-use vault::{
-    FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
-    VaultOptions,
-};
+use vault::{FixedClock, NewAccount, Role, SessionPolicy, Vault};
 
 const ADMIN: (&str, &str) = ("admin@host.example", "granite owl above the ferry");
 const USER: (&str, &str) = ("user@host.example", "lantern moss beside the canal");
@@ -57,25 +54,8 @@ struct Host {
 fn host() -> Host {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(1_795_737_600));
-    let options = VaultOptions {
-        hash_params: Some(HashParams::insecure_for_tests()),
-        session_policy: SessionPolicy::default(),
-        clock: clock.clone(),
-    };
-    let vault = Vault::open(
-        &dir.path().join("vault.sqlite"),
-        Arc::new(MemoryStore::new()),
-        options,
-    )
-    .unwrap();
-    let vault = Arc::new(vault);
-    vault
-        .create_first_admin(&FirstAdmin {
-            email: ADMIN.0.into(),
-            display_name: "Host Admin".into(),
-            password: ADMIN.1.into(),
-        })
-        .unwrap();
+    let vault = testing::open_vault(&dir.path().join("vault.sqlite"), clock.clone()).unwrap();
+    testing::first_admin(&vault, ADMIN.0, "Host Admin", ADMIN.1).unwrap();
     let session = vault.verify_session().unwrap();
     let admin = vault::require_admin(&session).unwrap();
     let created = vault

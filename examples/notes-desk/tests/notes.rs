@@ -14,11 +14,8 @@ use notes_desk::Notes;
 use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{WebviewWindow, WebviewWindowBuilder};
-use tauri_plugin_latchkey::testing::invoke;
-use vault::{
-    FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
-    VaultOptions,
-};
+use tauri_plugin_latchkey::testing::{self, invoke};
+use vault::{FixedClock, NewAccount, Role, Vault};
 
 const ADA: (&str, &str) = ("ada@desk.example", "granite owl above the ferry");
 const BEN: (&str, &str) = ("ben@desk.example", "lantern moss beside the canal");
@@ -32,26 +29,9 @@ struct Desk {
 
 fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
-    let options = VaultOptions {
-        hash_params: Some(HashParams::insecure_for_tests()),
-        session_policy: SessionPolicy::default(),
-        clock: Arc::new(FixedClock::new(1_795_737_600)),
-    };
-    let vault = Arc::new(
-        Vault::open(
-            &dir.path().join("vault.sqlite"),
-            Arc::new(MemoryStore::new()),
-            options,
-        )
-        .unwrap(),
-    );
-    vault
-        .create_first_admin(&FirstAdmin {
-            email: ADA.0.into(),
-            display_name: "Ada".into(),
-            password: ADA.1.into(),
-        })
-        .unwrap();
+    let clock = Arc::new(FixedClock::new(1_795_737_600));
+    let vault = testing::open_vault(&dir.path().join("vault.sqlite"), clock).unwrap();
+    testing::first_admin(&vault, ADA.0, "Ada", ADA.1).unwrap();
     let session = vault.verify_session().unwrap();
     let admin = vault::require_admin(&session).unwrap();
     let ben = NewAccount {
