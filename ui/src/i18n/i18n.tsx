@@ -2,7 +2,12 @@
 // added to the sign-in pieces'. Pages use `useI18n` from here, which knows both sets of
 // keys.
 import type { ReactNode } from "react";
-import { I18nProvider as LatchkeyI18nProvider, latchkeyMessages, translate as translateIn, useI18n as useLatchkeyI18n } from "tauri-plugin-latchkey-api";
+import {
+  I18nProvider as LatchkeyI18nProvider,
+  translate as translateIn,
+  useI18n as useLatchkeyI18n,
+  withLatchkeyMessages,
+} from "tauri-plugin-latchkey-api";
 import type { Catalogues, I18n as LatchkeyI18n, Locale } from "tauri-plugin-latchkey-api";
 import { en, ko } from "./messages";
 import type { AppMessageKey, MessageKey } from "./messages";
@@ -12,10 +17,7 @@ export type { Locale } from "tauri-plugin-latchkey-api";
 
 const APP_MESSAGES: Catalogues<AppMessageKey> = { en, ko };
 /** Both catalogues, for `translate` outside React (the crash screen). */
-const ALL: Catalogues<string> = {
-  en: { ...latchkeyMessages.en, ...en },
-  ko: { ...latchkeyMessages.ko, ...ko },
-};
+const ALL = withLatchkeyMessages(APP_MESSAGES);
 
 export type I18n = LatchkeyI18n<AppMessageKey>;
 

@@ -14,6 +14,15 @@ export { FirstRun } from "./FirstRun";
 export { ChangePassword } from "./ChangePassword";
 export { Field, Modal, Notice, PasswordRules, RoleLabel, SubmitButton, passwordLength } from "./components";
 export { NewPasswordFields, StepUpCancelled, StrengthMeter, useStepUp } from "./password";
-export { I18nContext, I18nProvider, LOCALES, latchkeyMessages, pickLocale, translate, useI18n } from "./i18n/i18n";
+export {
+  I18nContext,
+  I18nProvider,
+  LOCALES,
+  latchkeyMessages,
+  pickLocale,
+  translate,
+  useI18n,
+  withLatchkeyMessages,
+} from "./i18n/i18n";
 export type { Catalogues, I18n, Locale } from "./i18n/i18n";
 export type { LatchkeyMessageKey } from "./i18n/en";

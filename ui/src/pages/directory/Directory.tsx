@@ -5,6 +5,7 @@ import type { Page, ProfileDto } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
+import { useLatest } from "../../components/latest";
 import { Pager, useKeyset } from "../../components/paging";
 
 export function Directory() {
@@ -15,22 +16,20 @@ export function Directory() {
   const [error, setError] = useState<unknown>(undefined);
   const after = keyset.cursor;
 
+  const latest = useLatest();
   useEffect(() => {
-    let live = true;
     const timer = window.setTimeout(() => {
-      call("team_directory", { search: search.trim() || null, after, limit: PAGE_DEFAULT })
-        .then((result) => {
-          if (!live) return;
+      void latest(
+        call("team_directory", { search: search.trim() || null, after, limit: PAGE_DEFAULT }),
+        (result) => {
           setPage(result);
           setError(undefined);
-        })
-        .catch((failure: unknown) => live && setError(failure));
+        },
+        setError,
+      );
     }, 150);
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [search, after]);
+    return () => window.clearTimeout(timer);
+  }, [latest, search, after]);
 
   return (
     <main id="content" className="page">

@@ -18,6 +18,11 @@ export type Catalogues<K extends string> = Record<Locale, Record<K, string>>;
 /** The package's own catalogues. */
 export const latchkeyMessages: Catalogues<LatchkeyMessageKey> = { en, ko };
 
+/** The package's catalogues with a host's added: what `I18nProvider` and `translate` read. */
+export function withLatchkeyMessages<K extends string>(host: Catalogues<K>): Catalogues<string> {
+  return { en: { ...latchkeyMessages.en, ...host.en }, ko: { ...latchkeyMessages.ko, ...host.ko } };
+}
+
 /** Only the language choice is remembered in web storage; nothing about accounts. */
 const STORAGE_KEY = "latchkey.locale";
 
@@ -137,10 +142,7 @@ export function I18nProvider<K extends string>({
   }, []);
 
   const catalogues = useMemo<Catalogues<string>>(
-    () =>
-      messages
-        ? { en: { ...latchkeyMessages.en, ...messages.en }, ko: { ...latchkeyMessages.ko, ...messages.ko } }
-        : latchkeyMessages,
+    () => (messages ? withLatchkeyMessages(messages) : latchkeyMessages),
     [messages],
   );
 
