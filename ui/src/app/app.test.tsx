@@ -3,7 +3,7 @@ import type { CurrentUser, Page, UserDto } from "tauri-plugin-latchkey-api";
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { admin, failure, renderApp, signedInAs, signedOut, user } from "../test/harness";
+import { account, admin, failure, renderApp, signedInAs, signedOut, user } from "../test/harness";
 
 const hash = () => window.location.hash;
 
@@ -155,18 +155,7 @@ describe("role-gated views", () => {
         createdAt: 1_795_700_000,
         lastSignInAt: 1_795_737_600,
       },
-      {
-        id: 2,
-        email: "mina@clinic.example",
-        displayName: "Mina Park",
-        role: "user",
-        team: "front desk",
-        phone: "010-2345-6789",
-        status: "active",
-        mustChangePassword: true,
-        createdAt: 1_795_700_100,
-        lastSignInAt: null,
-      },
+      account({ team: "front desk", phone: "010-2345-6789", mustChangePassword: true }),
     ],
     nextCursor: null,
   };

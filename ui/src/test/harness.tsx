@@ -1,7 +1,7 @@
 // Renders the whole app against a fake backend: each command answers from a table, and
 // every call is recorded.
 import { PLUGIN_PREFIX, SessionProvider } from "tauri-plugin-latchkey-api";
-import type { CurrentUser, ErrorReply, InitialAuth } from "tauri-plugin-latchkey-api";
+import type { CurrentUser, ErrorReply, InitialAuth, UserDto } from "tauri-plugin-latchkey-api";
 import { render } from "@testing-library/react";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "../app/App";
@@ -21,6 +21,23 @@ export function user(overrides: Partial<CurrentUser> = {}): CurrentUser {
     mustChangePassword: false,
     sessionExpiresAt: 1_795_780_800,
     staySignedIn: true,
+    ...overrides,
+  };
+}
+
+/** A row of the accounts console, as the vault sends it. */
+export function account(overrides: Partial<UserDto> = {}): UserDto {
+  return {
+    id: 2,
+    email: "mina@clinic.example",
+    displayName: "Mina Park",
+    role: "user",
+    team: null,
+    phone: null,
+    status: "active",
+    mustChangePassword: false,
+    createdAt: 1_795_700_100,
+    lastSignInAt: null,
     ...overrides,
   };
 }

@@ -2,20 +2,10 @@ import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Page, UserDto } from "tauri-plugin-latchkey-api";
 import { describe, expect, it } from "vitest";
-import { admin, renderApp, signedInAs } from "../../test/harness";
+import { account, admin, renderApp, signedInAs } from "../../test/harness";
 
-const row = (id: number, email: string): UserDto => ({
-  id,
-  email,
-  displayName: email.split("@")[0] ?? email,
-  role: "user",
-  team: null,
-  phone: null,
-  status: "active",
-  mustChangePassword: false,
-  createdAt: 1_795_700_100,
-  lastSignInAt: null,
-});
+const row = (id: number, email: string): UserDto =>
+  account({ id, email, displayName: email.split("@")[0] ?? email });
 
 describe("the accounts list", () => {
   it("shows the reply to the latest search even when an older reply arrives last", async () => {

@@ -3,25 +3,9 @@ import type { Page, UserDto } from "tauri-plugin-latchkey-api";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { admin, failure, renderApp, signedInAs } from "../../test/harness";
+import { account, admin, failure, renderApp, signedInAs } from "../../test/harness";
 
-const accounts: Page<UserDto> = {
-  items: [
-    {
-      id: 2,
-      email: "mina@clinic.example",
-      displayName: "Mina Park",
-      role: "user",
-      team: null,
-      phone: null,
-      status: "active",
-      mustChangePassword: false,
-      createdAt: 1_795_700_100,
-      lastSignInAt: null,
-    },
-  ],
-  nextCursor: null,
-};
+const accounts: Page<UserDto> = { items: [account()], nextCursor: null };
 
 describe("step-up re-authentication", () => {
   it("asks for the password when a role change needs it, then retries", async () => {
