@@ -1,13 +1,18 @@
 //! This computer's current session: the check every command makes
-//! ([`Vault::verify_session`], with its cache), the signed-in person, and sign-out.
+//! ([`Vault::verify_session`], with its cache and the auto-lock), the signed-in person,
+//! and sign-out. Locking and unlocking live in `lock`.
 
 use std::sync::atomic::Ordering;
 
+use rusqlite::Connection;
+
+use crate::clock::Timestamp;
+use crate::db::sessions::SessionRow;
 use crate::db::{audit, sessions, users};
 use crate::dto::{CurrentUser, Viewer};
 use crate::error::{Error, Result};
-use crate::model::AccountStatus;
 use crate::model::audit::{AuditAnchor, AuditEvent, NewEntry};
+use crate::model::{AccountStatus, LockReason};
 use crate::session::{Session, SessionPolicy, SessionToken};
 use crate::vault::{Current, Vault, Verified};
 
@@ -42,12 +47,16 @@ impl Vault {
     ///
     /// The token is read from the store once and then kept in memory. A successful check
     /// is reused until this vault writes anything, another connection commits to the
-    /// file, the idle or absolute expiry passes, or last-seen is due for a refresh.
+    /// file, the expiry or auto-lock time passes, or last-seen is due for a refresh.
+    /// Every successful check counts as activity.
     ///
     /// Errors: `NotAuthenticated` without a token or when its session was ended;
-    /// `SessionExpired` when it timed out (the row and the stored token are removed).
+    /// `SessionExpired` when it timed out (the row and the stored token are removed);
+    /// `SessionLocked` while it is locked, including when this check finds it idle for
+    /// the auto-lock time and locks it.
     pub fn verify_session(&self) -> Result<Session> {
         let now = self.now();
+        let auto_lock = self.auto_lock_seconds();
         let mut current = self.current();
         let Some(token) = self.token(&mut current) else {
             return Err(Error::NotAuthenticated);
@@ -58,47 +67,42 @@ impl Vault {
         let data_version: i64 = conn
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |row| row.get(0))?;
+        let recently_active = current
+            .activity
+            .is_some_and(|at| now >= at && now - at < auto_lock);
         if let Some(verified) = &current.verified {
             let session = &verified.session;
-            let fresh = verified.generation == generation
+            let fresh = recently_active
+                && verified.generation == generation
                 && verified.data_version == data_version
                 && now >= session.last_seen_at
                 && now - session.last_seen_at < SessionPolicy::TOUCH_INTERVAL
                 && now < session.expires_at;
             if fresh {
-                return Ok(session.clone());
+                let session = session.clone();
+                current.activity = Some(now);
+                return Ok(session);
             }
         }
         current.verified = None;
-        let row = match sessions::find(&conn, token.id())? {
-            Some(row) if token.matches(&row.secret_hash) && row.status == AccountStatus::Active => {
-                row
-            }
-            // Ended elsewhere (sign-out, revocation, a deleted account), or a token that
-            // was never ours: forget it.
-            _ => {
-                drop(conn);
-                self.forget_token(&mut current);
-                return Err(Error::NotAuthenticated);
-            }
-        };
-        let idle_expires_at = row.last_seen_at.saturating_add(self.policy.idle_seconds());
-        if now >= row.expires_at || now >= idle_expires_at {
-            let tx = conn.unchecked_transaction()?;
-            sessions::delete(&tx, token.id())?;
-            let reason = if now >= row.expires_at {
-                "absolute"
-            } else {
-                "idle"
-            };
-            let entry = NewEntry::new(AuditEvent::SessionExpired)
-                .on(row.user_id, &row.email)
-                .detail(reason);
-            audit::append(&tx, &entry, now)?;
-            tx.commit()?;
-            self.generation.fetch_add(1, Ordering::SeqCst);
-            drop(conn);
-            self.forget_token(&mut current);
+        let row = self.live_row(&conn, &mut current, &token, now)?;
+        if let Some((_, reason)) = row.locked {
+            return Err(Error::SessionLocked { reason });
+        }
+        // The wall clock, which keeps running while the computer sleeps: after a resume
+        // the first check sees the whole gap.
+        let last_activity = current
+            .activity
+            .map_or(row.last_seen_at, |at| at.max(row.last_seen_at));
+        let idle = now - last_activity;
+        if idle >= auto_lock {
+            self.lock_row(&conn, &mut current, token.id(), &row, now, LockReason::Idle)?;
+            return Err(Error::SessionLocked {
+                reason: LockReason::Idle,
+            });
+        }
+        if idle >= self.policy.idle_seconds() {
+            self.end_expired(&conn, &mut current, token.id(), &row, now, "idle")?;
             return Err(Error::SessionExpired);
         }
         let mut last_seen_at = row.last_seen_at;
@@ -119,12 +123,93 @@ impl Vault {
             verified_at: row.verified_at,
             previous_sign_in_at: row.previous_sign_in_at,
         };
+        current.activity = Some(now);
         current.verified = Some(Verified {
             session: session.clone(),
             generation,
             data_version,
         });
         Ok(session)
+    }
+
+    /// The row of this computer's session, locked or not, once it is known to be live:
+    /// the token matches, the account is active, and the absolute expiry has not passed.
+    ///
+    /// Errors: `NotAuthenticated` (the token is forgotten) when the session was ended
+    /// elsewhere or the token was never ours; `SessionExpired` (the row is removed) at
+    /// the absolute expiry.
+    pub(crate) fn live_row(
+        &self,
+        conn: &Connection,
+        current: &mut Current,
+        token: &SessionToken,
+        now: Timestamp,
+    ) -> Result<SessionRow> {
+        let row = match sessions::find(conn, token.id())? {
+            Some(row) if token.matches(&row.secret_hash) && row.status == AccountStatus::Active => {
+                row
+            }
+            // Ended elsewhere (sign-out, revocation, a deleted account), or a token that
+            // was never ours: forget it.
+            _ => {
+                self.forget_token(current);
+                return Err(Error::NotAuthenticated);
+            }
+        };
+        if now >= row.expires_at {
+            self.end_expired(conn, current, token.id(), &row, now, "absolute")?;
+            return Err(Error::SessionExpired);
+        }
+        Ok(row)
+    }
+
+    /// Ends a timed-out session, audited with `reason` (`idle` or `absolute`).
+    fn end_expired(
+        &self,
+        conn: &Connection,
+        current: &mut Current,
+        id: &str,
+        row: &SessionRow,
+        now: Timestamp,
+        reason: &str,
+    ) -> Result<()> {
+        let tx = conn.unchecked_transaction()?;
+        sessions::delete(&tx, id)?;
+        let entry = NewEntry::new(AuditEvent::SessionExpired)
+            .on(row.user_id, &row.email)
+            .detail(reason);
+        audit::append(&tx, &entry, now)?;
+        tx.commit()?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.forget_token(current);
+        Ok(())
+    }
+
+    /// Locks an active session, audited with its reason; the person is its actor only
+    /// when they locked it themselves.
+    pub(crate) fn lock_row(
+        &self,
+        conn: &Connection,
+        current: &mut Current,
+        id: &str,
+        row: &SessionRow,
+        now: Timestamp,
+        reason: LockReason,
+    ) -> Result<()> {
+        let tx = conn.unchecked_transaction()?;
+        sessions::lock(&tx, id, now, reason)?;
+        let mut entry = NewEntry::new(AuditEvent::SessionLocked)
+            .on(row.user_id, &row.email)
+            .detail(reason.as_str());
+        if reason == LockReason::Manual {
+            entry = entry.by(row.user_id, &row.email);
+        }
+        audit::append(&tx, &entry, now)?;
+        tx.commit()?;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        current.verified = None;
+        current.activity = None;
+        Ok(())
     }
 
     /// The signed-in person. Allowed while a password change is pending, so the UI can
@@ -147,9 +232,10 @@ impl Vault {
     }
 
     /// Drops the token from memory and from the store.
-    fn forget_token(&self, current: &mut Current) {
+    pub(crate) fn forget_token(&self, current: &mut Current) {
         current.token = Some(None);
         current.verified = None;
+        current.activity = None;
         if let Err(e) = self.store.clear() {
             log::warn!("could not remove the session from the OS keyring: {e}");
         }

@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::model::LockReason;
+
 /// Result with the vault's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -35,6 +37,13 @@ pub enum Error {
     Locked {
         /// Seconds until the next attempt is allowed.
         retry_after: i64,
+    },
+    /// The session is locked: only the lock screen's commands answer until the person
+    /// unlocks it (or signs out).
+    #[error("session locked ({})", reason.as_str())]
+    SessionLocked {
+        /// Why it was locked.
+        reason: LockReason,
     },
     /// The action needs a fresh password check.
     #[error("re-authentication required")]
@@ -146,6 +155,7 @@ pub enum ErrorCode {
     Forbidden,
     PasswordChangeRequired,
     Locked,
+    SessionLocked,
     ReauthRequired,
     Busy,
     Validation,
@@ -178,6 +188,10 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub retry_after: Option<i64>,
+    /// For `SessionLocked`, why the session was locked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub lock_reason: Option<LockReason>,
 }
 
 impl Error {
@@ -190,6 +204,7 @@ impl Error {
             Self::Forbidden => ErrorCode::Forbidden,
             Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Self::Locked { .. } => ErrorCode::Locked,
+            Self::SessionLocked { .. } => ErrorCode::SessionLocked,
             Self::ReauthRequired => ErrorCode::ReauthRequired,
             Self::Busy => ErrorCode::Busy,
             Self::Validation { .. } => ErrorCode::Validation,
@@ -210,6 +225,7 @@ impl Error {
             Self::Locked { retry_after } => {
                 format!("Too many failed attempts. Try again in {retry_after} s.")
             }
+            Self::SessionLocked { .. } => "This session is locked. Unlock it to continue.".into(),
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
             Self::Busy => "Too many password checks at once. Try again in a moment.".into(),
             Self::Validation { field, reason } => {
@@ -259,6 +275,10 @@ impl Error {
             },
             retry_after: match self {
                 Self::Locked { retry_after } => Some(*retry_after),
+                _ => None,
+            },
+            lock_reason: match self {
+                Self::SessionLocked { reason } => Some(*reason),
                 _ => None,
             },
         }

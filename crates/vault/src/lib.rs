@@ -20,6 +20,7 @@ mod db;
 mod dto;
 mod error;
 mod health;
+mod lock;
 mod model;
 mod password;
 mod policy;
@@ -46,11 +47,12 @@ pub use dto::{
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
 pub use health::{BreakGlassNotice, SecurityHealth};
+pub use lock::LockedSession;
 pub use model::audit::{
     AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
     ExportFormat, Outcome, TailCheck,
 };
-pub use model::{AccountStatus, Role, UserId};
+pub use model::{AccountStatus, LockReason, Role, UserId};
 pub use password::HashParams;
 pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,

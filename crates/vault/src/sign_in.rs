@@ -125,14 +125,14 @@ impl Vault {
     /// timed to the millisecond.
     ///
     /// Errors: `Locked` while the email must wait.
-    fn reserve_attempt(&self, email: &str) -> Result<throttle::Reservation> {
+    pub(crate) fn reserve_attempt(&self, email: &str) -> Result<throttle::Reservation> {
         let now_ms = self.clock.now_millis();
         self.write(|conn| throttle::reserve(conn, email, now_ms))
     }
 
     /// Runs the password work of a reserved attempt. When it is refused for want of a
     /// hashing slot, the attempt was never evaluated, so its reservation is given back.
-    fn unless_busy<T>(
+    pub(crate) fn unless_busy<T>(
         &self,
         reservation: &throttle::Reservation,
         work: impl FnOnce() -> Result<T>,
@@ -148,7 +148,7 @@ impl Vault {
 
     /// Confirms a reserved attempt as failed and audits it; the 100th in a row locks the
     /// email. The account's email is recorded only when it matches an account.
-    fn record_failed_sign_in(
+    pub(crate) fn record_failed_sign_in(
         &self,
         reservation: &throttle::Reservation,
         account: Option<UserId>,
@@ -297,6 +297,7 @@ impl Vault {
         }
         current.token = Some(Some(token));
         current.verified = None;
+        current.activity = Some(now);
         Ok(row.into_current_user(expires_at, self.stay_signed_in()))
     }
 }

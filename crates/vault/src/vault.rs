@@ -5,7 +5,7 @@
 //! none of them.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -46,6 +46,10 @@ pub(crate) struct Current {
     /// `None` until the store has been read once; then the token, if any.
     pub(crate) token: Option<Option<SessionToken>>,
     pub(crate) verified: Option<Verified>,
+    /// The last activity of the current session seen by this process (commands, and
+    /// input the UI reports), on the wall clock. `None` until the first check after the
+    /// token was loaded; the row's last-seen stands in then.
+    pub(crate) activity: Option<Timestamp>,
 }
 
 /// A session check that can be reused while nothing has been written since.
@@ -76,6 +80,8 @@ pub struct Vault {
     pub(crate) generation: AtomicU64,
     /// False once the store failed to save: the session then lasts until the app closes.
     pub(crate) persistent: AtomicBool,
+    /// The auto-lock time the admin chose, in minutes (the settings table caches here).
+    pub(crate) auto_lock_minutes: AtomicI64,
 }
 
 impl Vault {
@@ -88,6 +94,7 @@ impl Vault {
             None => stored_or_calibrated_params(&conn)?,
         };
         let persistent = store.is_persistent();
+        let auto_lock_minutes = stored_auto_lock_minutes(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             store,
@@ -97,6 +104,7 @@ impl Vault {
             current: Mutex::new(Current::default()),
             generation: AtomicU64::new(0),
             persistent: AtomicBool::new(persistent),
+            auto_lock_minutes: AtomicI64::new(auto_lock_minutes),
         })
     }
 
@@ -152,6 +160,12 @@ impl Vault {
         session.ensure_recent_auth(self.now(), self.policy.step_up_seconds())
     }
 
+    /// Seconds without activity after which the current session locks.
+    pub fn auto_lock_seconds(&self) -> i64 {
+        self.policy
+            .auto_lock_seconds(self.auto_lock_minutes.load(Ordering::SeqCst))
+    }
+
     /// Whether a session saved now would survive a restart.
     pub fn stay_signed_in(&self) -> bool {
         self.persistent.load(Ordering::SeqCst)
@@ -201,4 +215,22 @@ fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
     log::info!("argon2id calibrated for this machine: {params:?}");
     db::settings::set(conn, ARGON2_SETTING, &params.to_setting())?;
     Ok(params)
+}
+
+const AUTO_LOCK_SETTING: &str = "auto_lock_minutes";
+
+/// The auto-lock time an admin chose, or the default. A value outside 1 to 60 (written
+/// by hand) is logged and replaced by the default rather than trusted.
+pub(crate) fn stored_auto_lock_minutes(conn: &rusqlite::Connection) -> Result<i64> {
+    let allowed = 1..=SessionPolicy::AUTO_LOCK_MAX_MINUTES;
+    Ok(match db::settings::get(conn, AUTO_LOCK_SETTING)? {
+        None => SessionPolicy::AUTO_LOCK_DEFAULT_MINUTES,
+        Some(text) => match text.parse::<i64>() {
+            Ok(minutes) if allowed.contains(&minutes) => minutes,
+            _ => {
+                log::warn!("ignoring the stored auto-lock time {text:?}; using the default");
+                SessionPolicy::AUTO_LOCK_DEFAULT_MINUTES
+            }
+        },
+    })
 }

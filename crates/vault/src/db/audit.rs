@@ -261,6 +261,7 @@ pub(crate) fn notices_for(
          WHERE at > ?2
            AND ((target_id = ?1
                  AND ((event = 'sign_in' AND outcome = 'failure') OR event IN ('lockout', 'unlock')
+                      OR (event = 'session_locked' AND actor_id IS NULL)
                       OR (actor_id IS NOT NULL AND actor_id <> ?1)))
                 OR (?3 AND event = 'audit_tail_missing'))
          ORDER BY id DESC LIMIT 50"

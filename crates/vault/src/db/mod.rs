@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_throttle_milliseconds.sql",
         include_str!("../../../../migrations/0003_throttle_milliseconds.sql"),
     ),
+    (
+        "0004_session_lock.sql",
+        include_str!("../../../../migrations/0004_session_lock.sql"),
+    ),
 ];
 
 /// The oldest SQLite the schema runs on: `STRICT` tables arrived in 3.37.0, the version

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::Timestamp;
-use crate::model::{AccountStatus, Role, UserId};
+use crate::model::{AccountStatus, LockReason, Role, UserId};
 
 use crate::error::Result;
 
@@ -21,6 +21,8 @@ pub(crate) struct SessionRow {
     pub(crate) verified_at: Timestamp,
     pub(crate) previous_sign_in_at: Option<Timestamp>,
     pub(crate) email: String,
+    /// When the session was locked, and why; `None` while it is active.
+    pub(crate) locked: Option<(Timestamp, LockReason)>,
 }
 
 /// A new session row: the token's `id` and the SHA-256 of its secret, never the token.
@@ -45,7 +47,8 @@ pub(crate) fn insert(
 pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
     let mut statement = conn.prepare_cached(
         "SELECT s.secret_hash, s.user_id, u.role, u.team, u.status, u.must_change_password,
-                s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email
+                s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email,
+                s.locked_at, s.lock_reason
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1",
     )?;
@@ -63,6 +66,13 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
                 verified_at: row.get(8)?,
                 previous_sign_in_at: row.get(9)?,
                 email: row.get(10)?,
+                locked: match (
+                    row.get::<_, Option<Timestamp>>(11)?,
+                    row.get::<_, Option<String>>(12)?,
+                ) {
+                    (Some(at), Some(reason)) => Some((at, LockReason::parse(&reason)?)),
+                    _ => None,
+                },
             })
         })
         .optional()?)
@@ -77,6 +87,26 @@ pub(crate) fn touch(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
 pub(crate) fn mark_verified(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
     conn.execute(
         "UPDATE sessions SET verified_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// Locks an active session; a locked one keeps its first lock time and reason.
+pub(crate) fn lock(conn: &Connection, id: &str, now: Timestamp, reason: LockReason) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET locked_at = ?2, lock_reason = ?3 WHERE id = ?1 AND locked_at IS NULL",
+        params![id, now, reason.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Unlocks a session after its person proved themselves again: that counts as activity
+/// and as a fresh password check.
+pub(crate) fn unlock(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2, verified_at = ?2
+         WHERE id = ?1",
         params![id, now],
     )?;
     Ok(())

@@ -19,6 +19,8 @@ pub enum AuditEvent {
     Unlock,
     SignOut,
     SessionExpired,
+    SessionLocked,
+    SessionUnlocked,
     SessionsRevoked,
     AccountCreated,
     AccountDisabled,
@@ -36,13 +38,15 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 21] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
         Self::Unlock,
         Self::SignOut,
         Self::SessionExpired,
+        Self::SessionLocked,
+        Self::SessionUnlocked,
         Self::SessionsRevoked,
         Self::AccountCreated,
         Self::AccountDisabled,
@@ -67,6 +71,8 @@ impl AuditEvent {
             Self::Unlock => "unlock",
             Self::SignOut => "sign_out",
             Self::SessionExpired => "session_expired",
+            Self::SessionLocked => "session_locked",
+            Self::SessionUnlocked => "session_unlocked",
             Self::SessionsRevoked => "sessions_revoked",
             Self::AccountCreated => "account_created",
             Self::AccountDisabled => "account_disabled",

@@ -43,6 +43,46 @@ impl Role {
     }
 }
 
+/// Why a session was locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum LockReason {
+    /// The person locked it (the Lock button, Ctrl/Cmd+L).
+    Manual,
+    /// No activity for the auto-lock time.
+    Idle,
+    /// The computer went to sleep.
+    Sleep,
+    /// The operating system locked its own session or the screen saver started.
+    OsLock,
+}
+
+impl LockReason {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Idle => "idle",
+            Self::Sleep => "sleep",
+            Self::OsLock => "os_lock",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> rusqlite::Result<Self> {
+        match text {
+            "manual" => Ok(Self::Manual),
+            "idle" => Ok(Self::Idle),
+            "sleep" => Ok(Self::Sleep),
+            "os_lock" => Ok(Self::OsLock),
+            other => Err(rusqlite::Error::InvalidColumnType(
+                0,
+                other.into(),
+                rusqlite::types::Type::Text,
+            )),
+        }
+    }
+}
+
 /// Whether an account can sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

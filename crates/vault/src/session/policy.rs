@@ -10,9 +10,15 @@ pub struct SessionPolicy {
     idle_seconds: i64,
     absolute_seconds: i64,
     step_up_seconds: i64,
+    auto_lock_limit_seconds: i64,
 }
 
 impl SessionPolicy {
+    /// The auto-lock time when an admin has not chosen one: five minutes.
+    pub const AUTO_LOCK_DEFAULT_MINUTES: i64 = 5;
+    /// The longest auto-lock time an admin may choose: an hour.
+    pub const AUTO_LOCK_MAX_MINUTES: i64 = 60;
+
     /// Activity closer together than this does not rewrite last-seen.
     pub const TOUCH_INTERVAL: i64 = 60;
 
@@ -35,7 +41,30 @@ impl SessionPolicy {
             idle_seconds: idle_minutes * 60,
             absolute_seconds: absolute_hours * 3600,
             step_up_seconds: Session::STEP_UP_SECONDS,
+            auto_lock_limit_seconds: Self::AUTO_LOCK_MAX_MINUTES * 60,
         })
+    }
+
+    /// The same policy with sessions locking after at most `seconds` (1 to 3600) without
+    /// activity, whatever the admin chose. Like the step-up window it can only shorten
+    /// the time: for tests, and for a desk that must lock sooner than a minute.
+    pub fn with_auto_lock_limit(self, seconds: i64) -> Result<Self> {
+        if !(1..=Self::AUTO_LOCK_MAX_MINUTES * 60).contains(&seconds) {
+            return Err(Error::invalid(
+                "auto_lock_seconds",
+                crate::error::Invalid::Malformed,
+            ));
+        }
+        Ok(Self {
+            auto_lock_limit_seconds: seconds,
+            ..self
+        })
+    }
+
+    /// The auto-lock time in force when the admin chose `minutes`: never longer than
+    /// the limit.
+    pub fn auto_lock_seconds(&self, minutes: i64) -> i64 {
+        (minutes * 60).min(self.auto_lock_limit_seconds)
     }
 
     /// The same policy with a shorter step-up window: a password check counts for
@@ -76,6 +105,7 @@ impl Default for SessionPolicy {
             idle_seconds: 15 * 60,
             absolute_seconds: 12 * 3600,
             step_up_seconds: Session::STEP_UP_SECONDS,
+            auto_lock_limit_seconds: Self::AUTO_LOCK_MAX_MINUTES * 60,
         }
     }
 }
@@ -92,5 +122,16 @@ mod tests {
         assert!(SessionPolicy::new(61, 12).is_err());
         assert!(SessionPolicy::new(15, 25).is_err());
         assert_eq!(SessionPolicy::default().idle_seconds(), 900);
+    }
+
+    #[test]
+    fn the_auto_lock_limit_only_shortens() {
+        let policy = SessionPolicy::default();
+        assert_eq!(policy.auto_lock_seconds(5), 300);
+        let short = policy.with_auto_lock_limit(20).unwrap();
+        assert_eq!(short.auto_lock_seconds(5), 20);
+        assert_eq!(short.auto_lock_seconds(60), 20);
+        assert!(policy.with_auto_lock_limit(0).is_err());
+        assert!(policy.with_auto_lock_limit(3601).is_err());
     }
 }

@@ -14,6 +14,7 @@ mod dto;
 mod file;
 mod first_admin;
 mod layers;
+mod lock;
 mod security;
 mod sessions;
 mod sign_in;
@@ -81,6 +82,18 @@ impl Fixture {
     /// The same file and store after a restart of the app.
     pub fn restarted(&self) -> Vault {
         open_at(&self.path(), &self.clock, self.store.clone())
+    }
+
+    /// Lets `seconds` pass with the signed-in person busy at the desk (a checked command
+    /// every minute), so that the session neither locks nor idles out.
+    pub fn stay_active_for(&self, seconds: i64) {
+        let mut left = seconds;
+        while left > 0 {
+            let step = left.min(60);
+            self.clock.advance(step);
+            self.vault.verify_session().expect("an active session");
+            left -= step;
+        }
     }
 
     /// Creates the first admin; this instance is then signed in as them.

@@ -139,7 +139,7 @@ fn a_lock_ends_by_itself_after_a_day() {
 fn sensitive_admin_actions_need_a_recent_password_check() {
     let f = fixture().with_admin();
     let (id, _) = f.create("clerk@shop.example", Role::User, None);
-    f.clock.advance(6 * 60);
+    f.stay_active_for(6 * 60);
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     assert_code!(f.vault.set_role(&admin, id, Role::Admin), ReauthRequired);
@@ -163,7 +163,7 @@ fn sensitive_admin_actions_need_a_recent_password_check() {
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     assert!(f.vault.set_role(&admin, id, Role::Admin).is_ok());
-    f.clock.advance(5 * 60 + 1);
+    f.stay_active_for(5 * 60 + 1);
     let session = f.vault.verify_session().unwrap();
     assert_code!(
         f.vault
@@ -188,7 +188,7 @@ fn a_stale_admin_session_yields_no_new_credential_or_lasting_privilege() {
     let _ = f
         .vault
         .login("guessed@shop.example", &"a wrong long guess".into());
-    f.clock.advance(6 * 60);
+    f.stay_active_for(6 * 60);
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     let account = |role| NewAccount {

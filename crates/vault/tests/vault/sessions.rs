@@ -1,4 +1,8 @@
-use vault::{Error, Role, SessionPolicy, SessionStore, SessionToken};
+use std::sync::Arc;
+
+use vault::{
+    Error, FixedClock, MemoryStore, Role, SessionPolicy, SessionStore, SessionToken, Vault,
+};
 
 use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
 
@@ -57,12 +61,28 @@ fn a_forged_secret_with_a_real_id_is_refused_and_forgotten() {
 }
 
 #[test]
-fn idle_sessions_expire_after_fifteen_minutes() {
-    let f = fixture().with_admin();
-    f.clock.advance(SessionPolicy::default().idle_seconds() - 1);
-    assert!(f.vault.verify_session().is_ok());
-    f.clock.advance(SessionPolicy::default().idle_seconds());
-    assert_code!(f.vault.verify_session(), SessionExpired);
+fn idle_sessions_expire_when_the_idle_timeout_comes_before_the_auto_lock() {
+    // A one-minute idle timeout, shorter than the five-minute auto-lock: the session ends
+    // rather than locks.
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(crate::START));
+    let store = Arc::new(MemoryStore::new());
+    let mut options = crate::options(&clock);
+    options.session_policy = SessionPolicy::new(1, 12).unwrap();
+    let vault = Vault::open(&dir.path().join("vault.sqlite"), store.clone(), options).unwrap();
+    vault
+        .create_first_admin(&crate::first_admin(ADMIN_EMAIL, ADMIN_PASSWORD))
+        .unwrap();
+    clock.advance(59);
+    assert!(vault.verify_session().is_ok());
+    clock.advance(60);
+    assert_code!(vault.verify_session(), SessionExpired);
+    let f = crate::Fixture {
+        dir,
+        clock,
+        store,
+        vault,
+    };
     // Expiry removes the token and the row: the next check is plain "not signed in".
     assert_eq!(f.store.load().unwrap(), None);
     assert_code!(f.vault.verify_session(), NotAuthenticated);
@@ -71,9 +91,9 @@ fn idle_sessions_expire_after_fifteen_minutes() {
 #[test]
 fn activity_slides_the_idle_expiry() {
     let f = fixture().with_admin();
-    // Active every ten minutes for two hours: never idle for fifteen.
-    for _ in 0..12 {
-        f.clock.advance(10 * 60);
+    // Active every four minutes for two hours: never idle for the five-minute auto-lock.
+    for _ in 0..30 {
+        f.clock.advance(4 * 60);
         f.vault.verify_session().unwrap();
     }
 }
@@ -99,8 +119,8 @@ fn last_seen_is_written_at_most_once_a_minute() {
 fn sessions_end_after_twelve_hours_however_active() {
     let f = fixture().with_admin();
     let expires = f.vault.verify_session().unwrap().expires_at();
-    while f.clock_now() + 600 < expires {
-        f.clock.advance(600);
+    while f.clock_now() + 240 < expires {
+        f.clock.advance(240);
         f.vault.verify_session().unwrap();
     }
     f.clock.set(expires);

@@ -1,0 +1,152 @@
+//! Locking instead of signing out. A locked session stays signed in, but
+//! [`Vault::verify_session`] refuses it with `SessionLocked` until its person types their
+//! password again; only the lock screen's calls ([`Vault::locked_session`],
+//! [`Vault::unlock_session`], [`Vault::logout`]) work meanwhile. Sessions lock on request, after
+//! the auto-lock time without activity (on the wall clock, so a sleeping computer cannot
+//! skip it), and when the operating system locks or sleeps.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::clock::Timestamp;
+use crate::db::{audit, sessions, users};
+use crate::dto::CurrentUser;
+use crate::error::{Error, Result};
+use crate::model::LockReason;
+use crate::model::audit::{AuditEvent, NewEntry};
+use crate::password::Verdict;
+use crate::secret::SecretString;
+use crate::throttle;
+use crate::validate;
+use crate::vault::Vault;
+
+/// What the lock screen shows: whose session is locked, since when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedSession {
+    /// The person's name.
+    pub display_name: String,
+    /// Their email.
+    pub email: String,
+    /// Why the session was locked.
+    pub reason: LockReason,
+    /// When (Unix seconds, UTC).
+    pub locked_at: Timestamp,
+}
+
+impl Vault {
+    /// Locks this computer's session. Returns whether it was active and is now locked;
+    /// nobody signed in, or a session already locked, is not an error.
+    pub fn lock_session(&self, reason: LockReason) -> Result<bool> {
+        let now = self.now();
+        let mut current = self.current();
+        let Some(token) = self.token(&mut current) else {
+            return Ok(false);
+        };
+        let conn = self.conn();
+        let row = match self.live_row(&conn, &mut current, &token, now) {
+            Ok(row) => row,
+            Err(Error::NotAuthenticated | Error::SessionExpired) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if row.locked.is_some() {
+            return Ok(false);
+        }
+        self.lock_row(&conn, &mut current, token.id(), &row, now, reason)?;
+        Ok(true)
+    }
+
+    /// Locks the session when it has been idle for the auto-lock time. Meant for a timer
+    /// that runs every second or so: until the time is nearly up it only compares two
+    /// numbers in memory, and it never reads the keyring (a session this process has not
+    /// checked yet is left to the next command's check).
+    pub fn lock_if_idle(&self) -> Result<Option<LockReason>> {
+        let now = self.now();
+        let auto_lock = self.auto_lock_seconds();
+        let mut current = self.current();
+        let (Some(Some(token)), Some(activity)) = (current.token.clone(), current.activity) else {
+            return Ok(None);
+        };
+        if now - activity < auto_lock {
+            return Ok(None);
+        }
+        let conn = self.conn();
+        let row = match self.live_row(&conn, &mut current, &token, now) {
+            Ok(row) => row,
+            Err(Error::NotAuthenticated | Error::SessionExpired) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if row.locked.is_some() || now - activity.max(row.last_seen_at) < auto_lock {
+            return Ok(None);
+        }
+        self.lock_row(&conn, &mut current, token.id(), &row, now, LockReason::Idle)?;
+        Ok(Some(LockReason::Idle))
+    }
+
+    /// The locked session for the lock screen, or `None` when the session is active.
+    ///
+    /// Errors: `NotAuthenticated` when nobody is signed in or the session was ended;
+    /// `SessionExpired` at its absolute expiry.
+    pub fn locked_session(&self) -> Result<Option<LockedSession>> {
+        let now = self.now();
+        let mut current = self.current();
+        let Some(token) = self.token(&mut current) else {
+            return Err(Error::NotAuthenticated);
+        };
+        let conn = self.conn();
+        let row = self.live_row(&conn, &mut current, &token, now)?;
+        let Some((locked_at, reason)) = row.locked else {
+            return Ok(None);
+        };
+        let user = users::require(&conn, row.user_id)?;
+        Ok(Some(LockedSession {
+            display_name: user.display_name,
+            email: user.email,
+            reason,
+            locked_at,
+        }))
+    }
+
+    /// Unlocks this computer's session with its person's password. A wrong password
+    /// counts as a failed sign-in for their email (the same throttle and lockout); a
+    /// session that is not locked is returned as it is.
+    ///
+    /// Errors: `InvalidCredentials`, `Locked` and `Busy` as for [`Vault::login`];
+    /// `NotAuthenticated` and `SessionExpired` as for [`Vault::locked_session`].
+    pub fn unlock_session(&self, password: &SecretString) -> Result<CurrentUser> {
+        let password = validate::normalise_password("password", password)?;
+        let now = self.now();
+        let (token, row) = {
+            let mut current = self.current();
+            let token = self.token(&mut current).ok_or(Error::NotAuthenticated)?;
+            let row = self.live_row(&self.conn(), &mut current, &token, now)?;
+            (token, row)
+        };
+        if row.locked.is_some() {
+            // The argon2 work runs without holding the session's lock, so that other
+            // checks (the idle timer, a refused command) do not wait behind it.
+            let reservation = self.reserve_attempt(&row.email)?;
+            let phc = users::password_hash(&self.conn(), row.user_id)?;
+            let verdict =
+                self.unless_busy(&reservation, || self.hasher().verify(&phc, &password))?;
+            if verdict == Verdict::Mismatch {
+                self.record_failed_sign_in(&reservation, Some(row.user_id), now)?;
+                return Err(Error::InvalidCredentials);
+            }
+            self.write(|conn| {
+                throttle::clear(conn, &row.email)?;
+                sessions::unlock(conn, token.id(), now)?;
+                let entry = NewEntry::new(AuditEvent::SessionUnlocked)
+                    .by(row.user_id, &row.email)
+                    .on(row.user_id, &row.email)
+                    .detail("password");
+                audit::append(conn, &entry, now)
+            })?;
+            let mut current = self.current();
+            current.verified = None;
+            current.activity = Some(now);
+        }
+        let user = users::require(&self.conn(), row.user_id)?;
+        Ok(user.into_current_user(row.expires_at, self.stay_signed_in()))
+    }
+}
