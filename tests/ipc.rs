@@ -32,14 +32,17 @@ enum State {
     Admin,
     /// An admin whose last password check is more than five minutes old.
     StaleAdmin,
+    /// The user's session, locked.
+    Locked,
 }
 
-const STATES: [State; 5] = [
+const STATES: [State; 6] = [
     State::NoSession,
     State::Expired,
     State::User,
     State::Admin,
     State::StaleAdmin,
+    State::Locked,
 ];
 
 /// A vault with an admin, a user and a third account to act on, signed in per `State`,
@@ -127,7 +130,7 @@ fn fixture(state: State) -> Fixture {
             USER.1
         }
         State::Expired => {
-            clock.advance(SessionPolicy::default().idle_seconds() + 1);
+            clock.advance(SessionPolicy::default().absolute_seconds());
             USER.1
         }
         State::User => USER.1,
@@ -137,8 +140,16 @@ fn fixture(state: State) -> Fixture {
         }
         State::StaleAdmin => {
             vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
-            clock.advance(6 * 60);
+            // Busy at the desk (so not locked), but without a password check.
+            for _ in 0..6 {
+                clock.advance(60);
+                vault.verify_session().unwrap();
+            }
             ADMIN.1
+        }
+        State::Locked => {
+            vault.lock_session(vault::LockReason::Manual).unwrap();
+            USER.1
         }
     };
     let clipboard = Arc::new(tauri_plugin_latchkey::clipboard::MemoryClipboard::default());
@@ -220,7 +231,9 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "check_password" => {
             json!({"request": {"password": "orbit vellum kettle lantern", "email": USER.0}})
         }
-        "reauthenticate" => json!({"request": {"password": f.password}}),
+        "reauthenticate" | "unlock_session" => json!({"request": {"password": f.password}}),
+        "lock_session" | "locked_session" | "report_activity" => json!({}),
+        "watch_lock" => json!({"onLock": "__CHANNEL__:1"}),
         "since_last_sign_in"
         | "locked_emails"
         | "verify_audit_chain"
@@ -233,6 +246,18 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "sign_in_stats" => json!({"request": {"utcOffsetMinutes": 540}}),
         "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
+    }
+}
+
+/// What the lock screen's commands answer in `state`: they work on a session whether it
+/// is locked or not, and report one that is gone.
+fn lock_screen_outcome(command: &str, state: State) -> Option<&'static str> {
+    match (command, state) {
+        // Locking nothing is not an error, and anyone may listen for locks.
+        ("lock_session" | "watch_lock", _) => None,
+        (_, State::NoSession) => Some("NotAuthenticated"),
+        (_, State::Expired) => Some("SessionExpired"),
+        _ => None,
     }
 }
 
@@ -263,8 +288,10 @@ fn every_command_enforces_its_access_level_in_every_state() {
             let result = f.call(command, good_request(command, &f));
             let expected = match (access, state) {
                 (Access::Public, _) => public_outcome(command),
+                (Access::LockScreen, _) => lock_screen_outcome(command, state),
                 (_, State::NoSession) => Some("NotAuthenticated"),
                 (_, State::Expired) => Some("SessionExpired"),
+                (_, State::Locked) => Some("SessionLocked"),
                 (
                     Access::Admin | Access::AdminStepUp | Access::AdminStepUpByTarget,
                     State::User,
@@ -348,6 +375,7 @@ fn the_security_doc_lists_every_command_with_its_access_level() {
         let set = cells[2].trim_matches('`');
         let access = match (cells[3], cells[4]) {
             ("anyone", "no") => Access::Public,
+            ("the lock screen", "no") => Access::LockScreen,
             ("signed in", "no") => Access::Session,
             ("admin", "no") => Access::Admin,
             ("admin", "always") => Access::AdminStepUp,
@@ -371,10 +399,10 @@ fn the_security_doc_lists_every_command_with_its_access_level() {
 #[test]
 fn refused_commands_change_nothing() {
     for &(command, access, _) in COMMANDS {
-        if access == Access::Public {
+        if matches!(access, Access::Public | Access::LockScreen) {
             continue;
         }
-        for state in [State::NoSession, State::User] {
+        for state in [State::NoSession, State::Locked, State::User] {
             if access == Access::Session && state == State::User {
                 continue;
             }
@@ -639,6 +667,11 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "password",
         ),
         ("reauthenticate", json!({"request": {}}), "password"),
+        (
+            "unlock_session",
+            json!({"request": {"password": ["not", "text"]}}),
+            "password",
+        ),
         (
             "unlock_email",
             json!({"request": {"email": "not an email"}}),

@@ -8,7 +8,10 @@
 pub enum Access {
     /// Anyone, signed in or not: the sign-in and first-run paths.
     Public,
-    /// A verified session.
+    /// The lock screen's own calls: they act only on the session this computer holds,
+    /// locked or not, and show only whose it is.
+    LockScreen,
+    /// A verified session, not locked.
     Session,
     /// A verified session of an active admin.
     Admin,
@@ -72,6 +75,11 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("logout", Access::Public, Set::Default),
     ("ping", Access::Public, Set::Default),
     ("check_password", Access::Public, Set::Default),
+    ("lock_session", Access::LockScreen, Set::Default),
+    ("locked_session", Access::LockScreen, Set::Default),
+    ("unlock_session", Access::LockScreen, Set::Default),
+    ("report_activity", Access::Session, Set::Default),
+    ("watch_lock", Access::LockScreen, Set::Default),
     ("current_user", Access::Session, Set::Default),
     ("change_password", Access::Session, Set::Default),
     ("get_profile", Access::Session, Set::Default),

@@ -8,15 +8,15 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BootstrapStatus, BreakGlassNotice,
     ChainReport, CreatedAccount, CurrentUser, DayCount, Error, ErrorReply, ExportFormat,
-    FirstAdmin, ListQuery, LockedEmail, NewAccount, Page, PasswordContext, PasswordStrength,
-    ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
-    Vault, require_admin,
+    FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Page,
+    PasswordContext, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecretString,
+    SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
 };
 use vault::{AdminSession, Session};
 
@@ -392,6 +392,63 @@ pub async fn reauthenticate(
 #[tauri::command]
 pub async fn since_last_sign_in(vault: State<'_, SharedVault>) -> Reply<Vec<AuditEntry>> {
     with_session(&vault, |v, session| v.since_last_sign_in(session)).await
+}
+
+/// Locks this computer's session (the Lock button, Ctrl/Cmd+L). Nothing happens when
+/// nobody is signed in or the session is locked already.
+#[tauri::command]
+pub async fn lock_session(vault: State<'_, SharedVault>) -> Reply<()> {
+    blocking(&vault, |v| v.lock_session(LockReason::Manual).map(|_| ())).await
+}
+
+/// Whose session is locked, since when and why; `null` while it is active.
+#[tauri::command]
+pub async fn locked_session(vault: State<'_, SharedVault>) -> Reply<Option<LockedSession>> {
+    blocking(&vault, |v| v.locked_session()).await
+}
+
+/// Unlocks this computer's session with its person's password.
+#[tauri::command]
+pub async fn unlock_session(
+    vault: State<'_, SharedVault>,
+    request: Input<ReauthenticateRequest>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| {
+        v.unlock_session(&request.parse()?.password)
+    })
+    .await
+}
+
+/// Asks to hear, through `on_lock`, whenever the session locks without this window asking
+/// (the idle timer, the operating system), so the lock screen can appear at once.
+#[tauri::command]
+pub async fn watch_lock<R: tauri::Runtime>(
+    webview: tauri::Webview<R>,
+    watchers: State<'_, Arc<crate::lock::LockWatchers>>,
+    on_lock: tauri::ipc::Channel<LockReason>,
+) -> Reply<()> {
+    watchers.watch(webview.label(), on_lock);
+    Ok(())
+}
+
+/// How long the session may stay without activity before it locks.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    /// Seconds from now until the session locks, unless more activity comes first.
+    pub lock_after_seconds: i64,
+}
+
+/// Counts keyboard or pointer input in the window as activity (the UI reports it at most
+/// every few seconds), and says when the session would lock without more.
+#[tauri::command]
+pub async fn report_activity(vault: State<'_, SharedVault>) -> Reply<Activity> {
+    with_session(&vault, |v, _| {
+        Ok(Activity {
+            lock_after_seconds: v.auto_lock_seconds(),
+        })
+    })
+    .await
 }
 
 /// Admin: emails locked after too many failed sign-ins.

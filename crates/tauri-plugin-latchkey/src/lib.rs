@@ -31,6 +31,7 @@ pub mod command_list;
 pub mod commands;
 pub mod files;
 pub mod input;
+pub mod lock;
 mod session;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -58,6 +59,9 @@ pub const VAULT_FILE: &str = "vault.sqlite";
 pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
 /// Shortens the step-up window (0 to 300 seconds); it cannot lengthen it.
 pub const STEP_UP_ENV: &str = "LATCHKEY_STEP_UP_SECONDS";
+/// Shortens the auto-lock time (1 to 3600 seconds) below the admin's setting; it cannot
+/// lengthen it.
+pub const AUTO_LOCK_ENV: &str = "LATCHKEY_AUTO_LOCK_SECONDS";
 
 /// The plugin with its defaults: the vault in `LATCHKEY_DATA_DIR` or the app's data
 /// directory, exports in Downloads, the system clipboard.
@@ -125,6 +129,11 @@ impl Builder {
                 commands::logout,
                 commands::ping,
                 commands::check_password,
+                commands::lock_session,
+                commands::locked_session,
+                commands::unlock_session,
+                commands::report_activity,
+                commands::watch_lock,
                 commands::current_user,
                 commands::change_password,
                 commands::get_profile,
@@ -168,6 +177,9 @@ impl Builder {
                         .download_dir()
                         .or_else(|_| app.path().app_data_dir())?,
                 };
+                let watchers = Arc::new(lock::LockWatchers::default());
+                lock::watch_idle(vault.clone(), watchers.clone())?;
+                app.manage(watchers);
                 app.manage::<commands::SharedVault>(vault);
                 app.manage(commands::ExportDir(exports));
                 app.manage(self.clipboard.unwrap_or_else(|| clipboard::ClipboardState {
@@ -212,6 +224,15 @@ pub fn open_vault(dir: &Path) -> Result<Vault, String> {
             .session_policy
             .with_step_up_seconds(seconds)
             .map_err(|_| format!("{STEP_UP_ENV} must be between 0 and 300"))?;
+    }
+    if let Some(seconds) = std::env::var(AUTO_LOCK_ENV)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        options.session_policy = options
+            .session_policy
+            .with_auto_lock_limit(seconds)
+            .map_err(|_| format!("{AUTO_LOCK_ENV} must be between 1 and 3600"))?;
     }
     Vault::open(&path, store, options).map_err(|e| {
         format!(

@@ -10,17 +10,17 @@
 
 use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
-    AccountRef, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest, ExportRequest,
-    ExportResult, LoginRequest, ReauthenticateRequest, SetDisabledRequest, SetRoleRequest,
-    SignInStatsRequest,
+    AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest,
+    ExportRequest, ExportResult, LoginRequest, ReauthenticateRequest, SetDisabledRequest,
+    SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
     AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
     BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, ErrorCode,
-    ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockedEmail, NewAccount, Outcome,
-    Page, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
-    UnlockRequest, UserDto, UserId,
+    ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockedEmail,
+    LockedSession, NewAccount, Outcome, Page, PasswordStrength, ProfileDto, ProfileUpdate, Role,
+    SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -49,6 +49,11 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("delete_account", "AccountRef", "null"),
     ("reset_password", "AccountRef", "string"),
     ("check_password", "CheckPasswordRequest", "PasswordStrength"),
+    ("lock_session", "null", "null"),
+    ("locked_session", "null", "LockedSession | null"),
+    ("unlock_session", "ReauthenticateRequest", "CurrentUser"),
+    ("report_activity", "null", "Activity"),
+    ("watch_lock", "null", "null"),
     ("reauthenticate", "ReauthenticateRequest", "null"),
     ("since_last_sign_in", "null", "Array<AuditEntry>"),
     ("locked_emails", "null", "Array<LockedEmail>"),
@@ -110,6 +115,9 @@ fn generate() -> String {
         UnlockRequest::decl(&cfg),
         SecurityHealth::decl(&cfg),
         BreakGlassNotice::decl(&cfg),
+        LockReason::decl(&cfg),
+        LockedSession::decl(&cfg),
+        Activity::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

@@ -157,12 +157,24 @@ fn a_pending_password_change_holds_back_the_host_s_data() {
 }
 
 #[test]
+fn a_locked_session_is_refused_until_its_person_unlocks_it() {
+    let host = host();
+    host.vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
+    host.vault.lock_session(vault::LockReason::Manual).unwrap();
+    host.refused("whoami", "SessionLocked");
+    host.refused("admin_only", "SessionLocked");
+    host.clock.advance(1);
+    host.vault.unlock_session(&ADMIN.1.into()).unwrap();
+    assert!(host.call("whoami").is_ok());
+}
+
+#[test]
 fn an_expired_or_ended_session_is_refused() {
     let host = host();
     host.vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
     assert!(host.call("whoami").is_ok());
     host.clock
-        .advance(SessionPolicy::default().idle_seconds() + 1);
+        .advance(SessionPolicy::default().absolute_seconds());
     host.refused("whoami", "SessionExpired");
     host.vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
     host.vault.logout().unwrap();

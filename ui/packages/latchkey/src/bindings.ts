@@ -150,7 +150,7 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 
@@ -180,7 +180,11 @@ conflict?: Conflict,
 /**
  * For `Locked`, seconds until the next attempt is allowed.
  */
-retryAfter?: number, };
+retryAfter?: number, 
+/**
+ * For `SessionLocked`, why the session was locked.
+ */
+lockReason?: LockReason, };
 
 export type FirstAdmin = { 
 /**
@@ -360,7 +364,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing";
 
 export type Outcome = "success" | "failure";
 
@@ -610,6 +614,32 @@ at: number,
  */
 email: string, };
 
+export type LockReason = "manual" | "idle" | "sleep" | "osLock";
+
+export type LockedSession = { 
+/**
+ * The person's name.
+ */
+displayName: string, 
+/**
+ * Their email.
+ */
+email: string, 
+/**
+ * Why the session was locked.
+ */
+reason: LockReason, 
+/**
+ * When (Unix seconds, UTC).
+ */
+lockedAt: number, };
+
+export type Activity = { 
+/**
+ * Seconds from now until the session locks, unless more activity comes first.
+ */
+lockAfterSeconds: number, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -643,6 +673,11 @@ export interface Commands {
   delete_account: { request: AccountRef; response: null };
   reset_password: { request: AccountRef; response: string };
   check_password: { request: CheckPasswordRequest; response: PasswordStrength };
+  lock_session: { request: null; response: null };
+  locked_session: { request: null; response: LockedSession | null };
+  unlock_session: { request: ReauthenticateRequest; response: CurrentUser };
+  report_activity: { request: null; response: Activity };
+  watch_lock: { request: null; response: null };
   reauthenticate: { request: ReauthenticateRequest; response: null };
   since_last_sign_in: { request: null; response: Array<AuditEntry> };
   locked_emails: { request: null; response: Array<LockedEmail> };
