@@ -32,6 +32,8 @@ pub struct LockedSession {
     pub reason: LockReason,
     /// When (Unix seconds, UTC).
     pub locked_at: Timestamp,
+    /// The auto-lock time in force, in seconds, for the words of an idle lock.
+    pub auto_lock_seconds: i64,
 }
 
 impl Vault {
@@ -104,6 +106,7 @@ impl Vault {
             email: user.email,
             reason,
             locked_at,
+            auto_lock_seconds: self.auto_lock_seconds(),
         }))
     }
 

@@ -1,6 +1,6 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
-import { maySee, useSession } from "tauri-plugin-latchkey-api";
+import { LockGuard, LockScreen, maySee, useSession } from "tauri-plugin-latchkey-api";
 import { useEffect, useRef } from "react";
 import { LOCALES, useI18n } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
@@ -72,6 +72,9 @@ function Header({ path }: { path: Path }) {
             <span className="who muted" title={t("nav.signedInAs", { name: user.displayName })}>
               {t("nav.signedInAs", { name: user.displayName })}
             </span>
+            <button type="button" title={t("lock.lockHint")} onClick={() => void auth.lockNow()}>
+              {t("lock.lock")}
+            </button>
             <button
               type="button"
               title={t("nav.signedInAs", { name: user.displayName })}
@@ -126,6 +129,7 @@ export function App() {
     }
   }, [ready]);
 
+  if (auth.state.status === "locked") return <LockScreen />;
   if (target === null) {
     return (
       <main id="content" className="auth-page">
@@ -135,7 +139,7 @@ export function App() {
       </main>
     );
   }
-  return (
+  const frame = (
     <>
       <a
         className="skip"
@@ -160,4 +164,5 @@ export function App() {
       <PageFor key={target} path={target} />
     </>
   );
+  return auth.state.status === "signedIn" ? <LockGuard>{frame}</LockGuard> : frame;
 }

@@ -14,6 +14,9 @@ export function guard(state: AuthState, path: Path | "/"): Path | null {
       return "/setup";
     case "signedOut":
       return "/login";
+    case "locked":
+      // Only the lock screen is drawn; after the unlock the guard runs again.
+      return path === "/" || PUBLIC_PAGES.includes(path) ? "/dashboard" : path;
     case "signedIn":
       if (state.user.mustChangePassword) return "/change-password";
       if (path === "/" || PUBLIC_PAGES.includes(path)) return "/dashboard";

@@ -50,6 +50,12 @@ export function failure(code: ErrorReply["code"], extra: Partial<ErrorReply> = {
   throw { code, message: `${code} (English from the vault)`, ...extra } satisfies ErrorReply;
 }
 
+/** What every signed-in screen sends without being asked: the lock watch and activity. */
+const SESSION_DEFAULTS: Record<string, Handler> = {
+  watch_lock: () => null,
+  report_activity: () => ({ lockAfterSeconds: 300 }),
+};
+
 export function renderApp(
   handlers: Record<string, Handler>,
   options: { path?: string; locale?: Locale; initial?: InitialAuth } = {},
@@ -61,7 +67,7 @@ export function renderApp(
     const command = sent.slice(PLUGIN_PREFIX.length);
     const request = (args as { request?: unknown } | undefined)?.request;
     calls.push({ command, request });
-    const handler = handlers[command];
+    const handler = handlers[command] ?? SESSION_DEFAULTS[command];
     if (!handler) throw { code: "Internal", message: `no mock for ${command}` };
     return handler(request);
   });

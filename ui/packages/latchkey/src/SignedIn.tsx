@@ -1,9 +1,11 @@
 // The gate a host puts around its signed-in screens: the first-run wizard on an empty
 // vault, the sign-in form when nobody is signed in, the password change while a
-// temporary password is in force, and the host's own screens only after all of that.
+// temporary password is in force, and the host's own screens only after all of that;
+// while the session is locked, the lock screen over them.
 import type { ReactNode } from "react";
 import { ChangePassword } from "./ChangePassword";
 import { FirstRun } from "./FirstRun";
+import { LockGuard, LockScreen } from "./LockScreen";
 import { useSession } from "./session";
 import { SignIn } from "./SignIn";
 
@@ -20,7 +22,9 @@ export function SignedIn({ children, loading = null }: { children: ReactNode; lo
       return <FirstRun />;
     case "signedOut":
       return <SignIn />;
+    case "locked":
+      return <LockScreen />;
     case "signedIn":
-      return state.user.mustChangePassword ? <ChangePassword /> : <>{children}</>;
+      return <LockGuard>{state.user.mustChangePassword ? <ChangePassword /> : children}</LockGuard>;
   }
 }

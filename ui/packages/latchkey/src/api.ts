@@ -2,8 +2,8 @@
 // `plugin:latchkey|<command>`. Errors arrive as `ApiError` with the vault's stable code;
 // the UI branches on the code, never on text. A host's own commands that take a
 // `Session` argument refuse with the same replies, so `ApiError.from` reads those too.
-import { invoke } from "@tauri-apps/api/core";
-import type { Commands, Conflict, ErrorCode, ErrorReply, Invalid } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { Commands, Conflict, ErrorCode, ErrorReply, Invalid, LockReason } from "./bindings";
 
 export type CommandName = keyof Commands;
 
@@ -20,6 +20,8 @@ export class ApiError extends Error {
   readonly conflict: Conflict | undefined;
   /** For `Locked`: seconds until the next attempt is allowed. */
   readonly retryAfter: number | undefined;
+  /** For `SessionLocked`: why the session was locked. */
+  readonly lockReason: LockReason | undefined;
 
   constructor(reply: ErrorReply) {
     super(reply.message);
@@ -29,6 +31,7 @@ export class ApiError extends Error {
     this.reason = reply.reason;
     this.conflict = reply.conflict;
     this.retryAfter = reply.retryAfter;
+    this.lockReason = reply.lockReason;
   }
 }
 
@@ -39,6 +42,15 @@ const sessionEndListeners = new Set<SessionEndListener>();
 export function onSessionEnd(listener: SessionEndListener): () => void {
   sessionEndListeners.add(listener);
   return () => sessionEndListeners.delete(listener);
+}
+
+type SessionLockListener = (reason: LockReason) => void;
+const sessionLockListeners = new Set<SessionLockListener>();
+
+/** Called whenever a command finds the session locked; the auth state listens. */
+export function onSessionLocked(listener: SessionLockListener): () => void {
+  sessionLockListeners.add(listener);
+  return () => sessionLockListeners.delete(listener);
 }
 
 function isErrorReply(value: unknown): value is ErrorReply {
@@ -54,6 +66,9 @@ export function toApiError(raw: unknown): ApiError {
   const error = isErrorReply(raw) ? new ApiError(raw) : new ApiError({ code: "Internal", message: String(raw) });
   if (error.code === "NotAuthenticated" || error.code === "SessionExpired") {
     for (const listener of sessionEndListeners) listener(error.code);
+  }
+  if (error.code === "SessionLocked") {
+    for (const listener of sessionLockListeners) listener(error.lockReason ?? "manual");
   }
   return error;
 }
@@ -89,6 +104,25 @@ function unsendable(value: unknown, field: string, depth = 0): string | null {
     if (found !== null) return found;
   }
   return null;
+}
+
+/**
+ * Hears about locks that no command of this window caused (the idle timer, the operating
+ * system) through a channel the plugin keeps for the window. Returns a function that
+ * stops listening.
+ */
+export function watchLock(onLock: (reason: LockReason) => void): () => void {
+  const channel = new Channel<LockReason>();
+  let listening = true;
+  channel.onmessage = (reason) => {
+    if (listening) onLock(reason);
+  };
+  invoke(`${PLUGIN_PREFIX}watch_lock`, { onLock: channel }).catch((raw: unknown) => {
+    console.error("cannot watch for session locks", raw);
+  });
+  return () => {
+    listening = false;
+  };
 }
 
 /** Calls `command`; the request goes as the `request` argument when there is one. */

@@ -632,7 +632,11 @@ reason: LockReason,
 /**
  * When (Unix seconds, UTC).
  */
-lockedAt: number, };
+lockedAt: number, 
+/**
+ * The auto-lock time in force, in seconds, for the words of an idle lock.
+ */
+autoLockSeconds: number, };
 
 export type Activity = { 
 /**

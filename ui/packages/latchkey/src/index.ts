@@ -1,12 +1,13 @@
 // The guest side of tauri-plugin-latchkey: the typed commands, the signed-in state, and
 // the screens a host needs to let people sign in. Nothing here is a security boundary;
 // the plugin checks every command in Rust.
-export { ApiError, PLUGIN_PREFIX, call, callHost, onSessionEnd, toApiError } from "./api";
+export { ApiError, PLUGIN_PREFIX, call, callHost, onSessionEnd, onSessionLocked, toApiError, watchLock } from "./api";
 export type { CommandName, Request, Response } from "./api";
 export * from "./bindings";
 export { maySee } from "./access";
 export type { Audience } from "./access";
-export { RequireRole, SessionProvider, loadInitialAuth, useCurrentUser, useSession } from "./session";
+export { ACTIVITY_REPORT_MS, RequireRole, SessionProvider, loadInitialAuth, useCurrentUser, useSession } from "./session";
+export { IDLE_WARNING_SECONDS, IdleWarning, LockGuard, LockScreen, initials } from "./LockScreen";
 export type { Auth, AuthState, InitialAuth } from "./session";
 export { SignedIn } from "./SignedIn";
 export { SignIn } from "./SignIn";

@@ -1,5 +1,6 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CurrentUser } from "./bindings";
 import { I18nProvider } from "./i18n/i18n";
@@ -26,6 +27,8 @@ function host(current: () => CurrentUser, needsFirstAdmin = false) {
   mockIPC((command) => {
     if (command === "plugin:latchkey|bootstrap_status") return { needsFirstAdmin, staySignedIn: true };
     if (command === "plugin:latchkey|current_user") return current();
+    if (command === "plugin:latchkey|watch_lock") return null;
+    if (command === "plugin:latchkey|report_activity") return { lockAfterSeconds: 300 };
     throw { code: "Internal", message: `unexpected ${command}` };
   });
   render(
@@ -73,5 +76,46 @@ describe("the gate around a host's screens", () => {
   it("shows an admin the admin part", async () => {
     host(() => person({ role: "admin" }));
     expect(await screen.findByText("admin tools")).toBeTruthy();
+  });
+
+  it("puts the lock screen over a host's page and keeps the page for after the unlock", async () => {
+    let locked = true;
+    mockIPC((command, args) => {
+      switch (command) {
+        case "plugin:latchkey|bootstrap_status":
+          return { needsFirstAdmin: false, staySignedIn: true };
+        case "plugin:latchkey|current_user":
+          if (locked) throw { code: "SessionLocked", message: "locked", lockReason: "osLock" };
+          return person();
+        case "plugin:latchkey|locked_session":
+          return locked
+            ? { displayName: "Noor", email: "noor@desk.example", reason: "osLock", lockedAt: 1_795_737_600, autoLockSeconds: 300 }
+            : null;
+        case "plugin:latchkey|unlock_session":
+          if ((args as { request: { password: string } }).request.password !== "teal kettle on the sill") {
+            throw { code: "InvalidCredentials", message: "no" };
+          }
+          locked = false;
+          return person();
+        case "plugin:latchkey|watch_lock":
+          return null;
+        case "plugin:latchkey|report_activity":
+          return { lockAfterSeconds: 300 };
+      }
+      throw { code: "Internal", message: `unexpected ${command}` };
+    });
+    render(
+      <I18nProvider initial="en">
+        <SessionProvider>
+          <SignedIn>
+            <p>the host's page</p>
+          </SignedIn>
+        </SessionProvider>
+      </I18nProvider>,
+    );
+    expect(await screen.findByText("Locked because the computer's screen was locked.")).toBeTruthy();
+    expect(screen.queryByText("the host's page")).toBeNull();
+    await userEvent.type(screen.getByLabelText("Password"), "teal kettle on the sill{Enter}");
+    expect(await screen.findByText("the host's page")).toBeTruthy();
   });
 });

@@ -1,11 +1,13 @@
 // The signed-in state as a UI knows it. At start it asks the plugin whether the vault is
 // empty (first run) and whether the keyring holds a live session; afterwards it follows
-// sign-in, sign-out, and any command that finds the session gone. It only decides what
-// to draw: every command checks the session again in Rust.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
+// sign-in, sign-out, locks and unlocks, and any command that finds the session gone or
+// locked. It reports keyboard and pointer input as activity, so the plugin's auto-lock
+// measures real absence. It only decides what to draw: every command checks the session
+// again in Rust, and a locked session answers nothing but the lock screen's calls.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
-import { ApiError, call, onSessionEnd } from "./api";
-import type { CurrentUser } from "./bindings";
+import { ApiError, call, onSessionEnd, onSessionLocked, watchLock } from "./api";
+import type { CurrentUser, LockedSession } from "./bindings";
 import { maySee } from "./access";
 import type { Audience } from "./access";
 
@@ -14,10 +16,27 @@ export type AuthState =
   | { status: "loading" }
   | { status: "setup" }
   | { status: "signedOut"; notice?: "expired" | "signedOut" }
-  | { status: "signedIn"; user: CurrentUser };
+  | { status: "signedIn"; user: CurrentUser }
+  /** The app started on a locked session: only the lock screen, nothing behind it. */
+  | { status: "locked" };
 
 export interface Auth {
   state: AuthState;
+  /**
+   * The locked session while the lock screen is up, else `null`. A session that locks
+   * while signed in keeps `state` as it was, so the screens behind the lock keep what
+   * the person was typing.
+   */
+  lock: LockedSession | null;
+  /** Locks the session now (the Lock button, Ctrl/Cmd+L). */
+  lockNow(): Promise<void>;
+  /** Unlocks with the person's password; rejects with the vault's error. */
+  unlock(password: string): Promise<void>;
+  /**
+   * When the session will lock unless more input comes (milliseconds since the epoch),
+   * while signed in and unlocked; `null` otherwise.
+   */
+  lockDeadline: number | null;
   /** Whether sessions survive a restart on this computer (the OS keyring works). */
   staySignedIn: boolean;
   signedIn(user: CurrentUser): void;
@@ -46,7 +65,13 @@ export function useCurrentUser(): CurrentUser {
 export interface InitialAuth {
   state: AuthState;
   staySignedIn: boolean;
+  /** The locked session, when the app starts on one. */
+  lock?: LockedSession | null;
 }
+
+/** Input closer together than this is reported once. */
+export const ACTIVITY_REPORT_MS = 5_000;
+const ACTIVITY_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"] as const;
 
 /**
  * Asks the app whether the vault is empty and who is signed in. `main.tsx` calls it
@@ -68,6 +93,10 @@ async function initialState(): Promise<InitialAuth> {
     const user = await call("current_user");
     return { state: { status: "signedIn", user }, staySignedIn: status.staySignedIn };
   } catch (error) {
+    if (error instanceof ApiError && error.code === "SessionLocked") {
+      const lock = await call("locked_session");
+      if (lock) return { state: { status: "locked" }, staySignedIn: status.staySignedIn, lock };
+    }
     if (error instanceof ApiError && error.code === "SessionExpired") {
       return { state: { status: "signedOut", notice: "expired" }, staySignedIn: status.staySignedIn };
     }
@@ -82,11 +111,14 @@ async function initialState(): Promise<InitialAuth> {
 export function SessionProvider({ children, initial }: { children: ReactNode; initial?: InitialAuth | undefined }) {
   const [state, setState] = useState<AuthState>(initial?.state ?? { status: "loading" });
   const [staySignedIn, setStaySignedIn] = useState(initial?.staySignedIn ?? true);
+  const [lock, setLock] = useState<LockedSession | null>(initial?.lock ?? null);
+  const [lockDeadline, setLockDeadline] = useState<number | null>(null);
 
   const refresh = useCallback(async () => {
     const next = await loadInitialAuth();
     setState(next.state);
     setStaySignedIn(next.staySignedIn);
+    setLock(next.lock ?? null);
   }, []);
 
   const loaded = initial !== undefined;
@@ -96,18 +128,58 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
 
   useEffect(
     () =>
-      onSessionEnd((code) =>
+      onSessionEnd((code) => {
+        setLock(null);
         setState((current) =>
-          current.status === "signedIn"
+          current.status === "signedIn" || current.status === "locked"
             ? { status: "signedOut", notice: code === "SessionExpired" ? "expired" : "signedOut" }
             : current,
-        ),
-      ),
+        );
+      }),
     [],
   );
 
+  // Whatever locked the session (a command refused, the idle timer, the OS), the lock
+  // screen shows whose it is and why, asked from the plugin.
+  const showLock = useCallback(async () => {
+    try {
+      const locked = await call("locked_session");
+      setLock(locked);
+      if (locked) setLockDeadline(null);
+    } catch {
+      // A session that is gone was reported to `onSessionEnd` already.
+    }
+  }, []);
+  useEffect(() => onSessionLocked(() => void showLock()), [showLock]);
+  const signedInNow = state.status === "signedIn";
+  useEffect(() => (signedInNow ? watchLock(() => void showLock()) : undefined), [signedInNow, showLock]);
+
+  // Input in the window is activity, reported at most every few seconds; the reply says
+  // when the session would lock without more.
+  const active = signedInNow && lock === null;
+  const lastReport = useRef(0);
+  useEffect(() => {
+    if (!active) return;
+    const report = () => {
+      const now = Date.now();
+      if (now - lastReport.current < ACTIVITY_REPORT_MS) return;
+      lastReport.current = now;
+      call("report_activity").then(
+        (activity) => setLockDeadline(Date.now() + activity.lockAfterSeconds * 1000),
+        () => undefined,
+      );
+    };
+    lastReport.current = 0;
+    report();
+    for (const name of ACTIVITY_EVENTS) window.addEventListener(name, report, { passive: true, capture: true });
+    return () => {
+      for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, report, { capture: true });
+    };
+  }, [active]);
+
   const signedIn = useCallback((user: CurrentUser) => {
     setStaySignedIn(user.staySignedIn);
+    setLock(null);
     setState({ status: "signedIn", user });
   }, []);
 
@@ -115,13 +187,27 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     try {
       await call("logout");
     } finally {
+      setLock(null);
+      setLockDeadline(null);
       setState({ status: "signedOut", notice: "signedOut" });
     }
   }, []);
 
+  const lockNow = useCallback(async () => {
+    await call("lock_session");
+    await showLock();
+  }, [showLock]);
+
+  const unlock = useCallback(async (password: string) => {
+    const user = await call("unlock_session", { password });
+    setLock(null);
+    setStaySignedIn(user.staySignedIn);
+    setState({ status: "signedIn", user });
+  }, []);
+
   const value = useMemo(
-    () => ({ state, staySignedIn, signedIn, signOut, refresh }),
-    [state, staySignedIn, signedIn, signOut, refresh],
+    () => ({ state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, refresh }),
+    [state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -16,6 +16,8 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   lockout: true,
   unlock: true,
   session_expired: true,
+  session_locked: true,
+  session_unlocked: true,
   account_created: true,
   account_disabled: true,
   account_enabled: true,

@@ -26,6 +26,9 @@ function SinceLastSignIn() {
           {entries.map((entry) => (
             <li key={entry.id} className={entry.outcome === "failure" ? "notice-line bad" : "notice-line"}>
               <span>{t(`event.${entry.event}`)}</span>
+              {entry.event === "session_locked" && isLockCause(entry.detail) ? (
+                <span className="muted"> ({t(`lockCause.${entry.detail}`)})</span>
+              ) : null}
               {entry.outcome === "failure" ? <span className="badge badge-bad">{t("audit.failure")}</span> : null}
               {entry.actorEmail && entry.actorId !== entry.targetId ? (
                 <span className="muted"> — {entry.actorEmail}</span>
@@ -40,6 +43,12 @@ function SinceLastSignIn() {
 }
 
 /** The notice every admin sees after break-glass recovery, until one acknowledges it. */
+/** The reasons the vault records for a lock (`LockReason`, as stored). */
+const LOCK_CAUSES = ["manual", "idle", "sleep", "os_lock"] as const;
+function isLockCause(detail: string | null): detail is (typeof LOCK_CAUSES)[number] {
+  return (LOCK_CAUSES as readonly (string | null)[]).includes(detail);
+}
+
 export function BreakGlassBanner() {
   const { t, dateTime, errorMessage } = useI18n();
   const [notice, setNotice] = useState<BreakGlassNotice | null>(null);

@@ -152,6 +152,24 @@ export const en = {
   "stepUp.submit": "Confirm",
   "stepUp.pending": "Checking…",
   "stepUp.wrong": "That password is not correct.",
+
+  "lock.lock": "Lock",
+  "lock.lockHint": "Lock this session (Ctrl+L)",
+  "lock.title": "{name}'s session is locked",
+  "lock.since": "Since {time}.",
+  "lock.reason.manual": "Locked by its owner.",
+  "lock.reason.idleMinutes": "Locked after {n, plural, one {# minute} other {# minutes}} without activity.",
+  "lock.reason.idleSeconds": "Locked after {n, plural, one {# second} other {# seconds}} without activity.",
+  "lock.reason.sleep": "Locked because the computer went to sleep.",
+  "lock.reason.osLock": "Locked because the computer's screen was locked.",
+  "lock.password": "Password",
+  "lock.unlock": "Unlock",
+  "lock.unlocking": "Unlocking…",
+  "lock.wrong": "That password is not correct.",
+  "lock.signOut": "Not {name}? Sign them out",
+  "lock.warning": "Locking in {n, plural, one {# second} other {# seconds}}. Move the mouse or press a key to keep working.",
+  "lock.warningSoon": "This session locks in a few seconds. Move the mouse or press a key to keep working.",
+  "error.SessionLocked": "This session is locked. Unlock it to continue.",
 } as const;
 
 /** A key of the sign-in pieces' messages; Korean must have every one (type-checked). */

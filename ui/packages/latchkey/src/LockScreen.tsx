@@ -1,0 +1,174 @@
+// The shared desk's lock: the screen that covers a locked session, the guard that keeps
+// the screens behind it alive but out of reach, and the warning before an idle lock.
+import { useActionState, useEffect, useRef, useState } from "react";
+import type { ReactNode } from "react";
+import { ApiError } from "./api";
+import type { LockedSession } from "./bindings";
+import { Field, Notice, SubmitButton } from "./components";
+import { useI18n } from "./i18n/i18n";
+import type { I18n } from "./i18n/i18n";
+import { useSession } from "./session";
+
+/** Seconds before an idle lock at which the warning appears. */
+export const IDLE_WARNING_SECONDS = 30;
+
+/** Up to two letters for the person's badge: the first of their first and last names. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = words[0] ?? "";
+  const last = words.length > 1 ? (words[words.length - 1] ?? "") : "";
+  return (Array.from(first)[0] ?? "") + (Array.from(last)[0] ?? "");
+}
+
+function reasonText(t: I18n["t"], lock: LockedSession): string {
+  switch (lock.reason) {
+    case "manual":
+      return t("lock.reason.manual");
+    case "idle":
+      return lock.autoLockSeconds % 60 === 0
+        ? t("lock.reason.idleMinutes", { n: lock.autoLockSeconds / 60 })
+        : t("lock.reason.idleSeconds", { n: lock.autoLockSeconds });
+    case "sleep":
+      return t("lock.reason.sleep");
+    case "osLock":
+      return t("lock.reason.osLock");
+  }
+}
+
+/**
+ * The lock screen: whose session this is and why it locked, their password, and a way
+ * out for someone else (signing the locked person out). Keyboard first: the password
+ * field has the focus, Enter unlocks.
+ */
+export function LockScreen() {
+  const { t, locale, errorMessage, fieldError } = useI18n();
+  const auth = useSession();
+  const lock = auth.lock;
+  const password = useRef<HTMLInputElement>(null);
+  const [state, action] = useActionState<{ error?: unknown }, FormData>(async (_previous, form) => {
+    try {
+      await auth.unlock(String(form.get("password") ?? ""));
+      return {};
+    } catch (error) {
+      return { error };
+    }
+  }, {});
+  const error = state.error;
+  // After a refusal the cursor waits in the emptied password field.
+  useEffect(() => {
+    if (!(error instanceof ApiError) || error.code === "Validation" || !password.current) return;
+    password.current.value = "";
+    password.current.focus();
+  }, [error]);
+  if (!lock) return null;
+
+  const formError =
+    error === undefined
+      ? undefined
+      : error instanceof ApiError && error.code === "InvalidCredentials"
+        ? t("lock.wrong")
+        : error instanceof ApiError && error.code === "Locked"
+          ? (error.retryAfter ?? 0) > 60
+            ? t("login.lockedLong")
+            : t("login.locked", { seconds: error.retryAfter ?? 0 })
+          : error instanceof ApiError && error.code === "Validation"
+            ? undefined
+            : errorMessage(error);
+  const time = new Intl.DateTimeFormat(locale, { timeStyle: "short" }).format(new Date(lock.lockedAt * 1000));
+  return (
+    <main id="lock-screen" className="auth-page lock-screen">
+      <section className="card auth-card" aria-labelledby="lock-title">
+        <div className="lock-person">
+          <span className="badge-initials" aria-hidden="true">
+            {initials(lock.displayName)}
+          </span>
+          <div>
+            <h1 id="lock-title">{t("lock.title", { name: lock.displayName })}</h1>
+            <p className="muted">{lock.email}</p>
+          </div>
+        </div>
+        <p>
+          {reasonText(t, lock)} <span className="muted">{t("lock.since", { time })}</span>
+        </p>
+        {formError ? <Notice kind="error">{formError}</Notice> : null}
+        <form action={action} noValidate>
+          <Field
+            label={t("lock.password")}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            required
+            ref={password}
+            error={fieldError(error, "password")}
+          />
+          <SubmitButton idle={t("lock.unlock")} pending={t("lock.unlocking")} />
+        </form>
+        <p className="lock-other">
+          <button type="button" className="link" onClick={() => void auth.signOut()}>
+            {t("lock.signOut", { name: lock.displayName })}
+          </button>
+        </p>
+      </section>
+    </main>
+  );
+}
+
+/**
+ * A countdown shown for the last seconds before an idle lock; any key or pointer
+ * movement puts it away. Announced once when it appears, not every second.
+ */
+export function IdleWarning() {
+  const { t } = useI18n();
+  const { lockDeadline, lock } = useSession();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (lockDeadline === null) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [lockDeadline]);
+  const left = lockDeadline === null ? Infinity : Math.ceil((lockDeadline - now) / 1000);
+  const shown = lock === null && left > 0 && left <= IDLE_WARNING_SECONDS;
+  return (
+    <div className="idle-warning" role="status" hidden={!shown}>
+      {shown ? (
+        <>
+          <span className="visually-hidden">{t("lock.warningSoon")}</span>
+          <span aria-hidden="true">{t("lock.warning", { n: left })}</span>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Around a host's signed-in screens: while the session is locked they stay mounted
+ * (what the person was typing survives) but hidden and inert, out of reach of the
+ * keyboard, screen readers and anything that queries the page, and the lock screen
+ * covers the window. Ctrl+L (Cmd+L on macOS) locks.
+ */
+export function LockGuard({ children }: { children: ReactNode }) {
+  const auth = useSession();
+  const locked = auth.lock !== null;
+  const { lockNow } = auth;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const modifier = event.ctrlKey || event.metaKey;
+      if (modifier && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "l") {
+        event.preventDefault();
+        void lockNow();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [lockNow]);
+  return (
+    <>
+      <div className="lock-guard" hidden={locked} inert={locked}>
+        {children}
+      </div>
+      {locked ? <LockScreen /> : <IdleWarning />}
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+import type { LockedSession } from "tauri-plugin-latchkey-api";
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { failure, renderApp, signedInAs, user } from "../test/harness";
+
+const locked = (overrides: Partial<LockedSession> = {}): LockedSession => ({
+  displayName: "Mina Park",
+  email: "mina@clinic.example",
+  reason: "manual",
+  lockedAt: 1_795_737_600,
+  autoLockSeconds: 300,
+  ...overrides,
+});
+
+/** A backend whose session locks on `lock_session` and unlocks with `password`. */
+function lockable(password: string, reason: LockedSession["reason"] = "manual") {
+  let isLocked = false;
+  return signedInAs(user(), {
+    lock_session: () => {
+      isLocked = true;
+      return null;
+    },
+    locked_session: () => (isLocked ? locked({ reason }) : null),
+    unlock_session: (request) => {
+      if ((request as { password: string }).password !== password) failure("InvalidCredentials");
+      isLocked = false;
+      return user();
+    },
+    update_profile: () => (isLocked ? failure("SessionLocked", { lockReason: reason }) : user()),
+  });
+}
+
+describe("the lock", () => {
+  it("covers the page, keeps what was typed, and gives it back after the password", async () => {
+    renderApp(lockable("front desk morning"), { path: "/profile" });
+    const name = await screen.findByLabelText("Name");
+    await userEvent.clear(name);
+    await userEvent.type(name, "Mina Park-Lee");
+
+    await userEvent.click(screen.getByRole("button", { name: "Lock" }));
+    expect(await screen.findByRole("heading", { name: "Mina Park's session is locked" })).toBeTruthy();
+    expect(screen.getByText("Locked by its owner.")).toBeTruthy();
+    // The page behind is out of reach: not in the accessibility tree, not focusable.
+    expect(screen.queryByRole("heading", { name: "My profile" })).toBeNull();
+    expect(screen.queryByRole("textbox", { name: "Name" })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+
+    await userEvent.type(screen.getByLabelText("Password"), "a wrong guess{Enter}");
+    expect(await screen.findByText("That password is not correct.")).toBeTruthy();
+    const field = screen.getByLabelText("Password") as HTMLInputElement;
+    expect(field.value).toBe("");
+    expect(document.activeElement).toBe(field);
+    await userEvent.clear(field);
+    await userEvent.type(field, "front desk morning{Enter}");
+    await waitFor(() => expect(screen.queryByRole("heading", { name: /session is locked/ })).toBeNull());
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Mina Park-Lee");
+  });
+
+  it("locks with Ctrl+L", async () => {
+    const { calls } = renderApp(lockable("front desk morning"), { path: "/profile" });
+    await screen.findByLabelText("Name");
+    await userEvent.keyboard("{Control>}l{/Control}");
+    expect(await screen.findByRole("heading", { name: "Mina Park's session is locked" })).toBeTruthy();
+    expect(calls.map((c) => c.command)).toContain("lock_session");
+  });
+
+  it("shows the lock screen when a command finds the session locked, with the reason", async () => {
+    let isLocked = false;
+    renderApp(
+      signedInAs(user(), {
+        locked_session: () => (isLocked ? locked({ reason: "idle", autoLockSeconds: 300 }) : null),
+        update_profile: () => {
+          isLocked = true;
+          return failure("SessionLocked", { lockReason: "idle" });
+        },
+      }),
+      { path: "/profile" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Locked after 5 minutes without activity.")).toBeTruthy();
+  });
+
+  it("starts on the lock screen when the app opens on a locked session, and signs the person out for someone else", async () => {
+    const { calls } = renderApp({
+      ...signedInAs(user()),
+      current_user: () => failure("SessionLocked", { lockReason: "sleep" }),
+      locked_session: () => locked({ reason: "sleep" }),
+    });
+    expect(await screen.findByText("Locked because the computer went to sleep.")).toBeTruthy();
+    expect(screen.queryByRole("navigation")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Not Mina Park? Sign them out" }));
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(calls.map((c) => c.command)).toContain("logout");
+  });
+
+  it("warns before an idle lock, and input puts the warning away", async () => {
+    let lockAfter = 20;
+    renderApp(signedInAs(user(), { report_activity: () => ({ lockAfterSeconds: lockAfter }) }));
+    expect(await screen.findByText(/Locking in 2\d seconds/)).toBeTruthy();
+    lockAfter = 300;
+    // Reports are spaced a few seconds apart; the next input after that is reported.
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    await userEvent.pointer({ coords: { x: 10, y: 10 }, target: document.body });
+    await waitFor(() => expect(screen.queryByText(/Locking in/)).toBeNull());
+  }, 10_000);
+
+  it("speaks Korean on the lock screen", async () => {
+    renderApp(
+      {
+        ...signedInAs(user()),
+        current_user: () => failure("SessionLocked", { lockReason: "idle" }),
+        locked_session: () => locked({ reason: "idle", autoLockSeconds: 600 }),
+      },
+      { locale: "ko" },
+    );
+    expect(await screen.findByText("10분 동안 사용하지 않아 잠겼습니다.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "잠금 해제" })).toBeTruthy();
+  });
+});
