@@ -14,10 +14,13 @@ command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver is missing (Deb
 npm run --silent build
 cargo build --locked -p latchkey -p notes-desk \
   --features latchkey/custom-protocol,notes-desk/custom-protocol
+# Plays logind on the private bus the scenario starts in place of the system bus.
+cargo build --locked -p tauri-plugin-latchkey --example logind_signal
 
 rm -rf target/e2e/screenshots
 export LATCHKEY_E2E_APP="$PWD/target/debug/latchkey"
 export NOTES_DESK_E2E_APP="$PWD/target/debug/notes-desk"
+export LATCHKEY_E2E_LOGIND="$PWD/target/debug/examples/logind_signal"
 # WebKitGTK under Xvfb: no accessibility bus. Compositing stays on: with
 # WEBKIT_DISABLE_COMPOSITING_MODE=1, WebKitWebDriver's screenshot never returns once a
 # page has re-rendered after a form action.

@@ -157,6 +157,8 @@ fn fixture(state: State) -> Fixture {
         .vault(vault.clone())
         .export_dir(dir.path().join("exports"))
         .clipboard(clipboard.clone(), std::time::Duration::from_millis(50))
+        // No OS events: a screen saver on the developer's desktop must not lock the matrix.
+        .lock_sources(Vec::new())
         .build();
     let app = mock_builder()
         .plugin(plugin)
@@ -245,6 +247,8 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "export_audit" => json!({"request": {"format": "csv"}}),
         "sign_in_stats" => json!({"request": {"utcOffsetMinutes": 540}}),
         "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
+        "desk_settings" => json!({}),
+        "set_auto_lock" => json!({"request": {"minutes": 10}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -691,6 +695,16 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
         ),
         ("sign_in_stats", json!({"request": {}}), "utcOffsetMinutes"),
         ("copy_secret", json!({"request": {"text": ""}}), "text"),
+        (
+            "set_auto_lock",
+            json!({"request": {"minutes": 61}}),
+            "autoLockMinutes",
+        ),
+        (
+            "set_auto_lock",
+            json!({"request": {"minutes": "ten"}}),
+            "minutes",
+        ),
         (
             "copy_secret",
             json!({"request": {"text": "x".repeat(300)}}),

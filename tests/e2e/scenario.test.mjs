@@ -3,12 +3,12 @@
 // Service keyring. `scripts/e2e.sh` provides the display, the D-Bus session, the keyring
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { button, fillIn, heading, quitApp, screenshot, settled, startDriver, textIn } from "./screen.mjs";
+import { button, fillIn, heading, literal, quitApp, screenshot, settled, startDriver, textIn } from "./screen.mjs";
 import { Session } from "./webdriver.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,6 +23,10 @@ const dataDir = mkdtempSync(join(tmpdir(), "latchkey-e2e-"));
 // short pause rather than a long one.
 const env = { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_STEP_UP_SECONDS: "1" };
 const vaultFile = join(dataDir, "vault.sqlite");
+/** Sends logind's signals on the private bus that stands in for the system bus. */
+const logindSignal = process.env.LATCHKEY_E2E_LOGIND ?? join(root, "target/debug/examples/logind_signal");
+/** That private bus: a dbus-daemon of this run's own, named to the app as the system bus. */
+let systemBus;
 
 const ADMIN = { email: "admin@clinic.example", name: "Ada Admin", password: "morning shift at the front desk" };
 const USER = { email: "mina@clinic.example", name: "Mina Park", password: "evening rounds with a torch" };
@@ -111,19 +115,64 @@ async function afterStepUp(xpath, password) {
   return app.find(xpath);
 }
 
+const lockScreen = heading(`${USER.name}'s session is locked`);
+
+/** Unlocks the lock screen with `password` and waits for it to go. */
+async function unlock(password) {
+  await fill("Password", password);
+  await (await app.find(button("Unlock"))).click();
+  await app.until("the lock screen to go", async () => !(await app.exists(lockScreen)));
+}
+
+const lockReason = (text) => `//*[contains(@class, 'lock-reason')][normalize-space()=${literal(text)}]`;
+
+/**
+ * With an eight-second auto-lock: the warning counts down, then the session locks by
+ * itself and says why.
+ */
+async function idleLock() {
+  // Whether it starts locked depends on how long the relaunch took.
+  const dashboard = heading(`Welcome, ${USER.name}`);
+  await app.until("the app to open", async () => (await app.exists(lockScreen)) || (await app.exists(dashboard)));
+  if (await app.exists(lockScreen)) await unlock(USER.password);
+  await app.find(dashboard);
+  // No input from here on: the warning shows the seconds left, then the lock comes.
+  await app.find(`//*[contains(@class, 'idle-warning')][contains(normalize-space(), 'Locking in')]`);
+  await shot("21-idle-warning");
+  await app.find(lockScreen, 20000);
+  await app.find(lockReason("Locked after 8 seconds without activity."));
+  await shot("22-idle-locked");
+  await unlock(USER.password);
+}
+
 async function signOut() {
   await (await app.find(button("Sign out"))).click();
   await app.find(heading("Sign in"));
 }
 
+/** Starts a dbus-daemon of the test's own and returns it with its address. */
+async function privateBus() {
+  const daemon = spawn("dbus-daemon", ["--session", "--nofork", "--print-address"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const address = await new Promise((resolve, reject) => {
+    daemon.stdout.once("data", (data) => resolve(String(data).trim()));
+    daemon.once("error", reject);
+  });
+  return { daemon, address };
+}
+
 before(async () => {
   mkdirSync(shots, { recursive: true });
+  systemBus = await privateBus();
+  env.DBUS_SYSTEM_BUS_ADDRESS = systemBus.address;
   driver = await startDriver(port, env);
 });
 
 after(async () => {
   await quitApp(app, application);
   driver?.kill();
+  systemBus?.daemon.kill();
 });
 
 test("first run, sign-in, roles, and a session that survives a restart", async (t) => {
@@ -261,6 +310,57 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     const rect = await app.windowRect();
     assert.deepEqual([rect.width, rect.height], [1000, 700]);
     await shot("11-restored-session");
+  });
+
+  await t.test("Lock covers the page, commands answer SessionLocked, and a half-typed edit survives the unlock", async () => {
+    await app.execute("window.location.hash = '#/profile';");
+    await app.find(heading("My profile"));
+    await fill("Name", "Mina Park-Lee");
+    await (await app.find(button("Lock"))).click();
+    await app.find(lockScreen);
+    await app.find(lockReason("Locked by its owner."));
+    // The page behind is still there, but takes no space and takes no input.
+    assert.equal(await app.execute("return document.getElementById('profile-title').getClientRects().length;"), 0);
+    assert.equal(await app.execute("return document.querySelector('.lock-guard').inert;"), true);
+    const refused = await app.executeAsync(`const done = arguments[arguments.length - 1];
+      window.__TAURI_INTERNALS__.invoke('plugin:latchkey|team_directory', { request: {} })
+        .then(() => done('answered'), (error) => done(error.code));`);
+    assert.equal(refused, "SessionLocked");
+    await shot("20-lock-screen");
+    await fill("Password", "not my password at all");
+    await (await app.find(button("Unlock"))).click();
+    await app.find(textIn("That password is not correct."));
+    // The throttle's one-second wait after a failure.
+    await sleep(1100);
+    await unlock(USER.password);
+    assert.equal(await app.execute("return document.querySelector('input[name=displayName]').value;"), "Mina Park-Lee");
+    assert.equal(await app.execute("return document.querySelector('.lock-guard').inert;"), false);
+  });
+
+  await t.test("with a short auto-lock, a warning counts down and the idle session locks by itself", async () => {
+    await app.quit();
+    app = undefined;
+    // The app takes its environment from the driver: a second driver, for this launch.
+    const shortPort = port + 6;
+    const shortDriver = await startDriver(shortPort, { ...env, LATCHKEY_AUTO_LOCK_SECONDS: "8" });
+    try {
+      app = await Session.start(`http://127.0.0.1:${shortPort}`, application, env);
+      await idleLock();
+    } finally {
+      await quitApp(app, application);
+      app = undefined;
+      shortDriver.kill();
+    }
+    await launch();
+    await app.find(heading(`Welcome, ${USER.name}`));
+  });
+
+  await t.test("when logind says the computer is going to sleep, the app locks at once", async () => {
+    execFileSync(logindSignal, ["sleep"], { env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: systemBus.address } });
+    await app.find(lockScreen);
+    await app.find(lockReason("Locked because the computer went to sleep."));
+    await shot("23-sleep-locked");
+    await unlock(USER.password);
   });
 
   await t.test("signing out removes the keyring entry", async () => {

@@ -105,4 +105,6 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("break_glass_notice", Access::Admin, Set::Admin),
     ("acknowledge_break_glass", Access::AdminStepUp, Set::Admin),
     ("copy_secret", Access::Admin, Set::Clipboard),
+    ("desk_settings", Access::Admin, Set::Admin),
+    ("set_auto_lock", Access::AdminStepUp, Set::Admin),
 ];

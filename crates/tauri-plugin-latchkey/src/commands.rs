@@ -13,8 +13,8 @@ use tauri::State;
 use ts_rs::TS;
 use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BootstrapStatus, BreakGlassNotice,
-    ChainReport, CreatedAccount, CurrentUser, DayCount, Error, ErrorReply, ExportFormat,
-    FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Page,
+    ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings, Error, ErrorReply,
+    ExportFormat, FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Page,
     PasswordContext, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecretString,
     SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
 };
@@ -447,6 +447,32 @@ pub async fn report_activity(vault: State<'_, SharedVault>) -> Reply<Activity> {
         Ok(Activity {
             lock_after_seconds: v.auto_lock_seconds(),
         })
+    })
+    .await
+}
+
+/// Admin: the shared desk's settings (the auto-lock time).
+#[tauri::command]
+pub async fn desk_settings(vault: State<'_, SharedVault>) -> Reply<DeskSettings> {
+    with_admin(&vault, |v, admin| v.desk_settings(admin)).await
+}
+
+/// A new auto-lock time.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutoLockRequest {
+    /// Minutes without activity before a session locks, 1 to 60.
+    pub minutes: i64,
+}
+
+/// Admin: sets the auto-lock time for everyone at this computer (step-up, audited).
+#[tauri::command]
+pub async fn set_auto_lock(
+    vault: State<'_, SharedVault>,
+    request: Input<AutoLockRequest>,
+) -> Reply<DeskSettings> {
+    with_admin(&vault, move |v, admin| {
+        v.set_auto_lock_minutes(admin, request.parse()?.minutes)
     })
     .await
 }

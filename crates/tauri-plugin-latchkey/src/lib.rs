@@ -70,12 +70,13 @@ pub fn init<R: Runtime>() -> TauriPlugin<R> {
 }
 
 /// Sets the plugin up before it is added to the app.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Builder {
     vault: Option<Arc<Vault>>,
     data_dir: Option<PathBuf>,
     export_dir: Option<PathBuf>,
     clipboard: Option<clipboard::ClipboardState>,
+    lock_sources: Option<Vec<Box<dyn lock::LockSource>>>,
 }
 
 impl Builder {
@@ -115,6 +116,14 @@ impl Builder {
             clipboard,
             clear_after,
         });
+        self
+    }
+
+    /// Locks on events from `sources` instead of this platform's own (logind and the
+    /// screen saver on Linux): tests, or a host that knows better signals. An empty list
+    /// leaves only the idle timer.
+    pub fn lock_sources(mut self, sources: Vec<Box<dyn lock::LockSource>>) -> Self {
+        self.lock_sources = Some(sources);
         self
     }
 
@@ -159,6 +168,8 @@ impl Builder {
                 commands::break_glass_notice,
                 commands::acknowledge_break_glass,
                 commands::copy_secret,
+                commands::desk_settings,
+                commands::set_auto_lock,
             ])
             .setup(move |app, _api| {
                 let vault = match self.vault {
@@ -179,6 +190,8 @@ impl Builder {
                 };
                 let watchers = Arc::new(lock::LockWatchers::default());
                 lock::watch_idle(vault.clone(), watchers.clone())?;
+                let sources = self.lock_sources.unwrap_or_else(lock::platform_sources);
+                lock::watch_os(sources, vault.clone(), watchers.clone())?;
                 app.manage(watchers);
                 app.manage::<commands::SharedVault>(vault);
                 app.manage(commands::ExportDir(exports));
@@ -189,6 +202,23 @@ impl Builder {
                 Ok(())
             })
             .build()
+    }
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("vault", &self.vault)
+            .field("data_dir", &self.data_dir)
+            .field("export_dir", &self.export_dir)
+            .field(
+                "lock_sources",
+                &self
+                    .lock_sources
+                    .as_ref()
+                    .map(|sources| sources.iter().map(|s| s.describe()).collect::<Vec<_>>()),
+            )
+            .finish_non_exhaustive()
     }
 }
 

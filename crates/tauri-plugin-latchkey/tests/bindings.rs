@@ -10,15 +10,15 @@
 
 use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
-    AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest,
-    ExportRequest, ExportResult, LoginRequest, ReauthenticateRequest, SetDisabledRequest,
-    SetRoleRequest, SignInStatsRequest,
+    AccountRef, Activity, AutoLockRequest, ChangePasswordRequest, CheckPasswordRequest,
+    CopySecretRequest, ExportRequest, ExportResult, LoginRequest, ReauthenticateRequest,
+    SetDisabledRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
     AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
-    BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, ErrorCode,
-    ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockedEmail,
+    BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, DeskSettings,
+    ErrorCode, ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockedEmail,
     LockedSession, NewAccount, Outcome, Page, PasswordStrength, ProfileDto, ProfileUpdate, Role,
     SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
 };
@@ -66,6 +66,8 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("security_health", "null", "SecurityHealth"),
     ("break_glass_notice", "null", "BreakGlassNotice | null"),
     ("acknowledge_break_glass", "null", "null"),
+    ("desk_settings", "null", "DeskSettings"),
+    ("set_auto_lock", "AutoLockRequest", "DeskSettings"),
 ];
 
 fn generate() -> String {
@@ -118,6 +120,8 @@ fn generate() -> String {
         LockReason::decl(&cfg),
         LockedSession::decl(&cfg),
         Activity::decl(&cfg),
+        DeskSettings::decl(&cfg),
+        AutoLockRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",
@@ -174,6 +178,6 @@ fn the_typescript_bindings_are_up_to_date() {
     let committed = std::fs::read_to_string(PATH).unwrap_or_default();
     assert!(
         committed == fresh,
-        "ui/src/api/bindings.ts is stale: run `make bindings` and commit the result"
+        "ui/packages/latchkey/src/bindings.ts is stale: run `make bindings` and commit the result"
     );
 }

@@ -76,6 +76,7 @@ fn host() -> Host {
             tauri_plugin_latchkey::Builder::new()
                 .vault(vault.clone())
                 .export_dir(dir.path())
+                .lock_sources(Vec::new())
                 .build(),
         )
         .manage(Runs::default())

@@ -91,6 +91,12 @@ pub enum Invalid {
     /// Not of the expected form (an email without `@`, a phone number with letters).
     #[error("it is not in the expected format")]
     Malformed,
+    /// A number below the smallest allowed.
+    #[error("it is below {0}")]
+    TooSmall(i64),
+    /// A number above the largest allowed.
+    #[error("it is above {0}")]
+    TooLarge(i64),
     /// Absent from the request.
     #[error("it is missing")]
     Missing,

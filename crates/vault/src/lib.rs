@@ -47,7 +47,7 @@ pub use dto::{
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
 pub use health::{BreakGlassNotice, SecurityHealth};
-pub use lock::LockedSession;
+pub use lock::{DeskSettings, LockedSession};
 pub use model::audit::{
     AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
     ExportFormat, Outcome, TailCheck,

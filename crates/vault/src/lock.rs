@@ -9,16 +9,20 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
-use crate::db::{audit, sessions, users};
+use std::sync::atomic::Ordering;
+
+use crate::db::{audit, sessions, settings, users};
 use crate::dto::CurrentUser;
-use crate::error::{Error, Result};
+use crate::error::{Error, Invalid, Result};
 use crate::model::LockReason;
 use crate::model::audit::{AuditEvent, NewEntry};
 use crate::password::Verdict;
 use crate::secret::SecretString;
+use crate::session::{AdminSession, SessionPolicy};
+use crate::step_up::AdminAction;
 use crate::throttle;
 use crate::validate;
-use crate::vault::Vault;
+use crate::vault::{AUTO_LOCK_SETTING, Vault};
 
 /// What the lock screen shows: whose session is locked, since when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -36,7 +40,68 @@ pub struct LockedSession {
     pub auto_lock_seconds: i64,
 }
 
+/// The shared desk's settings, as an admin sees and changes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskSettings {
+    /// Minutes without activity before a session locks (1 to 60), as chosen.
+    pub auto_lock_minutes: i64,
+    /// The seconds in force: shorter than the choice when `LATCHKEY_AUTO_LOCK_SECONDS`
+    /// shortens it on this computer.
+    pub auto_lock_seconds: i64,
+}
+
 impl Vault {
+    /// The shared desk's settings.
+    pub fn desk_settings(&self, _admin: &AdminSession<'_>) -> Result<DeskSettings> {
+        Ok(self.current_desk_settings())
+    }
+
+    fn current_desk_settings(&self) -> DeskSettings {
+        DeskSettings {
+            auto_lock_minutes: self.auto_lock_minutes.load(Ordering::SeqCst),
+            auto_lock_seconds: self.auto_lock_seconds(),
+        }
+    }
+
+    /// Sets the auto-lock time for every session at this computer, audited. Needs a
+    /// recent password check.
+    ///
+    /// Errors: `Validation` (`autoLockMinutes`) outside 1 to 60; `ReauthRequired`.
+    pub fn set_auto_lock_minutes(
+        &self,
+        admin: &AdminSession<'_>,
+        minutes: i64,
+    ) -> Result<DeskSettings> {
+        const FIELD: &str = "autoLockMinutes";
+        if minutes < 1 {
+            return Err(Error::invalid(FIELD, Invalid::TooSmall(1)));
+        }
+        if minutes > SessionPolicy::AUTO_LOCK_MAX_MINUTES {
+            return Err(Error::invalid(
+                FIELD,
+                Invalid::TooLarge(SessionPolicy::AUTO_LOCK_MAX_MINUTES),
+            ));
+        }
+        self.authorize(admin, AdminAction::ChangeSettings)?;
+        let me = users::require(&self.conn(), admin.session().user_id())?;
+        let now = self.now();
+        self.write(|conn| {
+            let before = crate::vault::stored_auto_lock_minutes(conn)?;
+            if before == minutes {
+                return Ok(());
+            }
+            settings::set(conn, AUTO_LOCK_SETTING, &minutes.to_string())?;
+            let detail = format!("auto_lock_minutes {before} -> {minutes}");
+            let entry = NewEntry::new(AuditEvent::SettingsChanged)
+                .by(me.id, &me.email)
+                .detail(&detail);
+            audit::append(conn, &entry, now)
+        })?;
+        self.auto_lock_minutes.store(minutes, Ordering::SeqCst);
+        Ok(self.current_desk_settings())
+    }
+
     /// Locks this computer's session. Returns whether it was active and is now locked;
     /// nobody signed in, or a session already locked, is not an error.
     pub fn lock_session(&self, reason: LockReason) -> Result<bool> {

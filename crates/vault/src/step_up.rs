@@ -6,7 +6,8 @@
 //! whoever sits down: no temporary password (a new account or a reset), no new admin and
 //! no change to an admin, no access given back (enabling an account, unlocking an
 //! email), nothing removed for good (a deletion), no copy of the log leaving the
-//! computer (an export), and no security warning cleared for everyone (break-glass).
+//! computer (an export), no security warning cleared for everyone (break-glass), and no
+//! setting changed for everyone (the auto-lock time).
 //! Every admin action of the vault names itself here before it changes anything, so the
 //! rule has one home; `SECURITY.md` lists each command's answer and the authorization
 //! matrix checks that list.
@@ -48,6 +49,8 @@ pub enum AdminAction {
     ExportAudit,
     /// Clearing the break-glass notice for every admin.
     AcknowledgeBreakGlass,
+    /// Changing a setting that holds for everyone at this computer (the auto-lock time).
+    ChangeSettings,
 }
 
 impl AdminAction {
@@ -60,7 +63,8 @@ impl AdminAction {
             | Self::ResetPassword
             | Self::UnlockEmail
             | Self::ExportAudit
-            | Self::AcknowledgeBreakGlass => true,
+            | Self::AcknowledgeBreakGlass
+            | Self::ChangeSettings => true,
             Self::UpdateAccount { target } => target == Role::Admin,
             Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
         }
@@ -121,6 +125,7 @@ mod tests {
             (AdminAction::UnlockEmail, true),
             (AdminAction::ExportAudit, true),
             (AdminAction::AcknowledgeBreakGlass, true),
+            (AdminAction::ChangeSettings, true),
         ];
         for (action, expected) in cases {
             assert_eq!(action.needs_step_up(), expected, "{action:?}");

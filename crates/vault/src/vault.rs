@@ -217,7 +217,7 @@ fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
     Ok(params)
 }
 
-const AUTO_LOCK_SETTING: &str = "auto_lock_minutes";
+pub(crate) const AUTO_LOCK_SETTING: &str = "auto_lock_minutes";
 
 /// The auto-lock time an admin chose, or the default. A value outside 1 to 60 (written
 /// by hand) is logged and replaced by the default rather than trusted.

@@ -38,7 +38,8 @@ function LanguageSwitch() {
 function Header({ path }: { path: Path }) {
   const { t } = useI18n();
   const auth = useSession();
-  const user = auth.state.status === "signedIn" ? auth.state.user : null;
+  // While the lock screen is up the header keeps only the brand and the language.
+  const user = auth.state.status === "signedIn" && auth.lock === null ? auth.state.user : null;
   const links = PATHS.flatMap((target): [Path, string][] => {
     const route = ROUTES[target];
     return route.nav && maySee(user, route.audience) ? [[target, t(route.nav)]] : [];
@@ -129,7 +130,6 @@ export function App() {
     }
   }, [ready]);
 
-  if (auth.state.status === "locked") return <LockScreen />;
   if (target === null) {
     return (
       <main id="content" className="auth-page">
@@ -139,7 +139,26 @@ export function App() {
       </main>
     );
   }
-  const frame = (
+  if (auth.state.status === "locked") {
+    return (
+      <>
+        <Header path={target} />
+        <LockScreen />
+      </>
+    );
+  }
+  const page = (
+    <>
+      {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
+      {auth.state.status === "signedIn" && !auth.staySignedIn ? (
+        <div className="banner" role="status">
+          {t("session.notPersistent")}
+        </div>
+      ) : null}
+      <PageFor key={target} path={target} />
+    </>
+  );
+  return (
     <>
       <a
         className="skip"
@@ -155,14 +174,7 @@ export function App() {
         {t("app.skip")}
       </a>
       <Header path={target} />
-      {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
-      {auth.state.status === "signedIn" && !auth.staySignedIn ? (
-        <div className="banner" role="status">
-          {t("session.notPersistent")}
-        </div>
-      ) : null}
-      <PageFor key={target} path={target} />
+      {auth.state.status === "signedIn" ? <LockGuard>{page}</LockGuard> : page}
     </>
   );
-  return auth.state.status === "signedIn" ? <LockGuard>{frame}</LockGuard> : frame;
 }

@@ -101,11 +101,11 @@ pub(crate) fn lock(conn: &Connection, id: &str, now: Timestamp, reason: LockReas
     Ok(())
 }
 
-/// Unlocks a session after its person proved themselves again: that counts as activity
-/// and as a fresh password check.
+/// Unlocks a session after its person proved themselves again. That counts as activity,
+/// but not as a step-up check: the rule is that no unlock does (a PIN will not either).
 pub(crate) fn unlock(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
     conn.execute(
-        "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2, verified_at = ?2
+        "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2
          WHERE id = ?1",
         params![id, now],
     )?;

@@ -34,11 +34,12 @@ pub enum AuditEvent {
     BreakGlassAcknowledged,
     AuditExported,
     AuditTailMissing,
+    SettingsChanged,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -60,6 +61,7 @@ impl AuditEvent {
         Self::BreakGlassAcknowledged,
         Self::AuditExported,
         Self::AuditTailMissing,
+        Self::SettingsChanged,
     ];
 
     /// The stored name.
@@ -86,6 +88,7 @@ impl AuditEvent {
             Self::BreakGlassAcknowledged => "break_glass_acknowledged",
             Self::AuditExported => "audit_exported",
             Self::AuditTailMissing => "audit_tail_missing",
+            Self::SettingsChanged => "settings_changed",
         }
     }
 

@@ -220,3 +220,60 @@ fn locks_and_unlocks_are_audited_and_automatic_ones_are_shown_at_next_sign_in() 
         .collect();
     assert_eq!(shown, [(AuditEvent::SessionLocked, Some("idle"))]);
 }
+
+#[test]
+fn an_unlock_is_not_a_step_up_check() {
+    let f = fixture().with_admin();
+    let (id, _) = f.create("clerk@shop.example", vault::Role::User, None);
+    f.stay_active_for(4 * 60);
+    f.vault.lock_session(LockReason::Manual).unwrap();
+    f.clock.advance(2 * 60);
+    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    let session = f.vault.verify_session().unwrap();
+    assert_code!(
+        f.vault
+            .reset_password(&require_admin(&session).unwrap(), id),
+        ReauthRequired
+    );
+}
+
+#[test]
+fn an_admin_sets_the_auto_lock_time_for_everyone_with_a_fresh_password_check() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert_eq!(f.vault.desk_settings(&admin).unwrap().auto_lock_minutes, 5);
+    let set = f.vault.set_auto_lock_minutes(&admin, 10).unwrap();
+    assert_eq!((set.auto_lock_minutes, set.auto_lock_seconds), (10, 600));
+    // It holds for this session at once, for another instance and after a restart.
+    f.clock.advance(9 * 60);
+    assert!(f.vault.verify_session().is_ok());
+    assert_eq!(f.restarted().auto_lock_seconds(), 600);
+    let query = AuditQuery {
+        event: Some(AuditEvent::SettingsChanged),
+        ..AuditQuery::default()
+    };
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let changes = f.vault.audit_log(&admin, &query).unwrap().items;
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].detail.as_deref(),
+        Some("auto_lock_minutes 5 -> 10")
+    );
+}
+
+#[test]
+fn the_auto_lock_time_stays_within_one_to_sixty_minutes_and_needs_step_up() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    for minutes in [0, -5, 61, 10_000] {
+        assert_code!(f.vault.set_auto_lock_minutes(&admin, minutes), Validation);
+    }
+    f.stay_active_for(6 * 60);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert_code!(f.vault.set_auto_lock_minutes(&admin, 30), ReauthRequired);
+    assert_eq!(f.vault.auto_lock_seconds(), 300);
+}

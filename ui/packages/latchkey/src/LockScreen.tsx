@@ -88,7 +88,8 @@ export function LockScreen() {
           </div>
         </div>
         <p>
-          {reasonText(t, lock)} <span className="muted">{t("lock.since", { time })}</span>
+          <span className="lock-reason">{reasonText(t, lock)}</span>{" "}
+          <span className="muted">{t("lock.since", { time })}</span>
         </p>
         {formError ? <Notice kind="error">{formError}</Notice> : null}
         <form action={action} noValidate>

@@ -152,7 +152,7 @@ temporaryPassword: string, };
 
 export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
 
-export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
+export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 
 export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "sqliteTooOld";
 
@@ -364,7 +364,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed";
 
 export type Outcome = "success" | "failure";
 
@@ -644,6 +644,23 @@ export type Activity = {
  */
 lockAfterSeconds: number, };
 
+export type DeskSettings = { 
+/**
+ * Minutes without activity before a session locks (1 to 60), as chosen.
+ */
+autoLockMinutes: number, 
+/**
+ * The seconds in force: shorter than the choice when `LATCHKEY_AUTO_LOCK_SECONDS`
+ * shortens it on this computer.
+ */
+autoLockSeconds: number, };
+
+export type AutoLockRequest = { 
+/**
+ * Minutes without activity before a session locks, 1 to 60.
+ */
+minutes: number, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -694,4 +711,6 @@ export interface Commands {
   security_health: { request: null; response: SecurityHealth };
   break_glass_notice: { request: null; response: BreakGlassNotice | null };
   acknowledge_break_glass: { request: null; response: null };
+  desk_settings: { request: null; response: DeskSettings };
+  set_auto_lock: { request: AutoLockRequest; response: DeskSettings };
 }

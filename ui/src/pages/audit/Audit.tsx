@@ -32,6 +32,7 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   audit_exported: true,
   sessions_revoked: true,
   audit_tail_missing: true,
+  settings_changed: true,
 };
 const EVENTS = Object.keys(EVENT_ORDER) as AuditEvent[];
 

@@ -1,8 +1,10 @@
-// The admin's security page: how passwords are hashed, what needs attention, and the
-// emails locked after too many failed sign-ins, with a way to unlock them.
+// The admin's security page: how passwords are hashed, what needs attention, the shared
+// desk's auto-lock time, and the emails locked after too many failed sign-ins, with a
+// way to unlock them.
 import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { LockedEmail, SecurityHealth } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
+import { AutoLockSetting } from "./AutoLock";
 import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
 
@@ -79,6 +81,7 @@ export function Security() {
           </div>
         ))}
       </div>
+      <AutoLockSetting />
       <h2>{t("security.lockedTitle")}</h2>
       <DataTable
         rows={locked}

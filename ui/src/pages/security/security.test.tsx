@@ -1,29 +1,66 @@
 import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { admin, renderApp, signedInAs } from "../../test/harness";
+import { admin, failure, renderApp, signedInAs } from "../../test/harness";
+import type { Handler } from "../../test/harness";
+
+const overview: Record<string, Handler> = {
+  security_health: () => ({
+    memoryKib: 131072,
+    iterations: 5,
+    lanes: 1,
+    outdatedHashes: 0,
+    lockedEmails: 0,
+    neverSignedIn: 1,
+    admins: 1,
+    activeAdmins: 1,
+    accounts: 2,
+    breachedListSize: 197_549,
+    breachedListApplicable: 3_539,
+    breachedListApplicableWithSecondFactor: 197_549,
+  }),
+  locked_emails: () => [],
+  desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300 }),
+};
 
 describe("the security overview", () => {
-  it("counts the breached passwords that the minimum length leaves to refuse", async () => {
-    renderApp(
+  it("changes the auto-lock time after a password check, and explains a refusal", async () => {
+    let checked = false;
+    const { calls } = renderApp(
       signedInAs(admin(), {
-        security_health: () => ({
-          memoryKib: 131072,
-          iterations: 5,
-          lanes: 1,
-          outdatedHashes: 0,
-          lockedEmails: 0,
-          neverSignedIn: 1,
-          admins: 1,
-          activeAdmins: 1,
-          accounts: 2,
-          breachedListSize: 197_549,
-          breachedListApplicable: 3_539,
-          breachedListApplicableWithSecondFactor: 197_549,
-        }),
-        locked_emails: () => [],
+        ...overview,
+        reauthenticate: () => {
+          checked = true;
+          return null;
+        },
+        set_auto_lock: (request) => {
+          const { minutes } = request as { minutes: number };
+          if (!checked) failure("ReauthRequired");
+          if (minutes > 60) failure("Validation", { field: "autoLockMinutes", reason: { kind: "tooLarge", limit: 60 } });
+          return { autoLockMinutes: minutes, autoLockSeconds: minutes * 60 };
+        },
       }),
       { path: "/security" },
     );
+    const field = await screen.findByLabelText("Lock after (minutes without activity)");
+    expect((field as HTMLInputElement).value).toBe("5");
+    await userEvent.clear(field);
+    await userEvent.type(field, "10");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    await userEvent.type(await screen.findByLabelText("Your password"), "morning shift at the front desk");
+    await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(await screen.findByText("Sessions now lock after 10 minutes without activity.")).toBeTruthy();
+    expect(calls.filter((c) => c.command === "set_auto_lock").map((c) => c.request)).toEqual([{ minutes: 10 }, { minutes: 10 }]);
+
+    const again = screen.getByLabelText("Lock after (minutes without activity)");
+    await userEvent.clear(again);
+    await userEvent.type(again, "90");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Use 60 or less.")).toBeTruthy();
+  });
+
+  it("counts the breached passwords that the minimum length leaves to refuse", async () => {
+    renderApp(signedInAs(admin(), overview), { path: "/security" });
     expect(await screen.findByText("3,539 of 197,549 listed")).toBeTruthy();
   });
 });

@@ -96,6 +96,8 @@ export const en = {
   "invalid.missing": "This field is required.",
   "invalid.tooShort": "Use at least {limit} characters.",
   "invalid.tooLong": "This is too long (at most {limit}).",
+  "invalid.tooSmall": "Use {limit} or more.",
+  "invalid.tooLarge": "Use {limit} or less.",
   "invalid.controlCharacter": "Remove control or invisible characters.",
   "invalid.malformed": "This is not in the expected format.",
   "invalid.wrongType": "This value has the wrong type.",

@@ -94,6 +94,8 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "invalid.missing": "필수 항목입니다.",
   "invalid.tooShort": "{limit}자 이상 입력하세요.",
   "invalid.tooLong": "너무 깁니다 (최대 {limit}).",
+  "invalid.tooSmall": "{limit} 이상으로 입력하세요.",
+  "invalid.tooLarge": "{limit} 이하로 입력하세요.",
   "invalid.controlCharacter": "제어 문자나 보이지 않는 문자를 지워 주세요.",
   "invalid.malformed": "형식이 올바르지 않습니다.",
   "invalid.wrongType": "값의 형식이 잘못되었습니다.",
