@@ -234,7 +234,12 @@ fn good_request(command: &str, f: &Fixture) -> Value {
             json!({"request": {"password": "orbit vellum kettle lantern", "email": USER.0}})
         }
         "reauthenticate" | "unlock_session" => json!({"request": {"password": f.password}}),
-        "lock_session" | "locked_session" | "report_activity" => json!({}),
+        "lock_session" | "locked_session" | "report_activity" | "pin_status" | "clear_pin" => {
+            json!({})
+        }
+        // No PIN is set in the fixture: a locked session answers `Conflict`.
+        "unlock_with_pin" => json!({"request": {"pin": "274915"}}),
+        "set_pin" => json!({"request": {"password": f.password, "pin": "274915"}}),
         "watch_lock" => json!({"onLock": "__CHANNEL__:1"}),
         "since_last_sign_in"
         | "locked_emails"
@@ -261,6 +266,7 @@ fn lock_screen_outcome(command: &str, state: State) -> Option<&'static str> {
         ("lock_session" | "watch_lock", _) => None,
         (_, State::NoSession) => Some("NotAuthenticated"),
         (_, State::Expired) => Some("SessionExpired"),
+        ("unlock_with_pin", State::Locked) => Some("Conflict"),
         _ => None,
     }
 }
@@ -676,6 +682,17 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             json!({"request": {"password": ["not", "text"]}}),
             "password",
         ),
+        (
+            "unlock_with_pin",
+            json!({"request": {"pin": "12ab56"}}),
+            "pin",
+        ),
+        (
+            "set_pin",
+            json!({"request": {"password": USER.1, "pin": "111111"}}),
+            "pin",
+        ),
+        ("set_pin", json!({"request": {"pin": "274915"}}), "password"),
         (
             "unlock_email",
             json!({"request": {"email": "not an email"}}),

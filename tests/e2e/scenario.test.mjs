@@ -363,6 +363,27 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await unlock(USER.password);
   });
 
+  await t.test("a PIN set on the profile page unlocks the session, and a wrong one counts down", async () => {
+    await app.execute("window.location.hash = '#/profile';");
+    await app.find(heading("My profile"));
+    await fill("New PIN", "274915");
+    await fill("Confirm PIN", "274915");
+    await fill("Your password", USER.password);
+    await (await app.find(button("Save PIN"))).click();
+    await app.find(textIn("Your PIN was saved."));
+    await shot("24-profile-pin");
+    await (await app.find(button("Lock"))).click();
+    await app.find(lockScreen);
+    await fill("PIN", "603128");
+    await (await app.find(button("Unlock"))).click();
+    await app.find(textIn("That PIN is not correct. 4 tries left."));
+    await shot("25-lock-pin");
+    await fill("PIN", "274915");
+    await (await app.find(button("Unlock"))).click();
+    await app.until("the lock screen to go", async () => !(await app.exists(lockScreen)));
+    await app.find(heading("My profile"));
+  });
+
   await t.test("signing out removes the keyring entry", async () => {
     await signOut();
     await app.until("the keyring entry to go", async () => keyringEntries().length === 0);

@@ -15,7 +15,7 @@ use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BootstrapStatus, BreakGlassNotice,
     ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings, Error, ErrorReply,
     ExportFormat, FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Page,
-    PasswordContext, PasswordStrength, ProfileDto, ProfileUpdate, Role, SecretString,
+    PasswordContext, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, Role, SecretString,
     SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
 };
 use vault::{AdminSession, Session};
@@ -429,6 +429,62 @@ pub async fn watch_lock<R: tauri::Runtime>(
 ) -> Reply<()> {
     watchers.watch(webview.label(), on_lock);
     Ok(())
+}
+
+/// A PIN typed at the lock screen.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PinRequest {
+    /// The PIN, digits only.
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// Unlocks this computer's session with its person's PIN (five tries, then the session
+/// ends).
+#[tauri::command]
+pub async fn unlock_with_pin(
+    vault: State<'_, SharedVault>,
+    request: Input<PinRequest>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| v.unlock_with_pin(&request.parse()?.pin)).await
+}
+
+/// A new quick-unlock PIN, with the password that allows it.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetPinRequest {
+    /// The signed-in person's password.
+    #[ts(type = "string")]
+    pub password: SecretString,
+    /// The new PIN, 6 to 12 digits.
+    #[ts(type = "string")]
+    pub pin: SecretString,
+}
+
+/// Whether the signed-in person has a quick-unlock PIN.
+#[tauri::command]
+pub async fn pin_status(vault: State<'_, SharedVault>) -> Reply<PinStatus> {
+    with_session(&vault, |v, session| v.pin_status(session)).await
+}
+
+/// Sets the signed-in person's PIN after checking their password.
+#[tauri::command]
+pub async fn set_pin(
+    vault: State<'_, SharedVault>,
+    request: Input<SetPinRequest>,
+) -> Reply<PinStatus> {
+    with_session(&vault, move |v, session| {
+        let request = request.parse()?;
+        v.set_pin(session, &request.password, &request.pin)
+    })
+    .await
+}
+
+/// Removes the signed-in person's PIN.
+#[tauri::command]
+pub async fn clear_pin(vault: State<'_, SharedVault>) -> Reply<()> {
+    with_session(&vault, |v, session| v.clear_pin(session)).await
 }
 
 /// How long the session may stay without activity before it locks.

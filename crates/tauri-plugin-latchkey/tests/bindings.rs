@@ -11,16 +11,16 @@
 use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
     AccountRef, Activity, AutoLockRequest, ChangePasswordRequest, CheckPasswordRequest,
-    CopySecretRequest, ExportRequest, ExportResult, LoginRequest, ReauthenticateRequest,
-    SetDisabledRequest, SetRoleRequest, SignInStatsRequest,
+    CopySecretRequest, ExportRequest, ExportResult, LoginRequest, PinRequest,
+    ReauthenticateRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
     AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
     BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, DeskSettings,
     ErrorCode, ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockedEmail,
-    LockedSession, NewAccount, Outcome, Page, PasswordStrength, ProfileDto, ProfileUpdate, Role,
-    SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
+    LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto,
+    ProfileUpdate, Role, SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -52,7 +52,11 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("lock_session", "null", "null"),
     ("locked_session", "null", "LockedSession | null"),
     ("unlock_session", "ReauthenticateRequest", "CurrentUser"),
+    ("unlock_with_pin", "PinRequest", "CurrentUser"),
     ("report_activity", "null", "Activity"),
+    ("pin_status", "null", "PinStatus"),
+    ("set_pin", "SetPinRequest", "PinStatus"),
+    ("clear_pin", "null", "null"),
     ("watch_lock", "null", "null"),
     ("reauthenticate", "ReauthenticateRequest", "null"),
     ("since_last_sign_in", "null", "Array<AuditEntry>"),
@@ -122,6 +126,9 @@ fn generate() -> String {
         Activity::decl(&cfg),
         DeskSettings::decl(&cfg),
         AutoLockRequest::decl(&cfg),
+        PinStatus::decl(&cfg),
+        PinRequest::decl(&cfg),
+        SetPinRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",
@@ -142,6 +149,10 @@ fn generate() -> String {
         ("PAGE_MAX", vault::PAGE_MAX as usize),
         ("MIN_PASSWORD_SCORE", usize::from(vault::MIN_SCORE)),
         ("STEP_UP_SECONDS", vault::Session::STEP_UP_SECONDS as usize),
+        ("PIN_MIN_DIGITS", vault::PIN_MIN_DIGITS),
+        ("PIN_MAX_DIGITS", vault::PIN_MAX_DIGITS),
+        ("PIN_TRIES", vault::PIN_TRIES as usize),
+        ("PIN_WINDOW_SECONDS", vault::PIN_WINDOW_SECONDS as usize),
     ];
     out.push_str("/** The vault's input limits, so forms can state them before submitting. */\n");
     for (name, value) in limits {

@@ -45,6 +45,12 @@ pub enum Error {
         /// Why it was locked.
         reason: LockReason,
     },
+    /// A wrong PIN at the lock screen; at `remaining` 0 the session has ended.
+    #[error("wrong PIN, {remaining} tries left")]
+    WrongPin {
+        /// Tries left before the session ends.
+        remaining: i64,
+    },
     /// The action needs a fresh password check.
     #[error("re-authentication required")]
     ReauthRequired,
@@ -141,6 +147,10 @@ pub enum Conflict {
         "this vault was written by a newer version of Latchkey: install that version or a later one"
     )]
     VaultTooNew,
+    /// Quick unlock with a PIN is not possible for this session: no PIN is set, the
+    /// window since the last password check has passed, or the tries are used up.
+    #[error("a PIN cannot unlock this session: use your password")]
+    PinUnavailable,
     /// The system's SQLite library lacks features the vault's schema uses.
     #[error(
         "this system's SQLite library is older than 3.37, which Latchkey needs: update the sqlite3 package"
@@ -162,6 +172,7 @@ pub enum ErrorCode {
     PasswordChangeRequired,
     Locked,
     SessionLocked,
+    WrongPin,
     ReauthRequired,
     Busy,
     Validation,
@@ -194,6 +205,10 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub retry_after: Option<i64>,
+    /// For `WrongPin`, tries left before the session ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub remaining_tries: Option<i64>,
     /// For `SessionLocked`, why the session was locked.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -211,6 +226,7 @@ impl Error {
             Self::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Self::Locked { .. } => ErrorCode::Locked,
             Self::SessionLocked { .. } => ErrorCode::SessionLocked,
+            Self::WrongPin { .. } => ErrorCode::WrongPin,
             Self::ReauthRequired => ErrorCode::ReauthRequired,
             Self::Busy => ErrorCode::Busy,
             Self::Validation { .. } => ErrorCode::Validation,
@@ -232,6 +248,10 @@ impl Error {
                 format!("Too many failed attempts. Try again in {retry_after} s.")
             }
             Self::SessionLocked { .. } => "This session is locked. Unlock it to continue.".into(),
+            Self::WrongPin { remaining: 0 } => {
+                "Wrong PIN. That was the last try: the session was signed out.".into()
+            }
+            Self::WrongPin { remaining } => format!("Wrong PIN. {remaining} tries left."),
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
             Self::Busy => "Too many password checks at once. Try again in a moment.".into(),
             Self::Validation { field, reason } => {
@@ -281,6 +301,10 @@ impl Error {
             },
             retry_after: match self {
                 Self::Locked { retry_after } => Some(*retry_after),
+                _ => None,
+            },
+            remaining_tries: match self {
+                Self::WrongPin { remaining } => Some(*remaining),
                 _ => None,
             },
             lock_reason: match self {

@@ -23,6 +23,7 @@ mod health;
 mod lock;
 mod model;
 mod password;
+mod pin;
 mod policy;
 mod random;
 mod secret;
@@ -54,6 +55,7 @@ pub use model::audit::{
 };
 pub use model::{AccountStatus, LockReason, Role, UserId};
 pub use password::HashParams;
+pub use pin::{PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PIN_WINDOW_SECONDS, PinStatus};
 pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
     breached_list_len, breached_list_len_at_least, estimate, is_breached,

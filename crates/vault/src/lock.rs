@@ -11,6 +11,7 @@ use ts_rs::TS;
 use crate::clock::Timestamp;
 use std::sync::atomic::Ordering;
 
+use crate::db::sessions::UnlockedBy;
 use crate::db::{audit, sessions, settings, users};
 use crate::dto::CurrentUser;
 use crate::error::{Error, Invalid, Result};
@@ -38,6 +39,9 @@ pub struct LockedSession {
     pub locked_at: Timestamp,
     /// The auto-lock time in force, in seconds, for the words of an idle lock.
     pub auto_lock_seconds: i64,
+    /// Whether the person's PIN may unlock it now (they have one, the window since the
+    /// last password check is open, and tries are left).
+    pub pin_available: bool,
 }
 
 /// The shared desk's settings, as an admin sees and changes them.
@@ -166,12 +170,15 @@ impl Vault {
             return Ok(None);
         };
         let user = users::require(&conn, row.user_id)?;
+        drop(conn);
+        let pin_available = self.pin_available(&row, now)?;
         Ok(Some(LockedSession {
             display_name: user.display_name,
             email: user.email,
             reason,
             locked_at,
             auto_lock_seconds: self.auto_lock_seconds(),
+            pin_available,
         }))
     }
 
@@ -203,7 +210,7 @@ impl Vault {
             }
             self.write(|conn| {
                 throttle::clear(conn, &row.email)?;
-                sessions::unlock(conn, token.id(), now)?;
+                sessions::unlock(conn, token.id(), now, UnlockedBy::Password)?;
                 let entry = NewEntry::new(AuditEvent::SessionUnlocked)
                     .by(row.user_id, &row.email)
                     .on(row.user_id, &row.email)

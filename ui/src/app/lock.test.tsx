@@ -10,6 +10,7 @@ const locked = (overrides: Partial<LockedSession> = {}): LockedSession => ({
   reason: "manual",
   lockedAt: 1_795_737_600,
   autoLockSeconds: 300,
+  pinAvailable: false,
   ...overrides,
 });
 
@@ -116,5 +117,42 @@ describe("the lock", () => {
     );
     expect(await screen.findByText("10분 동안 사용하지 않아 잠겼습니다.")).toBeTruthy();
     expect(screen.getByRole("button", { name: "잠금 해제" })).toBeTruthy();
+  });
+
+  it("offers the PIN first when one may unlock, counts the tries left, and signs out after the last", async () => {
+    let tries = 5;
+    renderApp({
+      ...signedInAs(user()),
+      current_user: () => failure("SessionLocked", { lockReason: "idle" }),
+      locked_session: () => locked({ reason: "idle", pinAvailable: true }),
+      unlock_with_pin: () => {
+        tries -= 1;
+        return failure("WrongPin", { remainingTries: tries });
+      },
+    });
+    const pin = await screen.findByLabelText("PIN");
+    expect(document.activeElement).toBe(pin);
+    expect(pin.getAttribute("inputmode")).toBe("numeric");
+    await userEvent.type(pin, "603128{Enter}");
+    expect(await screen.findByText("That PIN is not correct. 4 tries left.")).toBeTruthy();
+    tries = 1;
+    await userEvent.type(screen.getByLabelText("PIN"), "603129{Enter}");
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(screen.getByText("Five wrong PINs in a row: that session was signed out. Sign in with your password.")).toBeTruthy();
+  });
+
+  it("switches between PIN and password, and to the password when the PIN cannot open the session", async () => {
+    renderApp({
+      ...signedInAs(user()),
+      current_user: () => failure("SessionLocked", { lockReason: "manual" }),
+      locked_session: () => locked({ pinAvailable: true }),
+      unlock_with_pin: () => failure("Conflict", { conflict: "pinUnavailable" }),
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Use my password instead" }));
+    expect(screen.getByLabelText("Password")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Use my PIN instead" }));
+    await userEvent.type(screen.getByLabelText("PIN"), "603128{Enter}");
+    expect(await screen.findByText("A PIN cannot unlock this session now. Use your password.")).toBeTruthy();
+    expect(screen.getByLabelText("Password")).toBeTruthy();
   });
 });

@@ -2,7 +2,7 @@
 //! deleting and password resets. Every change names itself to the step-up rule and
 //! re-checks inside its write transaction that the actor is still an active admin.
 
-use crate::db::{audit, sessions, throttle, users};
+use crate::db::{audit, pins, sessions, throttle, users};
 use crate::dto::{CreatedAccount, IssuedPassword, Page, UserDto};
 use crate::error::{Conflict, Error, Result};
 use crate::model::audit::{AuditEvent, NewEntry};
@@ -226,6 +226,8 @@ impl Vault {
         self.change_other(admin, id, |conn, target, actor| {
             users::set_password(conn, id, &phc, true, true, now)?;
             sessions::delete_for_user(conn, id)?;
+            // A reset means the password is forgotten or known to others: the PIN goes too.
+            pins::delete(conn, id)?;
             throttle::clear(conn, &target.email)?;
             audit::append(
                 conn,

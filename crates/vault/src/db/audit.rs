@@ -260,7 +260,8 @@ pub(crate) fn notices_for(
         "SELECT {COLUMNS} FROM audit_log
          WHERE at > ?2
            AND ((target_id = ?1
-                 AND ((event = 'sign_in' AND outcome = 'failure') OR event IN ('lockout', 'unlock')
+                 AND ((event = 'sign_in' AND outcome = 'failure')
+                      OR event IN ('lockout', 'unlock', 'pin_set', 'pin_cleared', 'pin_lockout')
                       OR (event = 'session_locked' AND actor_id IS NULL)
                       OR (actor_id IS NOT NULL AND actor_id <> ?1)))
                 OR (?3 AND event = 'audit_tail_missing'))

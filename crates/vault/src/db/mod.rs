@@ -2,6 +2,7 @@
 //! date from the numbered files in `migrations/`.
 
 pub(crate) mod audit;
+pub(crate) mod pins;
 pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod throttle;
@@ -33,6 +34,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_session_lock.sql",
         include_str!("../../../../migrations/0004_session_lock.sql"),
+    ),
+    (
+        "0005_pins.sql",
+        include_str!("../../../../migrations/0005_pins.sql"),
     ),
 ];
 

@@ -23,6 +23,10 @@ pub(crate) struct SessionRow {
     pub(crate) email: String,
     /// When the session was locked, and why; `None` while it is active.
     pub(crate) locked: Option<(Timestamp, LockReason)>,
+    /// When the session last proved the password: its sign-in or a password unlock.
+    pub(crate) password_at: Timestamp,
+    /// Wrong PINs typed since the last right one.
+    pub(crate) pin_failures: i64,
 }
 
 /// A new session row: the token's `id` and the SHA-256 of its secret, never the token.
@@ -48,7 +52,7 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
     let mut statement = conn.prepare_cached(
         "SELECT s.secret_hash, s.user_id, u.role, u.team, u.status, u.must_change_password,
                 s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email,
-                s.locked_at, s.lock_reason
+                s.locked_at, s.lock_reason, coalesce(s.password_at, s.created_at), s.pin_failures
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1",
     )?;
@@ -73,6 +77,8 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
                     (Some(at), Some(reason)) => Some((at, LockReason::parse(&reason)?)),
                     _ => None,
                 },
+                password_at: row.get(13)?,
+                pin_failures: row.get(14)?,
             })
         })
         .optional()?)
@@ -101,15 +107,42 @@ pub(crate) fn lock(conn: &Connection, id: &str, now: Timestamp, reason: LockReas
     Ok(())
 }
 
+/// How a locked session was unlocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnlockedBy {
+    Password,
+    Pin,
+}
+
 /// Unlocks a session after its person proved themselves again. That counts as activity,
-/// but not as a step-up check: the rule is that no unlock does (a PIN will not either).
-pub(crate) fn unlock(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
-    conn.execute(
-        "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2
-         WHERE id = ?1",
-        params![id, now],
-    )?;
+/// but not as a step-up check: the rule is that no unlock does. A password unlock starts
+/// the PIN's window again; either clears the wrong-PIN count.
+pub(crate) fn unlock(conn: &Connection, id: &str, now: Timestamp, by: UnlockedBy) -> Result<()> {
+    let sql = match by {
+        UnlockedBy::Password => {
+            "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2,
+                                 password_at = ?2, pin_failures = 0
+             WHERE id = ?1"
+        }
+        UnlockedBy::Pin => {
+            "UPDATE sessions SET locked_at = NULL, lock_reason = NULL, last_seen_at = ?2,
+                                 pin_failures = 0
+             WHERE id = ?1"
+        }
+    };
+    conn.execute(sql, params![id, now])?;
     Ok(())
+}
+
+/// Counts a PIN attempt as wrong before it is checked (as sign-in attempts are reserved),
+/// so that attempts sent together cannot get more than the allowed tries. Returns the
+/// count with this attempt.
+pub(crate) fn reserve_pin_attempt(conn: &Connection, id: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "UPDATE sessions SET pin_failures = pin_failures + 1 WHERE id = ?1 RETURNING pin_failures",
+        [id],
+        |row| row.get(0),
+    )?)
 }
 
 pub(crate) fn delete(conn: &Connection, id: &str) -> Result<()> {

@@ -35,11 +35,14 @@ pub enum AuditEvent {
     AuditExported,
     AuditTailMissing,
     SettingsChanged,
+    PinSet,
+    PinCleared,
+    PinLockout,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 25] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -62,6 +65,9 @@ impl AuditEvent {
         Self::AuditExported,
         Self::AuditTailMissing,
         Self::SettingsChanged,
+        Self::PinSet,
+        Self::PinCleared,
+        Self::PinLockout,
     ];
 
     /// The stored name.
@@ -89,6 +95,9 @@ impl AuditEvent {
             Self::AuditExported => "audit_exported",
             Self::AuditTailMissing => "audit_tail_missing",
             Self::SettingsChanged => "settings_changed",
+            Self::PinSet => "pin_set",
+            Self::PinCleared => "pin_cleared",
+            Self::PinLockout => "pin_lockout",
         }
     }
 

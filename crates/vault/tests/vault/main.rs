@@ -15,6 +15,7 @@ mod file;
 mod first_admin;
 mod layers;
 mod lock;
+mod pin;
 mod security;
 mod sessions;
 mod sign_in;

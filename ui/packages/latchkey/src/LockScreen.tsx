@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { ApiError } from "./api";
+import { PIN_MAX_DIGITS } from "./bindings";
 import type { LockedSession } from "./bindings";
 import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
@@ -36,29 +37,35 @@ function reasonText(t: I18n["t"], lock: LockedSession): string {
 }
 
 /**
- * The lock screen: whose session this is and why it locked, their password, and a way
- * out for someone else (signing the locked person out). Keyboard first: the password
- * field has the focus, Enter unlocks.
+ * The lock screen: whose session this is and why it locked, their PIN (when one may
+ * unlock it) or their password, and a way out for someone else (signing the locked
+ * person out). Keyboard first: the field has the focus, Enter unlocks.
  */
 export function LockScreen() {
   const { t, locale, errorMessage, fieldError } = useI18n();
   const auth = useSession();
   const lock = auth.lock;
-  const password = useRef<HTMLInputElement>(null);
+  const [usePassword, setUsePassword] = useState(false);
+  const withPin = lock !== null && lock.pinAvailable && !usePassword;
+  const secret = useRef<HTMLInputElement>(null);
   const [state, action] = useActionState<{ error?: unknown }, FormData>(async (_previous, form) => {
     try {
-      await auth.unlock(String(form.get("password") ?? ""));
+      const pin = form.get("pin");
+      if (pin !== null) await auth.unlockWithPin(String(pin));
+      else await auth.unlock(String(form.get("password") ?? ""));
       return {};
     } catch (error) {
+      // The PIN cannot open this session (any more): the password can.
+      if (error instanceof ApiError && error.code === "Conflict") setUsePassword(true);
       return { error };
     }
   }, {});
   const error = state.error;
-  // After a refusal the cursor waits in the emptied password field.
+  // After a refusal the cursor waits in the emptied field.
   useEffect(() => {
-    if (!(error instanceof ApiError) || error.code === "Validation" || !password.current) return;
-    password.current.value = "";
-    password.current.focus();
+    if (!(error instanceof ApiError) || error.code === "Validation" || !secret.current) return;
+    secret.current.value = "";
+    secret.current.focus();
   }, [error]);
   if (!lock) return null;
 
@@ -67,13 +74,17 @@ export function LockScreen() {
       ? undefined
       : error instanceof ApiError && error.code === "InvalidCredentials"
         ? t("lock.wrong")
-        : error instanceof ApiError && error.code === "Locked"
-          ? (error.retryAfter ?? 0) > 60
-            ? t("login.lockedLong")
-            : t("login.locked", { seconds: error.retryAfter ?? 0 })
-          : error instanceof ApiError && error.code === "Validation"
-            ? undefined
-            : errorMessage(error);
+        : error instanceof ApiError && error.code === "WrongPin"
+          ? t("lock.wrongPin", { n: error.remainingTries ?? 0 })
+          : error instanceof ApiError && error.code === "Conflict"
+            ? t("lock.pinUnavailable")
+            : error instanceof ApiError && error.code === "Locked"
+              ? (error.retryAfter ?? 0) > 60
+                ? t("login.lockedLong")
+                : t("login.locked", { seconds: error.retryAfter ?? 0 })
+              : error instanceof ApiError && error.code === "Validation"
+                ? undefined
+                : errorMessage(error);
   const time = new Intl.DateTimeFormat(locale, { timeStyle: "short" }).format(new Date(lock.lockedAt * 1000));
   return (
     <main id="lock-screen" className="auth-page lock-screen">
@@ -93,18 +104,42 @@ export function LockScreen() {
         </p>
         {formError ? <Notice kind="error">{formError}</Notice> : null}
         <form action={action} noValidate>
-          <Field
-            label={t("lock.password")}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            required
-            ref={password}
-            error={fieldError(error, "password")}
-          />
+          {withPin ? (
+            <Field
+              key="pin"
+              label={t("lock.pin")}
+              name="pin"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              autoFocus
+              required
+              maxLength={PIN_MAX_DIGITS}
+              ref={secret}
+              error={fieldError(error, "pin")}
+            />
+          ) : (
+            <Field
+              key="password"
+              label={t("lock.password")}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              required
+              ref={secret}
+              error={fieldError(error, "password")}
+            />
+          )}
           <SubmitButton idle={t("lock.unlock")} pending={t("lock.unlocking")} />
         </form>
+        {lock.pinAvailable ? (
+          <p className="lock-other">
+            <button type="button" className="link" onClick={() => setUsePassword(!usePassword)}>
+              {usePassword ? t("lock.usePin") : t("lock.usePassword")}
+            </button>
+          </p>
+        ) : null}
         <p className="lock-other">
           <button type="button" className="link" onClick={() => void auth.signOut()}>
             {t("lock.signOut", { name: lock.displayName })}

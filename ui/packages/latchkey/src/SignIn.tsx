@@ -59,6 +59,7 @@ export function SignIn() {
         <p className="muted">{t("login.intro")}</p>
         {notice === "expired" && !error ? <Notice kind="info">{t("login.expired")}</Notice> : null}
         {notice === "signedOut" && !error ? <Notice kind="success">{t("login.signedOut")}</Notice> : null}
+        {notice === "pinLockout" && !error ? <Notice kind="error">{t("login.pinLockout")}</Notice> : null}
         {!auth.staySignedIn ? <Notice kind="info">{t("session.notPersistent")}</Notice> : null}
         {formError ? <Notice kind="error">{formError}</Notice> : null}
         <form action={action} noValidate>

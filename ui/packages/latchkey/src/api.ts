@@ -20,6 +20,8 @@ export class ApiError extends Error {
   readonly conflict: Conflict | undefined;
   /** For `Locked`: seconds until the next attempt is allowed. */
   readonly retryAfter: number | undefined;
+  /** For `WrongPin`: tries left before the session ends (0: it has ended). */
+  readonly remainingTries: number | undefined;
   /** For `SessionLocked`: why the session was locked. */
   readonly lockReason: LockReason | undefined;
 
@@ -32,6 +34,7 @@ export class ApiError extends Error {
     this.conflict = reply.conflict;
     this.retryAfter = reply.retryAfter;
     this.lockReason = reply.lockReason;
+    this.remainingTries = reply.remainingTries;
   }
 }
 

@@ -150,11 +150,11 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "sqliteTooOld";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "pinUnavailable" | "sqliteTooOld";
 
 export type ErrorReply = { 
 /**
@@ -181,6 +181,10 @@ conflict?: Conflict,
  * For `Locked`, seconds until the next attempt is allowed.
  */
 retryAfter?: number, 
+/**
+ * For `WrongPin`, tries left before the session ends.
+ */
+remainingTries?: number, 
 /**
  * For `SessionLocked`, why the session was locked.
  */
@@ -364,7 +368,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout";
 
 export type Outcome = "success" | "failure";
 
@@ -636,7 +640,12 @@ lockedAt: number,
 /**
  * The auto-lock time in force, in seconds, for the words of an idle lock.
  */
-autoLockSeconds: number, };
+autoLockSeconds: number, 
+/**
+ * Whether the person's PIN may unlock it now (they have one, the window since the
+ * last password check is open, and tries are left).
+ */
+pinAvailable: boolean, };
 
 export type Activity = { 
 /**
@@ -661,6 +670,28 @@ export type AutoLockRequest = {
  */
 minutes: number, };
 
+export type PinStatus = { 
+/**
+ * When the PIN was set (Unix seconds, UTC), if there is one.
+ */
+setAt: number | null, };
+
+export type PinRequest = { 
+/**
+ * The PIN, digits only.
+ */
+pin: string, };
+
+export type SetPinRequest = { 
+/**
+ * The signed-in person's password.
+ */
+password: string, 
+/**
+ * The new PIN, 6 to 12 digits.
+ */
+pin: string, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -672,6 +703,10 @@ export const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 200;
 export const MIN_PASSWORD_SCORE = 3;
 export const STEP_UP_SECONDS = 300;
+export const PIN_MIN_DIGITS = 6;
+export const PIN_MAX_DIGITS = 12;
+export const PIN_TRIES = 5;
+export const PIN_WINDOW_SECONDS = 28800;
 
 /** Every command: what it takes and what it returns. */
 export interface Commands {
@@ -697,7 +732,11 @@ export interface Commands {
   lock_session: { request: null; response: null };
   locked_session: { request: null; response: LockedSession | null };
   unlock_session: { request: ReauthenticateRequest; response: CurrentUser };
+  unlock_with_pin: { request: PinRequest; response: CurrentUser };
   report_activity: { request: null; response: Activity };
+  pin_status: { request: null; response: PinStatus };
+  set_pin: { request: SetPinRequest; response: PinStatus };
+  clear_pin: { request: null; response: null };
   watch_lock: { request: null; response: null };
   reauthenticate: { request: ReauthenticateRequest; response: null };
   since_last_sign_in: { request: null; response: Array<AuditEntry> };

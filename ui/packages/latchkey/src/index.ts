@@ -8,6 +8,7 @@ export { maySee } from "./access";
 export type { Audience } from "./access";
 export { ACTIVITY_REPORT_MS, RequireRole, SessionProvider, loadInitialAuth, useCurrentUser, useSession } from "./session";
 export { IDLE_WARNING_SECONDS, IdleWarning, LockGuard, LockScreen, initials } from "./LockScreen";
+export { PinSettings, looksLikeDate } from "./PinSettings";
 export type { Auth, AuthState, InitialAuth } from "./session";
 export { SignedIn } from "./SignedIn";
 export { SignIn } from "./SignIn";

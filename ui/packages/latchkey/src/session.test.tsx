@@ -89,7 +89,7 @@ describe("the gate around a host's screens", () => {
           return person();
         case "plugin:latchkey|locked_session":
           return locked
-            ? { displayName: "Noor", email: "noor@desk.example", reason: "osLock", lockedAt: 1_795_737_600, autoLockSeconds: 300 }
+            ? { displayName: "Noor", email: "noor@desk.example", reason: "osLock", lockedAt: 1_795_737_600, autoLockSeconds: 300, pinAvailable: false }
             : null;
         case "plugin:latchkey|unlock_session":
           if ((args as { request: { password: string } }).request.password !== "teal kettle on the sill") {

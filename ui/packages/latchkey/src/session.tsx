@@ -15,7 +15,7 @@ import type { Audience } from "./access";
 export type AuthState =
   | { status: "loading" }
   | { status: "setup" }
-  | { status: "signedOut"; notice?: "expired" | "signedOut" }
+  | { status: "signedOut"; notice?: "expired" | "signedOut" | "pinLockout" }
   | { status: "signedIn"; user: CurrentUser }
   /** The app started on a locked session: only the lock screen, nothing behind it. */
   | { status: "locked" };
@@ -32,6 +32,11 @@ export interface Auth {
   lockNow(): Promise<void>;
   /** Unlocks with the person's password; rejects with the vault's error. */
   unlock(password: string): Promise<void>;
+  /**
+   * Unlocks with the person's PIN; rejects with the vault's error. After the last wrong
+   * try the session has ended, and the sign-in page says why.
+   */
+  unlockWithPin(pin: string): Promise<void>;
   /**
    * When the session will lock unless more input comes (milliseconds since the epoch),
    * while signed in and unlocked; `null` otherwise.
@@ -205,9 +210,25 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     setState({ status: "signedIn", user });
   }, []);
 
+  const unlockWithPin = useCallback(async (pin: string) => {
+    try {
+      const user = await call("unlock_with_pin", { pin });
+      setLock(null);
+      setStaySignedIn(user.staySignedIn);
+      setState({ status: "signedIn", user });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "WrongPin" && error.remainingTries === 0) {
+        setLock(null);
+        setLockDeadline(null);
+        setState({ status: "signedOut", notice: "pinLockout" });
+      }
+      throw error;
+    }
+  }, []);
+
   const value = useMemo(
-    () => ({ state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, refresh }),
-    [state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, refresh],
+    () => ({ state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, unlockWithPin, refresh }),
+    [state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, unlockWithPin, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -33,6 +33,9 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   sessions_revoked: true,
   audit_tail_missing: true,
   settings_changed: true,
+  pin_set: true,
+  pin_cleared: true,
+  pin_lockout: true,
 };
 const EVENTS = Object.keys(EVENT_ORDER) as AuditEvent[];
 

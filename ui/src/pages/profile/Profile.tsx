@@ -1,6 +1,18 @@
 // One's own profile: name and phone can be changed here; email, role and team are the
 // admin's to change.
-import { ApiError, Field, NAME_MAX_CHARS, Notice, PHONE_MAX_CHARS, RoleLabel, SubmitButton, call, useCurrentUser, useSession } from "tauri-plugin-latchkey-api";
+import {
+  ApiError,
+  Field,
+  NAME_MAX_CHARS,
+  Notice,
+  PHONE_MAX_CHARS,
+  PinSettings,
+  RoleLabel,
+  SubmitButton,
+  call,
+  useCurrentUser,
+  useSession,
+} from "tauri-plugin-latchkey-api";
 import { useActionState } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { navigate } from "../../app/router";
@@ -75,6 +87,7 @@ export function Profile() {
           </div>
         </form>
       </section>
+      <PinSettings />
     </main>
   );
 }
