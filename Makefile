@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench clean
+.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench soak clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,11 @@ bench: ui packaging-files ## Measure (release builds) and write target/bench/rep
 	scripts/with-keyring.sh $(CARGO) bench -p os-keyring --bench cold_session --locked
 	scripts/bench-app.sh
 	python3 scripts/bench-report.py
+
+KILLS ?= 1000
+soak: ## The crash test at length: KILLS (default 1000) SIGKILLs of a process writing to the vault
+	LATCHKEY_CRASH_KILLS=$(KILLS) $(CARGO) test -p vault --features test-support --test vault --locked \
+		crash::killed_writers -- --nocapture
 
 clean: ## Remove build output
 	$(CARGO) clean

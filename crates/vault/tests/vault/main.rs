@@ -10,6 +10,7 @@
 mod accounts;
 mod anchor;
 mod burst;
+mod crash;
 mod dto;
 mod file;
 mod first_admin;
