@@ -72,6 +72,10 @@ pub enum Error {
     /// No such account.
     #[error("not found")]
     NotFound,
+    /// The vault file could not be written: the disk is full, or the file or its folder
+    /// became read-only. The write was rolled back; reads still work.
+    #[error("storage: {0}")]
+    Storage(String),
     /// A fault inside the vault (database, randomness, hashing). Logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -178,6 +182,7 @@ pub enum ErrorCode {
     Validation,
     Conflict,
     NotFound,
+    Storage,
     Internal,
 }
 
@@ -232,6 +237,7 @@ impl Error {
             Self::Validation { .. } => ErrorCode::Validation,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::NotFound => ErrorCode::NotFound,
+            Self::Storage(_) => ErrorCode::Storage,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -275,14 +281,19 @@ impl Error {
                 text + "."
             }
             Self::NotFound => "No such account.".into(),
+            Self::Storage(_) => "The vault could not be saved: the disk may be full or read-only. \
+                                 Nothing was changed."
+                .into(),
             Self::Internal(_) => "Something went wrong in the vault. Please try again.".into(),
         }
     }
 
     /// The reply for the UI. Internal errors are logged here, once, with their detail.
     pub fn reply(&self) -> ErrorReply {
-        if let Self::Internal(detail) = self {
-            log::error!("vault internal error: {detail}");
+        match self {
+            Self::Internal(detail) => log::error!("vault internal error: {detail}"),
+            Self::Storage(detail) => log::error!("vault storage error: {detail}"),
+            _ => {}
         }
         ErrorReply {
             code: self.code(),
@@ -330,7 +341,18 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(source: rusqlite::Error) -> Self {
-        Self::internal("sqlite", source)
+        use rusqlite::ErrorCode as Code;
+        match &source {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if matches!(
+                    failure.code,
+                    Code::DiskFull | Code::ReadOnly | Code::SystemIoFailure | Code::CannotOpen
+                ) =>
+            {
+                Self::Storage(source.to_string())
+            }
+            _ => Self::internal("sqlite", source),
+        }
     }
 }
 

@@ -289,11 +289,18 @@ impl Vault {
             Ok((users::require(conn, user)?, AuditAnchor::latest(conn)?))
         })?;
         self.save_anchor(latest);
-        if let Err(e) = self.store.save(&token) {
-            log::warn!(
-                "could not keep the session in the OS keyring; it ends when the app closes: {e}"
-            );
-            self.persistent.store(false, Ordering::SeqCst);
+        // A keyring that fails now (locked, gone) leaves the session in memory only, and
+        // the reply says so; one that works again is used by the next save.
+        match self.store.save(&token) {
+            Ok(()) => self
+                .persistent
+                .store(self.store.is_persistent(), Ordering::SeqCst),
+            Err(e) => {
+                log::warn!(
+                    "could not keep the session in the OS keyring; it ends when the app closes: {e}"
+                );
+                self.persistent.store(false, Ordering::SeqCst);
+            }
         }
         current.token = Some(Some(token));
         current.verified = None;

@@ -146,6 +146,16 @@ impl Vault {
         })
     }
 
+    /// Caps the file at its present size, as a full disk would: the next write that needs
+    /// a new page fails. For fault tests only.
+    #[cfg(feature = "test-support")]
+    pub fn fill_disk_for_tests(&self) -> Result<()> {
+        let conn = self.conn();
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |row| row.get(0))?;
+        conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Today's date on the vault's clock, `YYYY-MM-DD` (UTC), for file names.
     pub fn today(&self) -> String {
         crate::clock::format_utc(self.now())

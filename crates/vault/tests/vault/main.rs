@@ -12,6 +12,7 @@ mod anchor;
 mod burst;
 mod crash;
 mod dto;
+mod faults;
 mod file;
 mod first_admin;
 mod layers;

@@ -150,7 +150,7 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Storage" | "Internal";
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 

@@ -83,6 +83,7 @@ export const en = {
   "error.Conflict": "That conflicts with the current state of the vault.",
   "error.NotFound": "That account no longer exists.",
   "error.Internal": "Something went wrong in the vault. Please try again.",
+  "error.Storage": "The vault could not be saved: the disk may be full or read-only. Nothing was changed; free some space or check the folder, then try again.",
 
   "conflict.alreadyInitialised": "The vault already has an administrator.",
   "conflict.emailTaken": "An account with this email already exists.",

@@ -81,6 +81,7 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "error.Conflict": "저장소의 현재 상태와 맞지 않습니다.",
   "error.NotFound": "그 계정은 더 이상 없습니다.",
   "error.Internal": "저장소에서 문제가 발생했습니다. 다시 시도해 주세요.",
+  "error.Storage": "저장소에 저장하지 못했습니다. 디스크가 가득 찼거나 읽기 전용일 수 있습니다. 아무것도 바뀌지 않았으니 공간을 비우거나 폴더를 확인한 뒤 다시 시도하세요.",
 
   "conflict.alreadyInitialised": "저장소에 이미 관리자가 있습니다.",
   "conflict.emailTaken": "이 이메일을 쓰는 계정이 이미 있습니다.",

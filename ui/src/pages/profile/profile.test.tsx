@@ -51,3 +51,13 @@ describe("the quick-unlock PIN on the profile page", () => {
     expect(screen.queryByRole("button", { name: "Remove PIN" })).toBeNull();
   });
 });
+
+describe("a full disk", () => {
+  it("says the vault could not be saved and that nothing changed", async () => {
+    renderApp(signedInAs(user(), { update_profile: () => failure("Storage") }), { path: "/profile" });
+    await userEvent.click(await screen.findByRole("button", { name: "Save" }));
+    expect(
+      await screen.findByText(/The vault could not be saved: the disk may be full or read-only\. Nothing was changed/),
+    ).toBeTruthy();
+  });
+});
