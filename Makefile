@@ -70,9 +70,12 @@ bench: ui packaging-files ## Measure (release builds) and write target/bench/rep
 	python3 scripts/bench-report.py
 
 KILLS ?= 1000
-soak: ## The crash test at length: KILLS (default 1000) SIGKILLs of a process writing to the vault
+CASES ?= 20000
+soak: ## The long runs: KILLS (1000) SIGKILLs of a vault writer, CASES (20000) model-checked sequences
 	LATCHKEY_CRASH_KILLS=$(KILLS) $(CARGO) test -p vault --features test-support --test vault --locked \
 		crash::killed_writers -- --nocapture
+	PROPTEST_CASES=$(CASES) $(CARGO) test -p vault --features test-support --test vault --locked \
+		model:: -- --nocapture
 
 clean: ## Remove build output
 	$(CARGO) clean

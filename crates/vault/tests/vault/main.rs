@@ -17,6 +17,7 @@ mod file;
 mod first_admin;
 mod layers;
 mod lock;
+mod model;
 mod pin;
 mod security;
 mod sessions;
