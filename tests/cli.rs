@@ -147,3 +147,60 @@ fn recover_admin_refuses_a_missing_vault_and_bad_arguments() {
     assert_eq!(dangling.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&dangling.stderr).contains("--email needs a value"));
 }
+
+#[test]
+fn backup_and_restore_round_trip_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    let options = || VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        ..VaultOptions::default()
+    };
+    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
+    vault
+        .create_first_admin(&FirstAdmin {
+            email: "keeper@clinic.example".into(),
+            display_name: "Keeper".into(),
+            password: "ledger lamp above the stairs".into(),
+        })
+        .unwrap();
+    drop(vault);
+
+    let copy = dir.path().join("monday.sqlite");
+    let backup = latchkey(dir.path(), &["backup", copy.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&backup.stdout);
+    assert!(
+        backup.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    assert!(said.contains("Backed up 1 accounts"), "{said}");
+    // A second backup to the same name is refused: nothing is overwritten.
+    let again = latchkey(dir.path(), &["backup", copy.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+
+    let restored = latchkey(dir.path(), &["restore", copy.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(said.contains("Restored 1 accounts"), "{said}");
+    assert!(said.contains("was kept as"), "{said}");
+    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
+    vault
+        .login(
+            "keeper@clinic.example",
+            &"ledger lamp above the stairs".into(),
+        )
+        .unwrap();
+
+    let garbage = dir.path().join("garbage.sqlite");
+    std::fs::write(&garbage, b"not a vault at all").unwrap();
+    let refused = latchkey(dir.path(), &["restore", garbage.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Nothing was changed"));
+    let usage = latchkey(dir.path(), &["restore"]);
+    assert_eq!(usage.status.code(), Some(2));
+}

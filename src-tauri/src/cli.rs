@@ -1,6 +1,6 @@
 //! The command-line mode of the installed binary, which needs no display:
 //! `latchkey recover-admin --email EMAIL [--name NAME]` for when every admin has lost
-//! their password.
+//! their password, and `latchkey backup FILE` / `latchkey restore FILE`.
 //!
 //! It needs write access to the vault file, and nothing else: whoever can write that
 //! file can already change any account in it, so the OS file permissions are the gate.
@@ -23,6 +23,11 @@ Usage:
                                              with --output, the password goes to a new
                                              FILE only you can read instead of the screen
                                              (on Windows the app has no console: use it)
+  latchkey backup FILE                       write a copy of the vault to the new FILE, only
+                                             you can read it (safe while the app runs)
+  latchkey restore FILE                      replace the vault with the backup in FILE (quit
+                                             the app first); the replaced vault is kept
+                                             beside it and everyone signs in again
   latchkey --version
   latchkey --help
 
@@ -42,6 +47,8 @@ pub enum Invocation {
 pub fn dispatch(args: &[String]) -> Invocation {
     match args.first().map(String::as_str) {
         Some("recover-admin") => Invocation::Exit(recover_admin(&args[1..])),
+        Some("backup") => Invocation::Exit(backup(&args[1..])),
+        Some("restore") => Invocation::Exit(restore(&args[1..])),
         Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
             Invocation::Exit(0)
@@ -113,6 +120,116 @@ fn recover_options(args: &[String]) -> Result<RecoverOptions, String> {
         }
     }
     Ok(options)
+}
+
+/// The one FILE argument of `backup` and `restore`, or the exit code to stop with.
+fn file_argument(command: &str, args: &[String]) -> Result<PathBuf, i32> {
+    match args {
+        [flag] if flag == "--help" || flag == "-h" => {
+            println!("{USAGE}");
+            Err(0)
+        }
+        [file] if !file.starts_with('-') && !file.is_empty() => Ok(PathBuf::from(file)),
+        _ => {
+            eprintln!("{command}: name one FILE\n\n{USAGE}");
+            Err(2)
+        }
+    }
+}
+
+/// The vault file, which must exist.
+fn existing_vault(command: &str) -> Result<PathBuf, i32> {
+    let Some(dir) = default_data_dir() else {
+        eprintln!("{command}: no app data directory on this system; set {DATA_DIR_ENV}");
+        return Err(1);
+    };
+    let path = dir.join(VAULT_FILE);
+    if !path.exists() {
+        eprintln!("{command}: there is no vault at {}", path.display());
+        return Err(1);
+    }
+    Ok(path)
+}
+
+fn backup(args: &[String]) -> i32 {
+    let (file, path) = match file_argument("backup", args)
+        .and_then(|file| existing_vault("backup").map(|path| (file, path)))
+    {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let vault = match Vault::open(&path, Arc::new(MemoryStore::new()), VaultOptions::default()) {
+        Ok(vault) => vault,
+        Err(e) => {
+            eprintln!(
+                "backup: cannot open {}: {}",
+                path.display(),
+                e.user_message()
+            );
+            return 1;
+        }
+    };
+    match vault.backup_from_command_line(&file) {
+        Ok(report) => {
+            println!(
+                "Backed up {} accounts ({} bytes) to {}. It holds every password hash: keep it                  as safe as the vault.",
+                report.accounts, report.bytes, report.path
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("backup: {}", e.user_message());
+            1
+        }
+    }
+}
+
+fn restore(args: &[String]) -> i32 {
+    let file = match file_argument("restore", args) {
+        Ok(file) => file,
+        Err(code) => return code,
+    };
+    let Some(dir) = default_data_dir() else {
+        eprintln!("restore: no app data directory on this system; set {DATA_DIR_ENV}");
+        return 1;
+    };
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("restore: cannot create {}: {e}", dir.display());
+        return 1;
+    }
+    let path = dir.join(VAULT_FILE);
+    let now = vault::Clock::now(&vault::SystemClock);
+    let report = match vault::restore(&path, &file, now) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("restore: {} Nothing was changed.", e.user_message());
+            return 1;
+        }
+    };
+    // The anchor outside the file named the replaced log's end; the restored log's end
+    // is the one to keep now.
+    match tauri_plugin_latchkey::open_vault(&dir) {
+        Ok(vault) => {
+            if let Err(e) = vault.adopt_audit_tail() {
+                eprintln!(
+                    "restore: the audit anchor was not renewed: {}",
+                    e.user_message()
+                );
+            }
+        }
+        Err(e) => eprintln!("restore: the restored vault did not open: {e}"),
+    }
+    println!(
+        "Restored {} accounts from {} into {}. Everyone signs in again ({} sessions ended).",
+        report.accounts,
+        file.display(),
+        path.display(),
+        report.sessions_ended
+    );
+    if let Some(replaced) = report.replaced {
+        println!("The vault it replaced was kept as {}.", replaced.display());
+    }
+    0
 }
 
 fn recover_admin(args: &[String]) -> i32 {

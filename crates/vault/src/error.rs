@@ -151,6 +151,12 @@ pub enum Conflict {
         "this vault was written by a newer version of Latchkey: install that version or a later one"
     )]
     VaultTooNew,
+    /// A file to restore from is damaged or is not a Latchkey vault.
+    #[error("this file is not a whole Latchkey vault")]
+    NotAVault,
+    /// A file to write already exists; it is left as it is.
+    #[error("the file already exists")]
+    FileExists,
     /// Quick unlock with a PIN is not possible for this session: no PIN is set, the
     /// window since the last password check has passed, or the tries are used up.
     #[error("a PIN cannot unlock this session: use your password")]

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod clock;
 mod current;
 mod db;
@@ -41,6 +42,7 @@ pub use accounts::{
     AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX, ProfileUpdate,
     UnlockRequest,
 };
+pub use backup::{BackupReport, RestoreReport, restore};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use db::MIGRATIONS;
 pub use dto::{

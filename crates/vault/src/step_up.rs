@@ -49,6 +49,8 @@ pub enum AdminAction {
     ExportAudit,
     /// Clearing the break-glass notice for every admin.
     AcknowledgeBreakGlass,
+    /// Writing a backup of the vault (every password hash) to a file.
+    Backup,
     /// Changing a setting that holds for everyone at this computer (the auto-lock time).
     ChangeSettings,
 }
@@ -64,7 +66,8 @@ impl AdminAction {
             | Self::UnlockEmail
             | Self::ExportAudit
             | Self::AcknowledgeBreakGlass
-            | Self::ChangeSettings => true,
+            | Self::ChangeSettings
+            | Self::Backup => true,
             Self::UpdateAccount { target } => target == Role::Admin,
             Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
         }
@@ -126,6 +129,7 @@ mod tests {
             (AdminAction::ExportAudit, true),
             (AdminAction::AcknowledgeBreakGlass, true),
             (AdminAction::ChangeSettings, true),
+            (AdminAction::Backup, true),
         ];
         for (action, expected) in cases {
             assert_eq!(action.needs_step_up(), expected, "{action:?}");

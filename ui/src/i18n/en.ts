@@ -190,6 +190,8 @@ export const en = {
   "event.session_locked": "Session locked",
   "event.settings_changed": "Setting changed",
   "event.pin_set": "PIN set",
+  "event.backup_created": "Backup written",
+  "event.vault_restored": "Vault restored from a backup",
   "event.pin_cleared": "PIN removed",
   "event.pin_lockout": "Signed out after wrong PINs",
   "event.session_unlocked": "Session unlocked",

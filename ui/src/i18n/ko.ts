@@ -188,6 +188,8 @@ export const ko: Record<AppMessageKey, string> = {
   "event.session_locked": "세션 잠김",
   "event.settings_changed": "설정 변경",
   "event.pin_set": "PIN 설정",
+  "event.backup_created": "백업 작성",
+  "event.vault_restored": "백업에서 복원",
   "event.pin_cleared": "PIN 삭제",
   "event.pin_lockout": "PIN 오류로 로그아웃",
   "event.session_unlocked": "세션 잠금 해제",

@@ -38,11 +38,13 @@ pub enum AuditEvent {
     PinSet,
     PinCleared,
     PinLockout,
+    BackupCreated,
+    VaultRestored,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 27] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -68,6 +70,8 @@ impl AuditEvent {
         Self::PinSet,
         Self::PinCleared,
         Self::PinLockout,
+        Self::BackupCreated,
+        Self::VaultRestored,
     ];
 
     /// The stored name.
@@ -98,6 +102,8 @@ impl AuditEvent {
             Self::PinSet => "pin_set",
             Self::PinCleared => "pin_cleared",
             Self::PinLockout => "pin_lockout",
+            Self::BackupCreated => "backup_created",
+            Self::VaultRestored => "vault_restored",
         }
     }
 

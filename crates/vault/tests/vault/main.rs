@@ -9,6 +9,7 @@
 
 mod accounts;
 mod anchor;
+mod backup;
 mod burst;
 mod crash;
 mod dto;

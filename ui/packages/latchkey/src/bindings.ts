@@ -154,7 +154,7 @@ export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpi
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "pinUnavailable" | "sqliteTooOld";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "fileExists" | "pinUnavailable" | "sqliteTooOld";
 
 export type ErrorReply = { 
 /**
@@ -368,7 +368,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
 
 export type Outcome = "success" | "failure";
 

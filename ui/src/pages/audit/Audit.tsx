@@ -36,6 +36,8 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   pin_set: true,
   pin_cleared: true,
   pin_lockout: true,
+  backup_created: true,
+  vault_restored: true,
 };
 const EVENTS = Object.keys(EVENT_ORDER) as AuditEvent[];
 

@@ -180,6 +180,8 @@ export const en = {
   "lock.usePassword": "Use my password instead",
   "lock.usePin": "Use my PIN instead",
   "login.pinLockout": "Five wrong PINs in a row: that session was signed out. Sign in with your password.",
+  "conflict.notAVault": "This file is not a whole Latchkey vault.",
+  "conflict.fileExists": "That file exists already; choose a new name.",
   "conflict.pinUnavailable": "A PIN cannot unlock this session now. Use your password.",
   "pin.title": "Quick unlock PIN",
   "pin.intro": "A PIN of digits unlocks your own locked session on this computer for {hours} hours after you last typed your password. It never replaces the password for sensitive actions, and after {tries} wrong PINs in a row your session is signed out.",

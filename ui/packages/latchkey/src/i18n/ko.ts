@@ -178,6 +178,8 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "lock.usePassword": "비밀번호로 열기",
   "lock.usePin": "PIN으로 열기",
   "login.pinLockout": "PIN을 다섯 번 연속 틀려 그 세션에서 로그아웃되었습니다. 비밀번호로 로그인하세요.",
+  "conflict.notAVault": "온전한 Latchkey 저장소 파일이 아닙니다.",
+  "conflict.fileExists": "같은 이름의 파일이 이미 있습니다. 새 이름을 고르세요.",
   "conflict.pinUnavailable": "지금은 PIN으로 이 세션을 열 수 없습니다. 비밀번호를 입력하세요.",
   "pin.title": "빠른 잠금 해제 PIN",
   "pin.intro": "숫자 PIN으로 이 컴퓨터에서 잠긴 내 세션을 열 수 있습니다. 마지막으로 비밀번호를 입력한 뒤 {hours}시간 동안만 쓸 수 있고, 중요한 작업에는 여전히 비밀번호가 필요하며, {tries}번 연속 틀리면 세션에서 로그아웃됩니다.",

@@ -1,0 +1,132 @@
+//! Backup while the app runs, and restore: the copy is whole and its chain verifies,
+//! everyone signs in again, the replaced file is kept, and bad files change nothing.
+
+use std::sync::Arc;
+
+use vault::{AuditEvent, AuditQuery, MemoryStore, Role, Vault, require_admin, restore};
+
+use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, START, assert_code, fixture, options};
+
+#[test]
+fn a_backup_taken_while_the_app_runs_restores_whole_and_signs_everyone_out() {
+    let f = fixture().with_admin();
+    let (_, clerk) = f.signed_in_clerk();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.sqlite");
+    let report = f.vault.backup(&admin, &copy).unwrap();
+    assert_eq!(report.accounts, 2);
+    assert!(report.bytes > 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "only this OS account may read a backup"
+        );
+    }
+    // Written later, so not in the backup.
+    f.create("after@shop.example", Role::User, None);
+    drop(clerk);
+
+    let target = dir.path().join("vault.sqlite");
+    std::fs::copy(f.path(), &target).unwrap();
+    let restored = restore(&target, &copy, START + 100).unwrap();
+    assert_eq!(restored.accounts, 2);
+    assert!(restored.sessions_ended >= 2);
+    let aside = restored.replaced.expect("the replaced file is kept");
+    assert!(aside.exists());
+
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    drop(conn);
+    let clock = Arc::new(vault::FixedClock::new(START + 200));
+    let reopened = Vault::open(&target, Arc::new(MemoryStore::new()), options(&clock)).unwrap();
+    assert_code!(reopened.verify_session(), NotAuthenticated);
+    assert_code!(
+        reopened.login("after@shop.example", &"anything at all here".into()),
+        InvalidCredentials
+    );
+    reopened.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
+    let session = reopened.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert!(reopened.verify_audit_chain(&admin).unwrap().intact);
+    let count = |vault: &Vault, admin: &vault::AdminSession<'_>, event| {
+        let query = AuditQuery {
+            event: Some(event),
+            ..AuditQuery::default()
+        };
+        vault.audit_log(admin, &query).unwrap().items.len()
+    };
+    assert_eq!(count(&reopened, &admin, AuditEvent::VaultRestored), 1);
+    // The backup is recorded in the log it was taken from, after the copy.
+    let session = f.vault.verify_session().unwrap();
+    assert_eq!(
+        count(
+            &f.vault,
+            &require_admin(&session).unwrap(),
+            AuditEvent::BackupCreated
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_backup_needs_a_fresh_password_check_and_a_new_file() {
+    let f = fixture().with_admin();
+    let dir = tempfile::tempdir().unwrap();
+    let taken = dir.path().join("taken.sqlite");
+    std::fs::write(&taken, b"someone else's file").unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert_code!(f.vault.backup(&admin, &taken), Conflict);
+    assert_eq!(std::fs::read(&taken).unwrap(), b"someone else's file");
+    f.stay_active_for(6 * 60);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    assert_code!(
+        f.vault.backup(&admin, &dir.path().join("late.sqlite")),
+        ReauthRequired
+    );
+    assert!(!dir.path().join("late.sqlite").exists());
+}
+
+#[test]
+fn a_damaged_a_foreign_or_a_newer_file_is_refused_and_nothing_is_touched() {
+    let f = fixture().with_admin();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("vault.sqlite");
+    std::fs::copy(f.path(), &target).unwrap();
+    let before = std::fs::read(&target).unwrap();
+
+    let garbage = dir.path().join("garbage.sqlite");
+    std::fs::write(&garbage, vec![0x5a_u8; 8192]).unwrap();
+    let foreign = dir.path().join("foreign.sqlite");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (text TEXT)")
+        .unwrap();
+    let newer = dir.path().join("newer.sqlite");
+    f.vault.backup_to(&newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+
+    for bad in [&garbage, &foreign, &newer] {
+        assert_code!(restore(&target, bad, START), Conflict);
+    }
+    assert_eq!(std::fs::read(&target).unwrap(), before);
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("replaced"))
+        .collect();
+    assert!(entries.is_empty(), "{entries:?}");
+}
