@@ -254,6 +254,7 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
         "desk_settings" => json!({}),
         "set_auto_lock" => json!({"request": {"minutes": 10}}),
+        "backup_vault" => json!({}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }

@@ -4,7 +4,7 @@
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -407,6 +407,14 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await shot("13-security-locked");
     await (await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]//button[normalize-space()='Unlock']`)).click();
     await afterStepUp(textIn(`${USER.email} was unlocked.`), ADMIN.password);
+  });
+
+  await t.test("an admin saves a backup of the vault to Downloads, readable only by them", async () => {
+    await (await app.find(button("Save a backup"))).click();
+    const saved = await afterStepUp(`//*[starts-with(normalize-space(), 'Backup of 2 accounts saved as ')]`, ADMIN.password);
+    const path = (await saved.text()).match(/saved as (.*)\.$/)[1];
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.equal(execFileSync("sqlite3", [path, "PRAGMA integrity_check;"], { encoding: "utf8" }).trim(), "ok");
   });
 
   await t.test("a role change asks for the password first", async () => {

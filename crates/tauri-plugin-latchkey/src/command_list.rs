@@ -36,11 +36,19 @@ pub enum Set {
     Clipboard,
     /// `latchkey:audit-export`: writing the audit log to a file in Downloads.
     AuditExport,
+    /// `latchkey:backup`: writing a backup of the vault to a file in Downloads.
+    Backup,
 }
 
 impl Set {
     /// Every set, in the order the docs list them.
-    pub const ALL: [Set; 4] = [Set::Default, Set::Admin, Set::Clipboard, Set::AuditExport];
+    pub const ALL: [Set; 5] = [
+        Set::Default,
+        Set::Admin,
+        Set::Clipboard,
+        Set::AuditExport,
+        Set::Backup,
+    ];
 
     /// The set's name after `latchkey:`.
     pub const fn identifier(self) -> &'static str {
@@ -49,6 +57,7 @@ impl Set {
             Set::Admin => "admin",
             Set::Clipboard => "clipboard",
             Set::AuditExport => "audit-export",
+            Set::Backup => "backup",
         }
     }
 
@@ -63,6 +72,9 @@ impl Set {
                 "Copying a one-time password to the system clipboard, emptied again after 30 seconds"
             }
             Set::AuditExport => "Writing the audit log to a private file in the Downloads folder",
+            Set::Backup => {
+                "Writing a backup of the vault (every password hash) to a private file in the Downloads folder"
+            }
         }
     }
 }
@@ -111,4 +123,5 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("copy_secret", Access::Admin, Set::Clipboard),
     ("desk_settings", Access::Admin, Set::Admin),
     ("set_auto_lock", Access::AdminStepUp, Set::Admin),
+    ("backup_vault", Access::AdminStepUp, Set::Backup),
 ];

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use vault::{
-    AccountUpdate, AuditEntry, AuditPage, AuditQuery, BootstrapStatus, BreakGlassNotice,
-    ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings, Error, ErrorReply,
-    ExportFormat, FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Page,
-    PasswordContext, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, Role, SecretString,
-    SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
+    AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
+    BreakGlassNotice, ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings, Error,
+    ErrorReply, ExportFormat, FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession,
+    NewAccount, Page, PasswordContext, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate,
+    Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
 };
 use vault::{AdminSession, Session};
 
@@ -610,6 +610,34 @@ pub async fn export_audit(
             path: path.display().to_string(),
             bytes: text.len() as u64,
         })
+    })
+    .await
+}
+
+/// Admin: writes a backup of the vault to a new private file in Downloads (step-up,
+/// audited).
+#[tauri::command]
+pub async fn backup_vault(
+    vault: State<'_, SharedVault>,
+    dir: State<'_, ExportDir>,
+) -> Reply<BackupReport> {
+    let dir = dir.0.clone();
+    with_admin(&vault, move |v, admin| {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
+        let stem = format!("latchkey-backup-{}", v.today());
+        for n in 1_u32..1000 {
+            let name = if n == 1 {
+                format!("{stem}.sqlite")
+            } else {
+                format!("{stem}-{n}.sqlite")
+            };
+            match v.backup(admin, &dir.join(name)) {
+                Err(Error::Conflict(vault::Conflict::FileExists)) => {}
+                other => return other,
+            }
+        }
+        Err(Error::Conflict(vault::Conflict::FileExists))
     })
     .await
 }

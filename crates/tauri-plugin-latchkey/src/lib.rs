@@ -174,6 +174,7 @@ impl Builder {
                 commands::copy_secret,
                 commands::desk_settings,
                 commands::set_auto_lock,
+                commands::backup_vault,
             ])
             .setup(move |app, _api| {
                 let vault = match self.vault {

@@ -16,11 +16,11 @@ use tauri_plugin_latchkey::commands::{
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BootstrapStatus,
-    BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser, DayCount, DeskSettings,
-    ErrorCode, ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockedEmail,
-    LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto,
-    ProfileUpdate, Role, SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
+    AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BackupReport,
+    BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser,
+    DayCount, DeskSettings, ErrorCode, ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery,
+    LockReason, LockedEmail, LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus,
+    ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -72,6 +72,7 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("acknowledge_break_glass", "null", "null"),
     ("desk_settings", "null", "DeskSettings"),
     ("set_auto_lock", "AutoLockRequest", "DeskSettings"),
+    ("backup_vault", "null", "BackupReport"),
 ];
 
 fn generate() -> String {
@@ -129,6 +130,7 @@ fn generate() -> String {
         PinStatus::decl(&cfg),
         PinRequest::decl(&cfg),
         SetPinRequest::decl(&cfg),
+        BackupReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

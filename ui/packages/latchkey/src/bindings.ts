@@ -692,6 +692,20 @@ password: string,
  */
 pin: string, };
 
+export type BackupReport = { 
+/**
+ * Where the copy is.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, 
+/**
+ * The accounts in it.
+ */
+accounts: number, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -752,4 +766,5 @@ export interface Commands {
   acknowledge_break_glass: { request: null; response: null };
   desk_settings: { request: null; response: DeskSettings };
   set_auto_lock: { request: AutoLockRequest; response: DeskSettings };
+  backup_vault: { request: null; response: BackupReport };
 }

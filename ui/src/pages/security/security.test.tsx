@@ -59,6 +59,30 @@ describe("the security overview", () => {
     expect(await screen.findByText("Use 60 or less.")).toBeTruthy();
   });
 
+  it("saves a backup after a password check and says where", async () => {
+    let checked = false;
+    renderApp(
+      signedInAs(admin(), {
+        ...overview,
+        reauthenticate: () => {
+          checked = true;
+          return null;
+        },
+        backup_vault: () =>
+          checked
+            ? { path: "/home/desk/Downloads/latchkey-backup-2026-11-29.sqlite", bytes: 98_304, accounts: 12 }
+            : failure("ReauthRequired"),
+      }),
+      { path: "/security" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Save a backup" }));
+    await userEvent.type(await screen.findByLabelText("Your password"), "morning shift at the front desk");
+    await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(
+      await screen.findByText("Backup of 12 accounts saved as /home/desk/Downloads/latchkey-backup-2026-11-29.sqlite."),
+    ).toBeTruthy();
+  });
+
   it("counts the breached passwords that the minimum length leaves to refuse", async () => {
     renderApp(signedInAs(admin(), overview), { path: "/security" });
     expect(await screen.findByText("3,539 of 197,549 listed")).toBeTruthy();
