@@ -253,7 +253,9 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "sign_in_stats" => json!({"request": {"utcOffsetMinutes": 540}}),
         "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
         "desk_settings" => json!({}),
-        "set_auto_lock" => json!({"request": {"minutes": 10}}),
+        "update_desk_settings" => {
+            json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4}})
+        }
         "backup_vault" => json!({}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
@@ -714,14 +716,19 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
         ("sign_in_stats", json!({"request": {}}), "utcOffsetMinutes"),
         ("copy_secret", json!({"request": {"text": ""}}), "text"),
         (
-            "set_auto_lock",
-            json!({"request": {"minutes": 61}}),
+            "update_desk_settings",
+            json!({"request": {"autoLockMinutes": 61, "pinWindowHours": 8}}),
             "autoLockMinutes",
         ),
         (
-            "set_auto_lock",
-            json!({"request": {"minutes": "ten"}}),
-            "minutes",
+            "update_desk_settings",
+            json!({"request": {"autoLockMinutes": 5, "pinWindowHours": 13}}),
+            "pinWindowHours",
+        ),
+        (
+            "update_desk_settings",
+            json!({"request": {"autoLockMinutes": "ten", "pinWindowHours": 8}}),
+            "autoLockMinutes",
         ),
         (
             "copy_secret",

@@ -122,6 +122,6 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("acknowledge_break_glass", Access::AdminStepUp, Set::Admin),
     ("copy_secret", Access::Admin, Set::Clipboard),
     ("desk_settings", Access::Admin, Set::Admin),
-    ("set_auto_lock", Access::AdminStepUp, Set::Admin),
+    ("update_desk_settings", Access::AdminStepUp, Set::Admin),
     ("backup_vault", Access::AdminStepUp, Set::Backup),
 ];

@@ -13,10 +13,11 @@ use tauri::State;
 use ts_rs::TS;
 use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
-    BreakGlassNotice, ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings, Error,
-    ErrorReply, ExportFormat, FirstAdmin, ListQuery, LockReason, LockedEmail, LockedSession,
-    NewAccount, Page, PasswordContext, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate,
-    Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId, Vault, require_admin,
+    BreakGlassNotice, ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings,
+    DeskSettingsUpdate, Error, ErrorReply, ExportFormat, FirstAdmin, ListQuery, LockReason,
+    LockedEmail, LockedSession, NewAccount, Page, PasswordContext, PasswordStrength, PinStatus,
+    ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
+    Vault, require_admin,
 };
 use vault::{AdminSession, Session};
 
@@ -513,22 +514,15 @@ pub async fn desk_settings(vault: State<'_, SharedVault>) -> Reply<DeskSettings>
     with_admin(&vault, |v, admin| v.desk_settings(admin)).await
 }
 
-/// A new auto-lock time.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AutoLockRequest {
-    /// Minutes without activity before a session locks, 1 to 60.
-    pub minutes: i64,
-}
-
-/// Admin: sets the auto-lock time for everyone at this computer (step-up, audited).
+/// Admin: changes the shared desk's settings for everyone at this computer (step-up,
+/// audited).
 #[tauri::command]
-pub async fn set_auto_lock(
+pub async fn update_desk_settings(
     vault: State<'_, SharedVault>,
-    request: Input<AutoLockRequest>,
+    request: Input<DeskSettingsUpdate>,
 ) -> Reply<DeskSettings> {
     with_admin(&vault, move |v, admin| {
-        v.set_auto_lock_minutes(admin, request.parse()?.minutes)
+        v.update_desk_settings(admin, &request.parse()?)
     })
     .await
 }

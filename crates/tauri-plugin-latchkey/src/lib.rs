@@ -173,7 +173,7 @@ impl Builder {
                 commands::acknowledge_break_glass,
                 commands::copy_secret,
                 commands::desk_settings,
-                commands::set_auto_lock,
+                commands::update_desk_settings,
                 commands::backup_vault,
             ])
             .setup(move |app, _api| {

@@ -10,17 +10,18 @@
 
 use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
-    AccountRef, Activity, AutoLockRequest, ChangePasswordRequest, CheckPasswordRequest,
-    CopySecretRequest, ExportRequest, ExportResult, LoginRequest, PinRequest,
-    ReauthenticateRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
+    AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest,
+    ExportRequest, ExportResult, LoginRequest, PinRequest, ReauthenticateRequest,
+    SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
     AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BackupReport,
     BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser,
-    DayCount, DeskSettings, ErrorCode, ErrorReply, ExportFormat, FirstAdmin, Invalid, ListQuery,
-    LockReason, LockedEmail, LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus,
-    ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
+    DayCount, DeskSettings, DeskSettingsUpdate, ErrorCode, ErrorReply, ExportFormat, FirstAdmin,
+    Invalid, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Outcome, Page,
+    PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
+    UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -71,7 +72,7 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("break_glass_notice", "null", "BreakGlassNotice | null"),
     ("acknowledge_break_glass", "null", "null"),
     ("desk_settings", "null", "DeskSettings"),
-    ("set_auto_lock", "AutoLockRequest", "DeskSettings"),
+    ("update_desk_settings", "DeskSettingsUpdate", "DeskSettings"),
     ("backup_vault", "null", "BackupReport"),
 ];
 
@@ -126,7 +127,7 @@ fn generate() -> String {
         LockedSession::decl(&cfg),
         Activity::decl(&cfg),
         DeskSettings::decl(&cfg),
-        AutoLockRequest::decl(&cfg),
+        DeskSettingsUpdate::decl(&cfg),
         PinStatus::decl(&cfg),
         PinRequest::decl(&cfg),
         SetPinRequest::decl(&cfg),
@@ -154,7 +155,7 @@ fn generate() -> String {
         ("PIN_MIN_DIGITS", vault::PIN_MIN_DIGITS),
         ("PIN_MAX_DIGITS", vault::PIN_MAX_DIGITS),
         ("PIN_TRIES", vault::PIN_TRIES as usize),
-        ("PIN_WINDOW_SECONDS", vault::PIN_WINDOW_SECONDS as usize),
+        ("PIN_WINDOW_MAX_HOURS", vault::PIN_WINDOW_MAX_HOURS as usize),
     ];
     out.push_str("/** The vault's input limits, so forms can state them before submitting. */\n");
     for (name, value) in limits {

@@ -50,14 +50,17 @@ pub use dto::{
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
 pub use health::{BreakGlassNotice, SecurityHealth};
-pub use lock::{DeskSettings, LockedSession};
+pub use lock::{DeskSettings, DeskSettingsUpdate, LockedSession};
 pub use model::audit::{
     AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
     ExportFormat, Outcome, TailCheck,
 };
 pub use model::{AccountStatus, LockReason, Role, UserId};
 pub use password::HashParams;
-pub use pin::{PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PIN_WINDOW_SECONDS, PinStatus};
+pub use pin::{
+    PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PIN_WINDOW_DEFAULT_HOURS, PIN_WINDOW_MAX_HOURS,
+    PinStatus,
+};
 pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
     breached_list_len, breached_list_len_at_least, estimate, is_breached,

@@ -5,7 +5,7 @@
 //! the auto-lock time without activity (on the wall clock, so a sleeping computer cannot
 //! skip it), and when the operating system locks or sleeps.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
@@ -14,16 +14,16 @@ use std::sync::atomic::Ordering;
 use crate::db::sessions::UnlockedBy;
 use crate::db::{audit, sessions, settings, users};
 use crate::dto::CurrentUser;
-use crate::error::{Error, Invalid, Result};
+use crate::error::{Error, Result};
 use crate::model::LockReason;
 use crate::model::audit::{AuditEvent, NewEntry};
 use crate::password::Verdict;
 use crate::secret::SecretString;
-use crate::session::{AdminSession, SessionPolicy};
+use crate::session::AdminSession;
 use crate::step_up::AdminAction;
 use crate::throttle;
 use crate::validate;
-use crate::vault::{AUTO_LOCK_SETTING, Vault};
+use crate::vault::{AUTO_LOCK, PIN_WINDOW, Vault};
 
 /// What the lock screen shows: whose session is locked, since when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -53,6 +53,19 @@ pub struct DeskSettings {
     /// The seconds in force: shorter than the choice when `LATCHKEY_AUTO_LOCK_SECONDS`
     /// shortens it on this computer.
     pub auto_lock_seconds: i64,
+    /// Hours after a session's last password check during which a PIN unlocks it
+    /// (1 to 12).
+    pub pin_window_hours: i64,
+}
+
+/// New values for the shared desk's settings.
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeskSettingsUpdate {
+    /// Minutes without activity before a session locks, 1 to 60.
+    pub auto_lock_minutes: i64,
+    /// Hours after the last password check during which a PIN unlocks, 1 to 12.
+    pub pin_window_hours: i64,
 }
 
 impl Vault {
@@ -65,44 +78,48 @@ impl Vault {
         DeskSettings {
             auto_lock_minutes: self.auto_lock_minutes.load(Ordering::SeqCst),
             auto_lock_seconds: self.auto_lock_seconds(),
+            pin_window_hours: self.pin_window_hours.load(Ordering::SeqCst),
         }
     }
 
-    /// Sets the auto-lock time for every session at this computer, audited. Needs a
-    /// recent password check.
+    /// Changes the shared desk's settings for every session at this computer. Needs a
+    /// recent password check; each value that changes is audited.
     ///
-    /// Errors: `Validation` (`autoLockMinutes`) outside 1 to 60; `ReauthRequired`.
-    pub fn set_auto_lock_minutes(
+    /// Errors: `Validation` (`autoLockMinutes`, `pinWindowHours`) for a value out of
+    /// bounds, before anything else; `ReauthRequired`.
+    pub fn update_desk_settings(
         &self,
         admin: &AdminSession<'_>,
-        minutes: i64,
+        update: &DeskSettingsUpdate,
     ) -> Result<DeskSettings> {
-        const FIELD: &str = "autoLockMinutes";
-        if minutes < 1 {
-            return Err(Error::invalid(FIELD, Invalid::TooSmall(1)));
-        }
-        if minutes > SessionPolicy::AUTO_LOCK_MAX_MINUTES {
-            return Err(Error::invalid(
-                FIELD,
-                Invalid::TooLarge(SessionPolicy::AUTO_LOCK_MAX_MINUTES),
-            ));
+        let changes = [
+            (AUTO_LOCK, update.auto_lock_minutes, &self.auto_lock_minutes),
+            (PIN_WINDOW, update.pin_window_hours, &self.pin_window_hours),
+        ];
+        for (setting, value, _) in changes {
+            setting.check(value)?;
         }
         self.authorize(admin, AdminAction::ChangeSettings)?;
         let me = users::require(&self.conn(), admin.session().user_id())?;
         let now = self.now();
         self.write(|conn| {
-            let before = crate::vault::stored_auto_lock_minutes(conn)?;
-            if before == minutes {
-                return Ok(());
+            for (setting, value, _) in changes {
+                let before = setting.stored(conn)?;
+                if before == value {
+                    continue;
+                }
+                settings::set(conn, setting.key, &value.to_string())?;
+                let detail = format!("{} {before} -> {value}", setting.key);
+                let entry = NewEntry::new(AuditEvent::SettingsChanged)
+                    .by(me.id, &me.email)
+                    .detail(&detail);
+                audit::append(conn, &entry, now)?;
             }
-            settings::set(conn, AUTO_LOCK_SETTING, &minutes.to_string())?;
-            let detail = format!("auto_lock_minutes {before} -> {minutes}");
-            let entry = NewEntry::new(AuditEvent::SettingsChanged)
-                .by(me.id, &me.email)
-                .detail(&detail);
-            audit::append(conn, &entry, now)
+            Ok(())
         })?;
-        self.auto_lock_minutes.store(minutes, Ordering::SeqCst);
+        for (_, value, cache) in changes {
+            cache.store(value, Ordering::SeqCst);
+        }
         Ok(self.current_desk_settings())
     }
 

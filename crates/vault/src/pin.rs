@@ -1,8 +1,10 @@
 //! Quick unlock with a PIN, time-boxed. A person may set a PIN of 6 to 12 digits
 //! (argon2id-hashed like a password, with its own salt). It unlocks only their own locked
-//! session, only within [`PIN_WINDOW_SECONDS`] of the session's last password check
-//! (its sign-in or a password unlock), and the fifth wrong PIN in a row ends the session.
+//! session, only within the PIN window (8 hours unless an admin chose 1 to 12) of the
+//! session's last password check (its sign-in or a password unlock), and the fifth wrong PIN in a row ends the session.
 //! A PIN never satisfies step-up, and an admin's password reset removes it.
+
+use std::sync::atomic::Ordering;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -26,15 +28,20 @@ pub const PIN_MIN_DIGITS: usize = 6;
 pub const PIN_MAX_DIGITS: usize = 12;
 /// Wrong PINs in a row after which the session ends.
 pub const PIN_TRIES: i64 = 5;
-/// How long after the session's last password check a PIN may unlock it: eight hours.
-pub const PIN_WINDOW_SECONDS: i64 = 8 * 3600;
+/// How long after the session's last password check a PIN may unlock it, unless an admin
+/// chose otherwise: eight hours.
+pub const PIN_WINDOW_DEFAULT_HOURS: i64 = 8;
+/// The longest PIN window an admin may choose: the twelve hours a session lasts.
+pub const PIN_WINDOW_MAX_HOURS: i64 = 12;
 
-/// Whether the signed-in person has a PIN.
+/// Whether the signed-in person has a PIN, and for how long after a password it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PinStatus {
     /// When the PIN was set (Unix seconds, UTC), if there is one.
     pub set_at: Option<Timestamp>,
+    /// Hours after the last password check during which the PIN unlocks.
+    pub window_hours: i64,
 }
 
 /// Checks a new PIN: digits only, 6 to 12 of them, and not one any onlooker would try
@@ -80,6 +87,7 @@ impl Vault {
     pub fn pin_status(&self, session: &Session) -> Result<PinStatus> {
         Ok(PinStatus {
             set_at: pins::get(&self.conn(), session.user_id())?.map(|(_, at)| at),
+            window_hours: self.pin_window_hours.load(Ordering::SeqCst),
         })
     }
 
@@ -118,7 +126,10 @@ impl Vault {
                 .on(user.id, &user.email);
             audit::append(conn, &entry, now)
         })?;
-        Ok(PinStatus { set_at: Some(now) })
+        Ok(PinStatus {
+            set_at: Some(now),
+            window_hours: self.pin_window_hours.load(Ordering::SeqCst),
+        })
     }
 
     /// Removes the signed-in person's PIN, if they have one.
@@ -138,7 +149,8 @@ impl Vault {
 
     /// Whether a PIN may unlock the locked session `row` now.
     pub(crate) fn pin_available(&self, row: &SessionRow, now: Timestamp) -> Result<bool> {
-        Ok(now - row.password_at < PIN_WINDOW_SECONDS
+        let window = self.pin_window_hours.load(Ordering::SeqCst) * 3600;
+        Ok(now - row.password_at < window
             && row.pin_failures < PIN_TRIES
             && pins::get(&self.conn(), row.user_id)?.is_some())
     }

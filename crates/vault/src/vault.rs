@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, users};
 use crate::dto::BootstrapStatus;
-use crate::error::Result;
+use crate::error::{Error, Invalid, Result};
 use crate::password::{HashParams, Hasher};
 use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
 
@@ -82,6 +82,8 @@ pub struct Vault {
     pub(crate) persistent: AtomicBool,
     /// The auto-lock time the admin chose, in minutes (the settings table caches here).
     pub(crate) auto_lock_minutes: AtomicI64,
+    /// The PIN's window the admin chose, in hours (cached likewise).
+    pub(crate) pin_window_hours: AtomicI64,
 }
 
 impl Vault {
@@ -94,7 +96,8 @@ impl Vault {
             None => stored_or_calibrated_params(&conn)?,
         };
         let persistent = store.is_persistent();
-        let auto_lock_minutes = stored_auto_lock_minutes(&conn)?;
+        let auto_lock_minutes = AUTO_LOCK.stored(&conn)?;
+        let pin_window_hours = PIN_WINDOW.stored(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             store,
@@ -105,6 +108,7 @@ impl Vault {
             generation: AtomicU64::new(0),
             persistent: AtomicBool::new(persistent),
             auto_lock_minutes: AtomicI64::new(auto_lock_minutes),
+            pin_window_hours: AtomicI64::new(pin_window_hours),
         })
     }
 
@@ -227,20 +231,64 @@ fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
     Ok(params)
 }
 
-pub(crate) const AUTO_LOCK_SETTING: &str = "auto_lock_minutes";
+/// A whole-number setting an admin changes for everyone at this computer, kept in the
+/// settings table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeskSetting {
+    /// The settings table's key, also the audit detail's name.
+    pub(crate) key: &'static str,
+    /// The request field that carries it.
+    pub(crate) field: &'static str,
+    pub(crate) min: i64,
+    pub(crate) max: i64,
+    pub(crate) default: i64,
+}
 
-/// The auto-lock time an admin chose, or the default. A value outside 1 to 60 (written
-/// by hand) is logged and replaced by the default rather than trusted.
-pub(crate) fn stored_auto_lock_minutes(conn: &rusqlite::Connection) -> Result<i64> {
-    let allowed = 1..=SessionPolicy::AUTO_LOCK_MAX_MINUTES;
-    Ok(match db::settings::get(conn, AUTO_LOCK_SETTING)? {
-        None => SessionPolicy::AUTO_LOCK_DEFAULT_MINUTES,
-        Some(text) => match text.parse::<i64>() {
-            Ok(minutes) if allowed.contains(&minutes) => minutes,
-            _ => {
-                log::warn!("ignoring the stored auto-lock time {text:?}; using the default");
-                SessionPolicy::AUTO_LOCK_DEFAULT_MINUTES
-            }
-        },
-    })
+/// Minutes without activity before a session locks.
+pub(crate) const AUTO_LOCK: DeskSetting = DeskSetting {
+    key: "auto_lock_minutes",
+    field: "autoLockMinutes",
+    min: 1,
+    max: SessionPolicy::AUTO_LOCK_MAX_MINUTES,
+    default: SessionPolicy::AUTO_LOCK_DEFAULT_MINUTES,
+};
+
+/// Hours after a session's last password check during which a PIN may unlock it.
+pub(crate) const PIN_WINDOW: DeskSetting = DeskSetting {
+    key: "pin_window_hours",
+    field: "pinWindowHours",
+    min: 1,
+    max: crate::pin::PIN_WINDOW_MAX_HOURS,
+    default: crate::pin::PIN_WINDOW_DEFAULT_HOURS,
+};
+
+impl DeskSetting {
+    /// The stored value, or the default. A value out of bounds (written by hand) is
+    /// logged and replaced by the default rather than trusted.
+    pub(crate) fn stored(self, conn: &rusqlite::Connection) -> Result<i64> {
+        Ok(match db::settings::get(conn, self.key)? {
+            None => self.default,
+            Some(text) => match text.parse::<i64>() {
+                Ok(value) if (self.min..=self.max).contains(&value) => value,
+                _ => {
+                    log::warn!(
+                        "ignoring the stored {} {text:?}; using the default",
+                        self.key
+                    );
+                    self.default
+                }
+            },
+        })
+    }
+
+    /// Refuses a value out of bounds, naming the request field.
+    pub(crate) fn check(self, value: i64) -> Result<()> {
+        if value < self.min {
+            return Err(Error::invalid(self.field, Invalid::TooSmall(self.min)));
+        }
+        if value > self.max {
+            return Err(Error::invalid(self.field, Invalid::TooLarge(self.max)));
+        }
+        Ok(())
+    }
 }

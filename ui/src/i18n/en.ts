@@ -151,7 +151,9 @@ export const en = {
   "autoLock.minutes": "Lock after (minutes without activity)",
   "autoLock.range": "From 1 to 60 minutes. Changing it asks for your password.",
   "autoLock.shortened": "On this computer LATCHKEY_AUTO_LOCK_SECONDS shortens it to {n} seconds.",
-  "autoLock.saved": "Sessions now lock after {n, plural, one {# minute} other {# minutes}} without activity.",
+  "autoLock.saved": "Saved: sessions lock after {n, plural, one {# minute} other {# minutes}} without activity, and a PIN unlocks for {hours, plural, one {# hour} other {# hours}} after the password.",
+  "autoLock.pinHours": "PIN unlocks for (hours after the password)",
+  "autoLock.pinRange": "From 1 to 12 hours: after that, unlocking needs the password again.",
 
   "audit.title": "Audit log",
   "audit.intro": "Every sign-in and every change to an account, in a tamper-evident chain.",

@@ -148,7 +148,9 @@ export const ko: Record<AppMessageKey, string> = {
   "autoLock.minutes": "자동 잠금 (활동이 없는 시간, 분)",
   "autoLock.range": "1분에서 60분까지입니다. 바꾸려면 비밀번호를 확인합니다.",
   "autoLock.shortened": "이 컴퓨터에서는 LATCHKEY_AUTO_LOCK_SECONDS 때문에 {n}초로 짧아집니다.",
-  "autoLock.saved": "이제 {n}분 동안 활동이 없으면 세션이 잠깁니다.",
+  "autoLock.saved": "저장했습니다. {n}분 동안 활동이 없으면 세션이 잠기고, PIN은 비밀번호 입력 뒤 {hours}시간 동안 쓸 수 있습니다.",
+  "autoLock.pinHours": "PIN 사용 가능 시간 (비밀번호 입력 뒤, 시간)",
+  "autoLock.pinRange": "1시간에서 12시간까지입니다. 그 뒤에는 비밀번호로 잠금을 해제해야 합니다.",
   "security.unknownAccount": "없는 계정",
 
   "audit.title": "감사 로그",

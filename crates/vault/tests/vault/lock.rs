@@ -13,6 +13,13 @@ use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture};
 
 const FIVE_MINUTES: i64 = 5 * 60;
 
+fn desk(auto_lock_minutes: i64, pin_window_hours: i64) -> vault::DeskSettingsUpdate {
+    vault::DeskSettingsUpdate {
+        auto_lock_minutes,
+        pin_window_hours,
+    }
+}
+
 fn locked_reason(vault: &Vault) -> Option<LockReason> {
     match vault.verify_session() {
         Err(vault::Error::SessionLocked { reason }) => Some(reason),
@@ -243,7 +250,7 @@ fn an_admin_sets_the_auto_lock_time_for_everyone_with_a_fresh_password_check() {
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     assert_eq!(f.vault.desk_settings(&admin).unwrap().auto_lock_minutes, 5);
-    let set = f.vault.set_auto_lock_minutes(&admin, 10).unwrap();
+    let set = f.vault.update_desk_settings(&admin, &desk(10, 8)).unwrap();
     assert_eq!((set.auto_lock_minutes, set.auto_lock_seconds), (10, 600));
     // It holds for this session at once, for another instance and after a restart.
     f.clock.advance(9 * 60);
@@ -269,11 +276,17 @@ fn the_auto_lock_time_stays_within_one_to_sixty_minutes_and_needs_step_up() {
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     for minutes in [0, -5, 61, 10_000] {
-        assert_code!(f.vault.set_auto_lock_minutes(&admin, minutes), Validation);
+        assert_code!(
+            f.vault.update_desk_settings(&admin, &desk(minutes, 8)),
+            Validation
+        );
     }
     f.stay_active_for(6 * 60);
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
-    assert_code!(f.vault.set_auto_lock_minutes(&admin, 30), ReauthRequired);
+    assert_code!(
+        f.vault.update_desk_settings(&admin, &desk(30, 8)),
+        ReauthRequired
+    );
     assert_eq!(f.vault.auto_lock_seconds(), 300);
 }

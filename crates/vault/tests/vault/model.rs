@@ -545,9 +545,21 @@ impl World {
             return Err(TestCaseError::fail("no active admin"));
         };
         self.clock.advance(STEP_SECONDS);
-        self.scratch
+        let user = self
+            .scratch
             .login(&admin.email, &admin.password.as_str().into())
             .unwrap();
+        if user.must_change_password {
+            // Reset while disabled and enabled since: the temporary password is replaced.
+            let session = self.scratch.verify_session().unwrap();
+            self.scratch
+                .change_password(
+                    &session,
+                    &admin.password.as_str().into(),
+                    &"chosen for the final check".into(),
+                )
+                .unwrap();
+        }
         let session = self.scratch.verify_session().unwrap();
         let report = self
             .scratch

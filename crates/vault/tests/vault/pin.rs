@@ -1,7 +1,7 @@
 //! Quick unlock with a PIN: only one's own locked session, only within eight hours of
 //! the last password check, five tries, never a step-up, gone after an admin reset.
 
-use vault::{AuditEvent, AuditQuery, LockReason, PIN_WINDOW_SECONDS, Role, require_admin};
+use vault::{AuditEvent, AuditQuery, LockReason, PIN_WINDOW_DEFAULT_HOURS, Role, require_admin};
 
 use crate::{ADMIN_PASSWORD, CLERK_PASSWORD, assert_code, fixture};
 
@@ -86,7 +86,7 @@ fn the_pin_window_closes_eight_hours_after_the_last_password_check() {
     let f = fixture().with_admin();
     with_pin(&f);
     f.vault.lock_session(LockReason::Idle).unwrap();
-    f.clock.advance(PIN_WINDOW_SECONDS);
+    f.clock.advance(PIN_WINDOW_DEFAULT_HOURS * 3600);
     assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
     assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
     // The password opens it, and a new window with it.
@@ -185,5 +185,42 @@ fn clearing_a_pin_is_audited_and_takes_quick_unlock_away() {
             1,
             "{event:?}"
         );
+    }
+}
+
+#[test]
+fn an_admin_shortens_the_pin_window_for_everyone() {
+    let f = fixture().with_admin();
+    with_pin(&f);
+    let session = f.vault.verify_session().unwrap();
+    let settings = vault::DeskSettingsUpdate {
+        auto_lock_minutes: 5,
+        pin_window_hours: 1,
+    };
+    let set = f
+        .vault
+        .update_desk_settings(&require_admin(&session).unwrap(), &settings)
+        .unwrap();
+    assert_eq!(set.pin_window_hours, 1);
+    assert_eq!(f.vault.pin_status(&session).unwrap().window_hours, 1);
+    f.vault.lock_session(LockReason::Manual).unwrap();
+    f.clock.advance(3600);
+    assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
+    assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
+    for hours in [0, 13] {
+        let session = {
+            f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+            f.vault.verify_session().unwrap()
+        };
+        let bad = vault::DeskSettingsUpdate {
+            auto_lock_minutes: 5,
+            pin_window_hours: hours,
+        };
+        assert_code!(
+            f.vault
+                .update_desk_settings(&require_admin(&session).unwrap(), &bad),
+            Validation
+        );
+        f.vault.lock_session(LockReason::Manual).unwrap();
     }
 }

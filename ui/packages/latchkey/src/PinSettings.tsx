@@ -3,7 +3,7 @@
 // allowed, with a warning, because birthdays are the first thing an onlooker tries.
 import { useActionState, useEffect, useState } from "react";
 import { ApiError, call } from "./api";
-import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PIN_WINDOW_SECONDS } from "./bindings";
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES } from "./bindings";
 import type { PinStatus } from "./bindings";
 import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
@@ -43,7 +43,7 @@ export function PinSettings() {
   const clear = async () => {
     try {
       await call("clear_pin");
-      setStatus({ setAt: null });
+      setStatus((current) => (current ? { ...current, setAt: null } : current));
       setClearing(undefined);
     } catch (error) {
       setClearing(error);
@@ -68,7 +68,7 @@ export function PinSettings() {
     <section className="card narrow" aria-labelledby="pin-title">
       <h2 id="pin-title">{t("pin.title")}</h2>
       <p className="muted">
-        {t("pin.intro", { hours: PIN_WINDOW_SECONDS / 3600, tries: PIN_TRIES })}
+        {t("pin.intro", { hours: status.windowHours, tries: PIN_TRIES })}
       </p>
       {state.done === "set" ? <Notice kind="success">{t("pin.saved")}</Notice> : null}
       {formError ? <Notice kind="error">{formError}</Notice> : null}

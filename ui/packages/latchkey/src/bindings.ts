@@ -662,19 +662,32 @@ autoLockMinutes: number,
  * The seconds in force: shorter than the choice when `LATCHKEY_AUTO_LOCK_SECONDS`
  * shortens it on this computer.
  */
-autoLockSeconds: number, };
+autoLockSeconds: number, 
+/**
+ * Hours after a session's last password check during which a PIN unlocks it
+ * (1 to 12).
+ */
+pinWindowHours: number, };
 
-export type AutoLockRequest = { 
+export type DeskSettingsUpdate = { 
 /**
  * Minutes without activity before a session locks, 1 to 60.
  */
-minutes: number, };
+autoLockMinutes: number, 
+/**
+ * Hours after the last password check during which a PIN unlocks, 1 to 12.
+ */
+pinWindowHours: number, };
 
 export type PinStatus = { 
 /**
  * When the PIN was set (Unix seconds, UTC), if there is one.
  */
-setAt: number | null, };
+setAt: number | null, 
+/**
+ * Hours after the last password check during which the PIN unlocks.
+ */
+windowHours: number, };
 
 export type PinRequest = { 
 /**
@@ -720,7 +733,7 @@ export const STEP_UP_SECONDS = 300;
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
 export const PIN_TRIES = 5;
-export const PIN_WINDOW_SECONDS = 28800;
+export const PIN_WINDOW_MAX_HOURS = 12;
 
 /** Every command: what it takes and what it returns. */
 export interface Commands {
@@ -765,6 +778,6 @@ export interface Commands {
   break_glass_notice: { request: null; response: BreakGlassNotice | null };
   acknowledge_break_glass: { request: null; response: null };
   desk_settings: { request: null; response: DeskSettings };
-  set_auto_lock: { request: AutoLockRequest; response: DeskSettings };
+  update_desk_settings: { request: DeskSettingsUpdate; response: DeskSettings };
   backup_vault: { request: null; response: BackupReport };
 }

@@ -5,18 +5,18 @@ import { failure, renderApp, signedInAs, user } from "../../test/harness";
 
 describe("the quick-unlock PIN on the profile page", () => {
   it("warns about a date, refuses a mismatch and a wrong password, then saves and removes", async () => {
-    let pin: { setAt: number | null } = { setAt: null };
+    let pin: { setAt: number | null; windowHours: number } = { setAt: null, windowHours: 8 };
     const { calls } = renderApp(
       signedInAs(user(), {
         pin_status: () => pin,
         set_pin: (request) => {
           const { password } = request as { password: string; pin: string };
           if (password !== "evening rounds with a torch") failure("InvalidCredentials");
-          pin = { setAt: 1_795_737_600 };
+          pin = { setAt: 1_795_737_600, windowHours: 8 };
           return pin;
         },
         clear_pin: () => {
-          pin = { setAt: null };
+          pin = { setAt: null, windowHours: 8 };
           return null;
         },
       }),

@@ -4,7 +4,7 @@
 import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { LockedEmail, SecurityHealth } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
-import { AutoLockSetting } from "./AutoLock";
+import { DeskSettingsCard } from "./DeskSettings";
 import { BackupCard } from "./Backup";
 import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
@@ -82,7 +82,7 @@ export function Security() {
           </div>
         ))}
       </div>
-      <AutoLockSetting />
+      <DeskSettingsCard />
       <BackupCard />
       <h2>{t("security.lockedTitle")}</h2>
       <DataTable

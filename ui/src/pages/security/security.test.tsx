@@ -20,7 +20,7 @@ const overview: Record<string, Handler> = {
     breachedListApplicableWithSecondFactor: 197_549,
   }),
   locked_emails: () => [],
-  desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300 }),
+  desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8 }),
 };
 
 describe("the security overview", () => {
@@ -33,11 +33,11 @@ describe("the security overview", () => {
           checked = true;
           return null;
         },
-        set_auto_lock: (request) => {
-          const { minutes } = request as { minutes: number };
+        update_desk_settings: (request) => {
+          const { autoLockMinutes, pinWindowHours } = request as { autoLockMinutes: number; pinWindowHours: number };
           if (!checked) failure("ReauthRequired");
-          if (minutes > 60) failure("Validation", { field: "autoLockMinutes", reason: { kind: "tooLarge", limit: 60 } });
-          return { autoLockMinutes: minutes, autoLockSeconds: minutes * 60 };
+          if (autoLockMinutes > 60) failure("Validation", { field: "autoLockMinutes", reason: { kind: "tooLarge", limit: 60 } });
+          return { autoLockMinutes, autoLockSeconds: autoLockMinutes * 60, pinWindowHours };
         },
       }),
       { path: "/security" },
@@ -49,8 +49,15 @@ describe("the security overview", () => {
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     await userEvent.type(await screen.findByLabelText("Your password"), "morning shift at the front desk");
     await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
-    expect(await screen.findByText("Sessions now lock after 10 minutes without activity.")).toBeTruthy();
-    expect(calls.filter((c) => c.command === "set_auto_lock").map((c) => c.request)).toEqual([{ minutes: 10 }, { minutes: 10 }]);
+    expect(
+      await screen.findByText(
+        "Saved: sessions lock after 10 minutes without activity, and a PIN unlocks for 8 hours after the password.",
+      ),
+    ).toBeTruthy();
+    expect(calls.filter((c) => c.command === "update_desk_settings").map((c) => c.request)).toEqual([
+      { autoLockMinutes: 10, pinWindowHours: 8 },
+      { autoLockMinutes: 10, pinWindowHours: 8 },
+    ]);
 
     const again = screen.getByLabelText("Lock after (minutes without activity)");
     await userEvent.clear(again);

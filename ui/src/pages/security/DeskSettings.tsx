@@ -1,5 +1,5 @@
-// The shared desk's auto-lock time, for everyone at this computer: an admin setting that
-// asks for a fresh password check and is audited.
+// The shared desk's settings, for everyone at this computer: the auto-lock time and the
+// PIN's window. Changing them asks for a fresh password check and is audited.
 import { ApiError, Field, Notice, StepUpCancelled, SubmitButton, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { DeskSettings } from "tauri-plugin-latchkey-api";
 import { useActionState, useEffect, useState } from "react";
@@ -10,7 +10,7 @@ interface SaveState {
   saved?: boolean;
 }
 
-export function AutoLockSetting() {
+export function DeskSettingsCard() {
   const { t, errorMessage, fieldError } = useI18n();
   const [settings, setSettings] = useState<DeskSettings | null>(null);
   const [loadError, setLoadError] = useState<unknown>(undefined);
@@ -21,8 +21,11 @@ export function AutoLockSetting() {
 
   const [state, action] = useActionState<SaveState, FormData>(async (_previous, form) => {
     try {
-      const minutes = Number(form.get("minutes") ?? "");
-      setSettings(await stepUp.run(() => call("set_auto_lock", { minutes })));
+      const update = {
+        autoLockMinutes: Number(form.get("autoLockMinutes") ?? ""),
+        pinWindowHours: Number(form.get("pinWindowHours") ?? ""),
+      };
+      setSettings(await stepUp.run(() => call("update_desk_settings", update)));
       return { saved: true };
     } catch (error) {
       return error instanceof StepUpCancelled ? {} : { error };
@@ -38,15 +41,17 @@ export function AutoLockSetting() {
       <h2 id="auto-lock-title">{t("autoLock.title")}</h2>
       <p className="muted">{t("autoLock.intro")}</p>
       {state.saved && settings ? (
-        <Notice kind="success">{t("autoLock.saved", { n: settings.autoLockMinutes })}</Notice>
+        <Notice kind="success">
+          {t("autoLock.saved", { n: settings.autoLockMinutes, hours: settings.pinWindowHours })}
+        </Notice>
       ) : null}
       {formError ? <Notice kind="error">{formError}</Notice> : null}
       {settings ? (
         <form action={action} noValidate>
           <Field
-            key={settings.autoLockMinutes}
+            key={`lock-${settings.autoLockMinutes}`}
             label={t("autoLock.minutes")}
-            name="minutes"
+            name="autoLockMinutes"
             type="number"
             inputMode="numeric"
             min={1}
@@ -55,7 +60,21 @@ export function AutoLockSetting() {
             required
             defaultValue={settings.autoLockMinutes}
             hint={shortened ? t("autoLock.shortened", { n: settings.autoLockSeconds }) : t("autoLock.range")}
-            error={fieldError(error, "autoLockMinutes") ?? fieldError(error, "minutes")}
+            error={fieldError(error, "autoLockMinutes")}
+          />
+          <Field
+            key={`pin-${settings.pinWindowHours}`}
+            label={t("autoLock.pinHours")}
+            name="pinWindowHours"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={12}
+            step={1}
+            required
+            defaultValue={settings.pinWindowHours}
+            hint={t("autoLock.pinRange")}
+            error={fieldError(error, "pinWindowHours")}
           />
           <SubmitButton idle={t("common.save")} pending={t("common.saving")} />
         </form>
