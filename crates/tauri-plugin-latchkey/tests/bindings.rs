@@ -155,7 +155,10 @@ fn generate() -> String {
         ("PIN_MIN_DIGITS", vault::PIN_MIN_DIGITS),
         ("PIN_MAX_DIGITS", vault::PIN_MAX_DIGITS),
         ("PIN_TRIES", vault::PIN_TRIES as usize),
-        ("PIN_WINDOW_MAX_HOURS", vault::PIN_WINDOW_MAX_HOURS as usize),
+        (
+            "PIN_WINDOW_MAX_HOURS",
+            vault::SessionPolicy::PIN_WINDOW_MAX_HOURS as usize,
+        ),
     ];
     out.push_str("/** The vault's input limits, so forms can state them before submitting. */\n");
     for (name, value) in limits {

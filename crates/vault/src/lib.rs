@@ -57,10 +57,7 @@ pub use model::audit::{
 };
 pub use model::{AccountStatus, LockReason, Role, UserId};
 pub use password::HashParams;
-pub use pin::{
-    PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PIN_WINDOW_DEFAULT_HOURS, PIN_WINDOW_MAX_HOURS,
-    PinStatus,
-};
+pub use pin::{PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PinStatus};
 pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
     breached_list_len, breached_list_len_at_least, estimate, is_breached,

@@ -28,11 +28,6 @@ pub const PIN_MIN_DIGITS: usize = 6;
 pub const PIN_MAX_DIGITS: usize = 12;
 /// Wrong PINs in a row after which the session ends.
 pub const PIN_TRIES: i64 = 5;
-/// How long after the session's last password check a PIN may unlock it, unless an admin
-/// chose otherwise: eight hours.
-pub const PIN_WINDOW_DEFAULT_HOURS: i64 = 8;
-/// The longest PIN window an admin may choose: the twelve hours a session lasts.
-pub const PIN_WINDOW_MAX_HOURS: i64 = 12;
 
 /// Whether the signed-in person has a PIN, and for how long after a password it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

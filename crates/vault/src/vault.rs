@@ -258,8 +258,8 @@ pub(crate) const PIN_WINDOW: DeskSetting = DeskSetting {
     key: "pin_window_hours",
     field: "pinWindowHours",
     min: 1,
-    max: crate::pin::PIN_WINDOW_MAX_HOURS,
-    default: crate::pin::PIN_WINDOW_DEFAULT_HOURS,
+    max: SessionPolicy::PIN_WINDOW_MAX_HOURS,
+    default: SessionPolicy::PIN_WINDOW_DEFAULT_HOURS,
 };
 
 impl DeskSetting {

@@ -18,6 +18,11 @@ impl SessionPolicy {
     pub const AUTO_LOCK_DEFAULT_MINUTES: i64 = 5;
     /// The longest auto-lock time an admin may choose: an hour.
     pub const AUTO_LOCK_MAX_MINUTES: i64 = 60;
+    /// How long after a session's last password check a PIN may unlock it, unless an
+    /// admin chose otherwise: eight hours.
+    pub const PIN_WINDOW_DEFAULT_HOURS: i64 = 8;
+    /// The longest PIN window an admin may choose: the twelve hours a session lasts.
+    pub const PIN_WINDOW_MAX_HOURS: i64 = 12;
 
     /// Activity closer together than this does not rewrite last-seen.
     pub const TOUCH_INTERVAL: i64 = 60;

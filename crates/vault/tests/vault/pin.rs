@@ -1,7 +1,7 @@
 //! Quick unlock with a PIN: only one's own locked session, only within eight hours of
 //! the last password check, five tries, never a step-up, gone after an admin reset.
 
-use vault::{AuditEvent, AuditQuery, LockReason, PIN_WINDOW_DEFAULT_HOURS, Role, require_admin};
+use vault::{AuditEvent, AuditQuery, LockReason, Role, SessionPolicy, require_admin};
 
 use crate::{ADMIN_PASSWORD, CLERK_PASSWORD, assert_code, fixture};
 
@@ -86,7 +86,8 @@ fn the_pin_window_closes_eight_hours_after_the_last_password_check() {
     let f = fixture().with_admin();
     with_pin(&f);
     f.vault.lock_session(LockReason::Idle).unwrap();
-    f.clock.advance(PIN_WINDOW_DEFAULT_HOURS * 3600);
+    f.clock
+        .advance(SessionPolicy::PIN_WINDOW_DEFAULT_HOURS * 3600);
     assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
     assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
     // The password opens it, and a new window with it.
