@@ -173,14 +173,13 @@ impl Vault {
         now: Timestamp,
         reason: &str,
     ) -> Result<()> {
-        let tx = conn.unchecked_transaction()?;
-        sessions::delete(&tx, id)?;
-        let entry = NewEntry::new(AuditEvent::SessionExpired)
-            .on(row.user_id, &row.email)
-            .detail(reason);
-        audit::append(&tx, &entry, now)?;
-        tx.commit()?;
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.write_held(conn, |tx| {
+            sessions::delete(tx, id)?;
+            let entry = NewEntry::new(AuditEvent::SessionExpired)
+                .on(row.user_id, &row.email)
+                .detail(reason);
+            audit::append(tx, &entry, now)
+        })?;
         self.forget_token(current);
         Ok(())
     }
@@ -196,17 +195,16 @@ impl Vault {
         now: Timestamp,
         reason: LockReason,
     ) -> Result<()> {
-        let tx = conn.unchecked_transaction()?;
-        sessions::lock(&tx, id, now, reason)?;
         let mut entry = NewEntry::new(AuditEvent::SessionLocked)
             .on(row.user_id, &row.email)
             .detail(reason.as_str());
         if reason == LockReason::Manual {
             entry = entry.by(row.user_id, &row.email);
         }
-        audit::append(&tx, &entry, now)?;
-        tx.commit()?;
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.write_held(conn, |tx| {
+            sessions::lock(tx, id, now, reason)?;
+            audit::append(tx, &entry, now)
+        })?;
         current.verified = None;
         current.activity = None;
         Ok(())

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::clock::Timestamp;
 use std::sync::atomic::Ordering;
 
-use crate::db::sessions::UnlockedBy;
+use crate::db::sessions::{SessionRow, UnlockedBy};
 use crate::db::{audit, sessions, settings, users};
 use crate::dto::CurrentUser;
 use crate::error::{Error, Result};
@@ -20,6 +20,7 @@ use crate::model::audit::{AuditEvent, NewEntry};
 use crate::password::Verdict;
 use crate::secret::SecretString;
 use crate::session::AdminSession;
+use crate::session::SessionToken;
 use crate::step_up::AdminAction;
 use crate::throttle;
 use crate::validate;
@@ -208,12 +209,7 @@ impl Vault {
     pub fn unlock_session(&self, password: &SecretString) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let now = self.now();
-        let (token, row) = {
-            let mut current = self.current();
-            let token = self.token(&mut current).ok_or(Error::NotAuthenticated)?;
-            let row = self.live_row(&self.conn(), &mut current, &token, now)?;
-            (token, row)
-        };
+        let (token, row) = self.session_to_unlock(now)?;
         if row.locked.is_some() {
             // The argon2 work runs without holding the session's lock, so that other
             // checks (the idle timer, a refused command) do not wait behind it.
@@ -225,19 +221,48 @@ impl Vault {
                 self.record_failed_sign_in(&reservation, Some(row.user_id), now)?;
                 return Err(Error::InvalidCredentials);
             }
-            self.write(|conn| {
-                throttle::clear(conn, &row.email)?;
-                sessions::unlock(conn, token.id(), now, UnlockedBy::Password)?;
-                let entry = NewEntry::new(AuditEvent::SessionUnlocked)
-                    .by(row.user_id, &row.email)
-                    .on(row.user_id, &row.email)
-                    .detail("password");
-                audit::append(conn, &entry, now)
-            })?;
-            let mut current = self.current();
-            current.verified = None;
-            current.activity = Some(now);
+            self.finish_unlock(token.id(), &row, now, UnlockedBy::Password)?;
         }
+        self.unlocked_user(&row)
+    }
+
+    /// This computer's session and its row, for an unlock: locked or not, but live.
+    pub(crate) fn session_to_unlock(&self, now: Timestamp) -> Result<(SessionToken, SessionRow)> {
+        let mut current = self.current();
+        let token = self.token(&mut current).ok_or(Error::NotAuthenticated)?;
+        let row = self.live_row(&self.conn(), &mut current, &token, now)?;
+        Ok((token, row))
+    }
+
+    /// Unlocks the session `id` after its person proved themselves `by` a password or a
+    /// PIN, audited; the unlock counts as activity. A password also clears its email's
+    /// failed attempts.
+    pub(crate) fn finish_unlock(
+        &self,
+        id: &str,
+        row: &SessionRow,
+        now: Timestamp,
+        by: UnlockedBy,
+    ) -> Result<()> {
+        self.write(|conn| {
+            if by == UnlockedBy::Password {
+                throttle::clear(conn, &row.email)?;
+            }
+            sessions::unlock(conn, id, now, by)?;
+            let entry = NewEntry::new(AuditEvent::SessionUnlocked)
+                .by(row.user_id, &row.email)
+                .on(row.user_id, &row.email)
+                .detail(by.as_str());
+            audit::append(conn, &entry, now)
+        })?;
+        let mut current = self.current();
+        current.verified = None;
+        current.activity = Some(now);
+        Ok(())
+    }
+
+    /// The person of an unlocked session, as the UI receives them.
+    pub(crate) fn unlocked_user(&self, row: &SessionRow) -> Result<CurrentUser> {
         let user = users::require(&self.conn(), row.user_id)?;
         Ok(user.into_current_user(row.expires_at, self.stay_signed_in()))
     }

@@ -166,12 +166,7 @@ impl Vault {
             return Err(Error::invalid("pin", Invalid::Malformed));
         }
         let now = self.now();
-        let (token, row) = {
-            let mut current = self.current();
-            let token = self.token(&mut current).ok_or(Error::NotAuthenticated)?;
-            let row = self.live_row(&self.conn(), &mut current, &token, now)?;
-            (token, row)
-        };
+        let (token, row) = self.session_to_unlock(now)?;
         if row.locked.is_some() {
             if !self.pin_available(&row, now)? {
                 return Err(Error::Conflict(Conflict::PinUnavailable));
@@ -186,13 +181,7 @@ impl Vault {
             let verdict = match self.hasher().verify(&phc, pin) {
                 Err(Error::Busy) => {
                     // Never checked: the try is given back.
-                    self.write(|conn| {
-                        conn.execute(
-                            "UPDATE sessions SET pin_failures = max(pin_failures - 1, 0) WHERE id = ?1",
-                            [token.id()],
-                        )?;
-                        Ok(())
-                    })?;
+                    self.write(|conn| sessions::release_pin_attempt(conn, token.id()))?;
                     return Err(Error::Busy);
                 }
                 other => other?,
@@ -200,20 +189,9 @@ impl Vault {
             if verdict == Verdict::Mismatch {
                 return Err(self.wrong_pin(token.id(), &row, tries, now));
             }
-            self.write(|conn| {
-                sessions::unlock(conn, token.id(), now, UnlockedBy::Pin)?;
-                let entry = NewEntry::new(AuditEvent::SessionUnlocked)
-                    .by(row.user_id, &row.email)
-                    .on(row.user_id, &row.email)
-                    .detail("pin");
-                audit::append(conn, &entry, now)
-            })?;
-            let mut current = self.current();
-            current.verified = None;
-            current.activity = Some(now);
+            self.finish_unlock(token.id(), &row, now, UnlockedBy::Pin)?;
         }
-        let user = users::require(&self.conn(), row.user_id)?;
-        Ok(user.into_current_user(row.expires_at, self.stay_signed_in()))
+        self.unlocked_user(&row)
     }
 
     /// A wrong PIN, the `tries`-th in a row: audited, and at the last try the session
@@ -223,7 +201,7 @@ impl Vault {
         let result = self.write(|conn| {
             let entry = NewEntry::new(AuditEvent::SessionUnlocked)
                 .on(row.user_id, &row.email)
-                .detail("pin")
+                .detail(UnlockedBy::Pin.as_str())
                 .failed();
             audit::append(conn, &entry, now)?;
             if remaining == 0 {

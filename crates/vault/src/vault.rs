@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::{self, users};
@@ -189,8 +189,17 @@ impl Vault {
     /// its reads and checks cannot be overtaken by another writer) and marks cached
     /// session checks stale. Dropping the transaction without commit rolls back.
     pub(crate) fn write<T>(&self, change: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        self.write_held(&self.conn(), change)
+    }
+
+    /// As [`Self::write`], through the connection the caller already holds (the session
+    /// check, which reads and then must end or lock the session it read).
+    pub(crate) fn write_held<T>(
+        &self,
+        conn: &Connection,
+        change: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let out = change(&tx)?;
         tx.commit()?;
         self.generation.fetch_add(1, Ordering::SeqCst);

@@ -114,6 +114,16 @@ pub(crate) enum UnlockedBy {
     Pin,
 }
 
+impl UnlockedBy {
+    /// The audit detail.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Pin => "pin",
+        }
+    }
+}
+
 /// Unlocks a session after its person proved themselves again. That counts as activity,
 /// but not as a step-up check: the rule is that no unlock does. A password unlock starts
 /// the PIN's window again; either clears the wrong-PIN count.
@@ -143,6 +153,15 @@ pub(crate) fn reserve_pin_attempt(conn: &Connection, id: &str) -> Result<i64> {
         [id],
         |row| row.get(0),
     )?)
+}
+
+/// Gives back a reserved PIN attempt that was never checked (no hashing slot was free).
+pub(crate) fn release_pin_attempt(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE sessions SET pin_failures = max(pin_failures - 1, 0) WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn delete(conn: &Connection, id: &str) -> Result<()> {
