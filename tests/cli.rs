@@ -21,23 +21,36 @@ fn latchkey(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The vault file at `path`, opened with cheap hashing.
+fn open(path: &std::path::Path) -> Vault {
+    let options = VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        ..VaultOptions::default()
+    };
+    Vault::open(path, Arc::new(MemoryStore::new()), options).unwrap()
+}
+
+/// A vault file at `path` whose one account is the admin `email`, closed again.
+fn vault_with_admin(path: &std::path::Path, email: &str, name: &str, password: &str) {
+    open(path)
+        .create_first_admin(&FirstAdmin {
+            email: email.into(),
+            display_name: name.into(),
+            password: password.into(),
+        })
+        .unwrap();
+}
+
 #[test]
 fn recover_admin_prints_a_one_time_password_that_signs_in() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.sqlite");
-    let options = || VaultOptions {
-        hash_params: Some(HashParams::insecure_for_tests()),
-        ..VaultOptions::default()
-    };
-    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
-    vault
-        .create_first_admin(&FirstAdmin {
-            email: "lost@clinic.example".into(),
-            display_name: "Forgetful".into(),
-            password: "a passphrase nobody remembers".into(),
-        })
-        .unwrap();
-    drop(vault);
+    vault_with_admin(
+        &path,
+        "lost@clinic.example",
+        "Forgetful",
+        "a passphrase nobody remembers",
+    );
 
     let output = latchkey(
         dir.path(),
@@ -60,8 +73,7 @@ fn recover_admin_prints_a_one_time_password_that_signs_in() {
         .find(|line| line.len() == 23 && line.matches('-').count() == 3)
         .expect("the one-time password on its own line");
 
-    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
-    let user = vault
+    let user = open(&path)
         .login("rescue@clinic.example", &temporary.into())
         .unwrap();
     assert_eq!(user.role, vault::Role::Admin);
@@ -152,19 +164,12 @@ fn recover_admin_refuses_a_missing_vault_and_bad_arguments() {
 fn backup_and_restore_round_trip_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.sqlite");
-    let options = || VaultOptions {
-        hash_params: Some(HashParams::insecure_for_tests()),
-        ..VaultOptions::default()
-    };
-    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
-    vault
-        .create_first_admin(&FirstAdmin {
-            email: "keeper@clinic.example".into(),
-            display_name: "Keeper".into(),
-            password: "ledger lamp above the stairs".into(),
-        })
-        .unwrap();
-    drop(vault);
+    vault_with_admin(
+        &path,
+        "keeper@clinic.example",
+        "Keeper",
+        "ledger lamp above the stairs",
+    );
 
     let copy = dir.path().join("monday.sqlite");
     let backup = latchkey(dir.path(), &["backup", copy.to_str().unwrap()]);
@@ -188,8 +193,7 @@ fn backup_and_restore_round_trip_through_the_command_line() {
     );
     assert!(said.contains("Restored 1 accounts"), "{said}");
     assert!(said.contains("was kept as"), "{said}");
-    let vault = Vault::open(&path, Arc::new(MemoryStore::new()), options()).unwrap();
-    vault
+    open(&path)
         .login(
             "keeper@clinic.example",
             &"ledger lamp above the stairs".into(),

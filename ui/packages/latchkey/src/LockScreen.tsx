@@ -9,6 +9,7 @@ import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
 import type { I18n } from "./i18n/i18n";
 import { useSession } from "./session";
+import { throttleMessage } from "./SignIn";
 
 /** Seconds before an idle lock at which the warning appears. */
 export const IDLE_WARNING_SECONDS = 30;
@@ -79,9 +80,7 @@ export function LockScreen() {
           : error instanceof ApiError && error.code === "Conflict"
             ? t("lock.pinUnavailable")
             : error instanceof ApiError && error.code === "Locked"
-              ? (error.retryAfter ?? 0) > 60
-                ? t("login.lockedLong")
-                : t("login.locked", { seconds: error.retryAfter ?? 0 })
+              ? throttleMessage(t, error.retryAfter ?? 0)
               : error instanceof ApiError && error.code === "Validation"
                 ? undefined
                 : errorMessage(error);

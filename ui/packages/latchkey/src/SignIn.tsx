@@ -7,10 +7,17 @@ import { useSession } from "./session";
 import { EMAIL_MAX_BYTES } from "./bindings";
 import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
+import type { I18n } from "./i18n/i18n";
 
 interface LoginState {
   email: string;
   error?: unknown;
+}
+
+/** The words for a sign-in throttled for `seconds`, wherever a password is typed. */
+export function throttleMessage(t: I18n["t"], seconds: number): string {
+  // A wait of minutes or more is the 100-failure lock, which an admin can lift.
+  return seconds > 60 ? t("login.lockedLong") : t("login.locked", { seconds });
 }
 
 export function SignIn() {
@@ -42,15 +49,10 @@ export function SignIn() {
       : error instanceof ApiError && error.code === "InvalidCredentials"
         ? t("login.invalid")
         : error instanceof ApiError && error.code === "Locked"
-          ? lockedMessage(error.retryAfter ?? 0)
+          ? throttleMessage(t, error.retryAfter ?? 0)
           : error instanceof ApiError && error.code === "Validation"
             ? undefined
             : t("login.failed", { reason: errorMessage(error) });
-
-  function lockedMessage(seconds: number): string {
-    // A wait of minutes or more is the 100-failure lock, which an admin can lift.
-    return seconds > 60 ? t("login.lockedLong") : t("login.locked", { seconds });
-  }
 
   return (
     <main id="content" className="auth-page">

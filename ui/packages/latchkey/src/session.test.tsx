@@ -22,9 +22,16 @@ const person = (overrides: Partial<CurrentUser> = {}): CurrentUser => ({
   ...overrides,
 });
 
-/** A host's screen inside the gate, against a plugin that answers `current_user` so. */
-function host(current: () => CurrentUser, needsFirstAdmin = false) {
-  mockIPC((command) => {
+type Handler = (args: unknown) => unknown;
+
+/**
+ * A host's screen inside the gate, against a plugin that answers `current_user` so, and
+ * the plugin's other commands from `more` (by command name, without the prefix).
+ */
+function host(current: () => CurrentUser, needsFirstAdmin = false, more: Record<string, Handler> = {}) {
+  mockIPC((command, args) => {
+    const extra = more[command.replace("plugin:latchkey|", "")];
+    if (extra) return extra(args);
     if (command === "plugin:latchkey|bootstrap_status") return { needsFirstAdmin, staySignedIn: true };
     if (command === "plugin:latchkey|current_user") return current();
     if (command === "plugin:latchkey|watch_lock") return null;
@@ -80,38 +87,32 @@ describe("the gate around a host's screens", () => {
 
   it("puts the lock screen over a host's page and keeps the page for after the unlock", async () => {
     let locked = true;
-    mockIPC((command, args) => {
-      switch (command) {
-        case "plugin:latchkey|bootstrap_status":
-          return { needsFirstAdmin: false, staySignedIn: true };
-        case "plugin:latchkey|current_user":
-          if (locked) throw { code: "SessionLocked", message: "locked", lockReason: "osLock" };
-          return person();
-        case "plugin:latchkey|locked_session":
-          return locked
-            ? { displayName: "Noor", email: "noor@desk.example", reason: "osLock", lockedAt: 1_795_737_600, autoLockSeconds: 300, pinAvailable: false }
-            : null;
-        case "plugin:latchkey|unlock_session":
+    host(
+      () => {
+        if (locked) throw { code: "SessionLocked", message: "locked", lockReason: "osLock" };
+        return person();
+      },
+      false,
+      {
+        locked_session: () =>
+          locked
+            ? {
+                displayName: "Noor",
+                email: "noor@desk.example",
+                reason: "osLock",
+                lockedAt: 1_795_737_600,
+                autoLockSeconds: 300,
+                pinAvailable: false,
+              }
+            : null,
+        unlock_session: (args) => {
           if ((args as { request: { password: string } }).request.password !== "teal kettle on the sill") {
             throw { code: "InvalidCredentials", message: "no" };
           }
           locked = false;
           return person();
-        case "plugin:latchkey|watch_lock":
-          return null;
-        case "plugin:latchkey|report_activity":
-          return { lockAfterSeconds: 300 };
-      }
-      throw { code: "Internal", message: `unexpected ${command}` };
-    });
-    render(
-      <I18nProvider initial="en">
-        <SessionProvider>
-          <SignedIn>
-            <p>the host's page</p>
-          </SignedIn>
-        </SessionProvider>
-      </I18nProvider>,
+        },
+      },
     );
     expect(await screen.findByText("Locked because the computer's screen was locked.")).toBeTruthy();
     expect(screen.queryByText("the host's page")).toBeNull();

@@ -203,19 +203,14 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     await showLock();
   }, [showLock]);
 
-  const unlock = useCallback(async (password: string) => {
-    const user = await call("unlock_session", { password });
-    setLock(null);
-    setStaySignedIn(user.staySignedIn);
-    setState({ status: "signedIn", user });
-  }, []);
+  const unlock = useCallback(
+    async (password: string) => signedIn(await call("unlock_session", { password })),
+    [signedIn],
+  );
 
   const unlockWithPin = useCallback(async (pin: string) => {
     try {
-      const user = await call("unlock_with_pin", { pin });
-      setLock(null);
-      setStaySignedIn(user.staySignedIn);
-      setState({ status: "signedIn", user });
+      signedIn(await call("unlock_with_pin", { pin }));
     } catch (error) {
       if (error instanceof ApiError && error.code === "WrongPin" && error.remainingTries === 0) {
         setLock(null);
@@ -224,7 +219,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
       }
       throw error;
     }
-  }, []);
+  }, [signedIn]);
 
   const value = useMemo(
     () => ({ state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, unlockWithPin, refresh }),
