@@ -62,6 +62,9 @@ struct Fixture {
     /// A disabled user's account.
     disabled: i64,
     password: &'static str,
+    /// The session the lock screen's commands name: the one signed in or locked, or one
+    /// that does not exist.
+    session_id: String,
 }
 
 fn fixture(state: State) -> Fixture {
@@ -119,11 +122,15 @@ fn fixture(state: State) -> Fixture {
             .login("locked@matrix.example", &"a wrong long password".into())
             .is_err()
     );
+    // One person signed in at a time: the admin's setup session is not left behind,
+    // locked, for the states to find.
+    vault.logout().unwrap();
     vault.login(USER.0, &temporary.clone().into()).unwrap();
     let session = vault.verify_session().unwrap();
     vault
         .change_password(&session, &temporary.into(), &USER.1.into())
         .unwrap();
+    let user_session = vault.verify_session().unwrap().id().to_owned();
     let password = match state {
         State::NoSession => {
             vault.logout().unwrap();
@@ -152,6 +159,14 @@ fn fixture(state: State) -> Fixture {
             USER.1
         }
     };
+    let session_id = match state {
+        State::User | State::Admin | State::StaleAdmin => {
+            vault.verify_session().unwrap().id().to_owned()
+        }
+        State::Locked => vault.locked_session().unwrap().unwrap().last.unwrap(),
+        State::Expired => user_session,
+        State::NoSession => "AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+    };
     let clipboard = Arc::new(tauri_plugin_latchkey::clipboard::MemoryClipboard::default());
     let plugin = tauri_plugin_latchkey::Builder::new()
         .vault(vault.clone())
@@ -179,6 +194,7 @@ fn fixture(state: State) -> Fixture {
         target_admin: target_admin.0,
         disabled: disabled.0,
         password,
+        session_id,
     }
 }
 
@@ -233,12 +249,15 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "check_password" => {
             json!({"request": {"password": "orbit vellum kettle lantern", "email": USER.0}})
         }
-        "reauthenticate" | "unlock_session" => json!({"request": {"password": f.password}}),
+        "reauthenticate" => json!({"request": {"password": f.password}}),
+        "unlock_session" => {
+            json!({"request": {"sessionId": f.session_id, "password": f.password}})
+        }
         "lock_session" | "locked_session" | "report_activity" | "pin_status" | "clear_pin" => {
             json!({})
         }
         // No PIN is set in the fixture: a locked session answers `Conflict`.
-        "unlock_with_pin" => json!({"request": {"pin": "274915"}}),
+        "unlock_with_pin" => json!({"request": {"sessionId": f.session_id, "pin": "274915"}}),
         "set_pin" => json!({"request": {"password": f.password, "pin": "274915"}}),
         "watch_lock" => json!({"onLock": "__CHANNEL__:1"}),
         "since_last_sign_in"
@@ -254,7 +273,7 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "copy_secret" => json!({"request": {"text": "abcde-fghjk-mnpqr-stuvw"}}),
         "desk_settings" => json!({}),
         "update_desk_settings" => {
-            json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4}})
+            json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4, "showPeople": false}})
         }
         "backup_vault" => json!({}),
         other => panic!("the matrix has no row for `{other}`: add one"),
@@ -324,6 +343,55 @@ fn every_command_enforces_its_access_level_in_every_state() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn after_switching_from_an_admin_to_a_user_no_admin_command_answers() {
+    // The admin is active with a fresh password check; the user's session is locked.
+    let f = fixture(State::Admin);
+    let warm = f.call("list_accounts", json!({"request": {"limit": 5}}));
+    assert!(warm.is_ok(), "{warm:?}");
+    f.call("lock_session", json!({})).unwrap();
+    let screen = f.call("locked_session", json!({})).unwrap();
+    let people = screen["people"].as_array().unwrap();
+    let user = people
+        .iter()
+        .find(|p| p["email"] == USER.0)
+        .expect("the user is on the lock screen");
+    let me = f
+        .call(
+            "unlock_session",
+            json!({"request": {"sessionId": user["sessionId"], "password": USER.1}}),
+        )
+        .unwrap();
+    assert_eq!(me["email"], USER.0);
+    let mut failures = Vec::new();
+    for &(command, access, _) in COMMANDS {
+        if !matches!(
+            access,
+            Access::Admin | Access::AdminStepUp | Access::AdminStepUpByTarget
+        ) {
+            continue;
+        }
+        let result = f.call(command, good_request(command, &f));
+        if code(&result).as_deref() != Some("Forbidden") {
+            failures.push(format!("{command}: {result:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // And the admin's own session stays locked, not merely hidden.
+    let screen = f.call("locked_session", json!({}));
+    assert_eq!(screen.unwrap(), Value::Null, "the user is active");
+    f.call("lock_session", json!({})).unwrap();
+    let screen = f.call("locked_session", json!({})).unwrap();
+    let admin = screen["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"] == ADMIN.0)
+        .unwrap()
+        .clone();
+    assert_eq!(admin["reason"], "manual");
 }
 
 /// Requests of a step-up-by-target command that need a recent password check: they
@@ -536,18 +604,19 @@ fn a_remote_page_in_the_window_cannot_call_any_command() {
 
 #[test]
 fn no_reply_carries_the_session_token() {
-    use vault::SessionStore as _;
     for &(command, _, _) in COMMANDS {
         let f = fixture(State::Admin);
         let result = f.call(command, good_request(command, &f));
         let text = format!("{result:?}");
-        // Whatever token is current after the call (sign-in rotates it) stays in Rust.
-        if let Some(token) = f.store.load().unwrap() {
+        // Whatever tokens are held after the call (sign-in rotates them) stay in Rust.
+        // Only the lock screen names sessions, by their public id.
+        for token in f.store.tokens() {
             let stored = token.to_stored();
             let (id, secret) = stored.expose().split_once('.').unwrap();
+            assert!(!text.contains(secret), "{command} leaked a token");
             assert!(
-                !text.contains(id) && !text.contains(secret),
-                "{command} leaked the token"
+                command == "locked_session" || !text.contains(id),
+                "{command} named a session"
             );
         }
     }
@@ -682,12 +751,12 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
         ("reauthenticate", json!({"request": {}}), "password"),
         (
             "unlock_session",
-            json!({"request": {"password": ["not", "text"]}}),
+            json!({"request": {"sessionId": "x", "password": ["not", "text"]}}),
             "password",
         ),
         (
             "unlock_with_pin",
-            json!({"request": {"pin": "12ab56"}}),
+            json!({"request": {"sessionId": "x", "pin": "12ab56"}}),
             "pin",
         ),
         (
@@ -717,17 +786,17 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
         ("copy_secret", json!({"request": {"text": ""}}), "text"),
         (
             "update_desk_settings",
-            json!({"request": {"autoLockMinutes": 61, "pinWindowHours": 8}}),
+            json!({"request": {"autoLockMinutes": 61, "pinWindowHours": 8, "showPeople": true}}),
             "autoLockMinutes",
         ),
         (
             "update_desk_settings",
-            json!({"request": {"autoLockMinutes": 5, "pinWindowHours": 13}}),
+            json!({"request": {"autoLockMinutes": 5, "pinWindowHours": 13, "showPeople": true}}),
             "pinWindowHours",
         ),
         (
             "update_desk_settings",
-            json!({"request": {"autoLockMinutes": "ten", "pinWindowHours": 8}}),
+            json!({"request": {"autoLockMinutes": "ten", "pinWindowHours": 8, "showPeople": true}}),
             "autoLockMinutes",
         ),
         (

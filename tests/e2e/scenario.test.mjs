@@ -124,6 +124,13 @@ async function unlock(password) {
   await app.until("the lock screen to go", async () => !(await app.exists(lockScreen)));
 }
 
+/** Unlocks `name`'s session with `password` and waits for the lock screen to go. */
+async function unlockAs(name, password) {
+  await fill("Password", password);
+  await (await app.find(button("Unlock"))).click();
+  await app.until("the lock screen to go", async () => !(await app.exists(heading(`${name}'s session is locked`))));
+}
+
 const lockReason = (text) => `//*[contains(@class, 'lock-reason')][normalize-space()=${literal(text)}]`;
 
 /**
@@ -384,9 +391,54 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await app.find(heading("My profile"));
   });
 
-  await t.test("signing out removes the keyring entry", async () => {
+  await t.test("someone else signs in from the lock screen, and the PIN switches back to a half-typed edit", async () => {
+    await fill("Name", "Mina Half-Typed");
+    await (await app.find(button("Lock"))).click();
+    await app.find(lockScreen);
+    // Esc goes from the person's unlock to everyone signed in here.
+    await (await app.find("//input[@name='pin']")).type("\uE00C");
+    await app.find(heading("Who is using this computer?"));
+    await (await app.find(button("Someone else"))).click();
+    await app.find(heading("Sign in as someone else"));
+    await signIn(ADMIN.email, ADMIN.password);
+    await app.find(heading("Administration"));
+    // Nothing of Mina's screens is left in the page.
+    assert.equal(await app.execute("return document.body.innerHTML.includes('Mina Half-Typed');"), false);
+    assert.equal(keyringEntries().length, 2, "one keyring entry per person signed in");
+
+    await (await app.find(button("Lock"))).click();
+    await app.find(heading(`${ADMIN.name}'s session is locked`));
+    await (await app.find(button("Back to everyone signed in"))).click();
+    await app.find(heading("Who is using this computer?"));
+    await app.find(`//button[contains(normalize-space(), ${literal(USER.name)})]`);
+    await shot("26-person-picker");
+    await (await app.find(`//button[contains(normalize-space(), ${literal(USER.name)})]`)).click();
+    await app.find(lockScreen);
+    await app.find(lockReason("Locked by its owner."));
+    await fill("PIN", "274915");
+    await (await app.find(button("Unlock"))).click();
+    await app.find(heading("My profile"));
+    assert.equal(await app.execute("return document.querySelector('input[name=displayName]').value;"), "Mina Half-Typed");
+    assert.equal(await app.exists(`//nav//a[normalize-space()='Accounts']`), false);
+    // The admin's session is locked in Rust, not only hidden: the page gets nothing.
+    const refused = await app.executeAsync(`const done = arguments[arguments.length - 1];
+      window.__TAURI_INTERNALS__.invoke('plugin:latchkey|list_accounts', { request: {} })
+        .then(() => done('answered'), (error) => done(error.code));`);
+    assert.equal(refused, "Forbidden");
+  });
+
+  await t.test("signing out ends one person's session; the last sign-out removes every keyring entry", async () => {
+    await (await app.find(button("Sign out"))).click();
+    // The admin is still signed in here, locked.
+    await app.find(heading("Who is using this computer?"));
+    await app.until("Mina's keyring entry to go", async () => keyringEntries().length === 1);
+    await (await app.find(`//button[contains(normalize-space(), ${literal(ADMIN.name)})]`)).click();
+    await app.find(heading(`${ADMIN.name}'s session is locked`));
+    await app.find(lockReason("Locked by its owner."));
+    await unlockAs(ADMIN.name, ADMIN.password);
+    await app.find(heading("Administration"));
     await signOut();
-    await app.until("the keyring entry to go", async () => keyringEntries().length === 0);
+    await app.until("the keyring entries to go", async () => keyringEntries().length === 0);
   });
 
   await t.test("an admin unlocks an email locked after too many failures", async () => {

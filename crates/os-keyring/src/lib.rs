@@ -1,18 +1,19 @@
-//! The session token in the OS keyring: Secret Service on Linux, Keychain on macOS,
+//! The session tokens in the OS keyring: Secret Service on Linux, Keychain on macOS,
 //! Credential Manager on Windows.
 //!
-//! The keyring holds two entries per vault, under the app identifier as service name and
-//! account names derived from the vault file's path, so two vaults on one OS account
-//! never share them: the current session's token (45 bytes, far under Windows' 2,560-byte
-//! limit), and the audit anchor (the newest audit row's number and hash, which shows rows
-//! cut from the end of the log). Everyone who shares the OS account can read them; that
-//! is why the token is short-lived, revocable in SQLite, and deleted at sign-out, and why
-//! the anchor is a check against someone with the vault file alone.
+//! The keyring holds, per vault, one entry per session signed in at this computer and
+//! one audit anchor, under the app identifier as service name and account names derived
+//! from the vault file's path, so two vaults on one OS account never share them. A
+//! session's entry is `session-<vault>-<session id>` and holds its token (45 bytes, far
+//! under Windows' 2,560-byte limit); the anchor (the newest audit row's number and hash,
+//! which shows rows cut from the end of the log) is `audit-anchor-<vault>`. Everyone who
+//! shares the OS account can read them; that is why tokens are short-lived, revocable in
+//! SQLite, and deleted at sign-out, and why the anchor is a check against someone with
+//! the vault file alone.
 //!
-//! Each read of the Secret Service opens a D-Bus connection and an encrypted session
-//! with the daemon, which costs milliseconds at start-up. The read that checks the
-//! keyring at open is therefore kept and handed to the vault's first load, so launching
-//! the app reads the keyring once, not twice.
+//! Versions before several people could be signed in kept one token in
+//! `session-<vault>`. That entry is read when the store opens (the read that proves the
+//! keyring works) and moved to its session's own entry at the first load.
 
 use std::fmt;
 use std::path::Path;
@@ -26,10 +27,13 @@ pub const SERVICE: &str = "app.latchkey.desktop";
 
 /// A [`SessionStore`] in the OS keyring.
 pub struct KeyringStore {
-    entry: keyring::Entry,
+    service: String,
+    /// The entry of earlier versions' single token; its name is also the prefix of each
+    /// session's entry.
+    legacy: keyring::Entry,
     anchor: keyring::Entry,
     account: String,
-    /// What the opening check read, until the first load, save or clear.
+    /// What the opening check read from the legacy entry, until the first load.
     primed: Mutex<Option<Option<SessionToken>>>,
 }
 
@@ -47,27 +51,46 @@ impl KeyringStore {
         format!("audit-anchor-{}", account.trim_start_matches("session-"))
     }
 
-    /// The entry `service`/`account`, checked by one read so that a missing or locked
-    /// keyring is found now rather than at sign-in.
+    /// The entries under `service` whose names start with `account`, checked by one
+    /// read so that a missing or locked keyring is found now rather than at sign-in.
     pub fn new(service: &str, account: &str) -> Result<Self, StoreError> {
-        let entry = keyring::Entry::new(service, account).map_err(store_error)?;
+        let legacy = keyring::Entry::new(service, account).map_err(store_error)?;
         let anchor =
             keyring::Entry::new(service, &Self::anchor_account(account)).map_err(store_error)?;
-        let primed = read(&entry)?;
+        let primed = read(&legacy)?;
         Ok(Self {
-            entry,
+            service: service.to_owned(),
+            legacy,
             anchor,
             account: account.to_owned(),
             primed: Mutex::new(Some(primed)),
         })
     }
 
-    /// Drops the value read at open: the keyring is the truth from here on.
-    fn forget_primed(&self) {
-        self.primed
+    /// The entry of session `id`.
+    fn entry(&self, id: &str) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(&self.service, &format!("{}-{id}", self.account)).map_err(store_error)
+    }
+
+    /// Moves a token that an earlier version kept in the single entry to its session's
+    /// own entry, once. Returns it when it belongs to one of `ids`.
+    fn migrate_legacy(&self, ids: &[String]) -> Result<Option<SessionToken>, StoreError> {
+        let primed = self
+            .primed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
+        let Some(Some(token)) = primed else {
+            return Ok(None);
+        };
+        if !ids.iter().any(|id| id == token.id()) {
+            // Its session has ended since: nothing to move.
+            delete(&self.legacy)?;
+            return Ok(None);
+        }
+        self.save(&token)?;
+        delete(&self.legacy)?;
+        Ok(Some(token))
     }
 }
 
@@ -80,31 +103,30 @@ impl fmt::Debug for KeyringStore {
 }
 
 impl SessionStore for KeyringStore {
-    fn load(&self) -> Result<Option<SessionToken>, StoreError> {
-        let primed = self
-            .primed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        match primed {
-            Some(token) => Ok(token),
-            None => read(&self.entry),
+    fn load(&self, ids: &[String]) -> Result<Vec<SessionToken>, StoreError> {
+        let moved = self.migrate_legacy(ids)?;
+        let mut tokens = Vec::new();
+        for id in ids {
+            if let Some(token) = moved.as_ref().filter(|token| token.id() == id) {
+                tokens.push(token.clone());
+                continue;
+            }
+            // An entry whose token names another session is damaged: left out.
+            if let Some(token) = read(&self.entry(id)?)?.filter(|token| token.id() == id) {
+                tokens.push(token);
+            }
         }
+        Ok(tokens)
     }
 
     fn save(&self, token: &SessionToken) -> Result<(), StoreError> {
-        self.forget_primed();
-        self.entry
+        self.entry(token.id())?
             .set_password(token.to_stored().expose())
             .map_err(store_error)
     }
 
-    fn clear(&self) -> Result<(), StoreError> {
-        self.forget_primed();
-        match self.entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(store_error(e)),
-        }
+    fn clear(&self, id: &str) -> Result<(), StoreError> {
+        delete(&self.entry(id)?)
     }
 
     fn is_persistent(&self) -> bool {
@@ -136,6 +158,14 @@ fn read(entry: &keyring::Entry) -> Result<Option<SessionToken>, StoreError> {
             Ok(token)
         }
         Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(store_error(e)),
+    }
+}
+
+/// Removes `entry`; succeeds when there is none.
+fn delete(entry: &keyring::Entry) -> Result<(), StoreError> {
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(store_error(e)),
     }
 }

@@ -26,25 +26,42 @@ fn store(test: &str) -> KeyringStore {
     KeyringStore::new(&service, "session").expect("a Secret Service on the session bus")
 }
 
+fn token(text: &str) -> vault::SessionToken {
+    vault::SessionToken::parse(text).unwrap()
+}
+
+fn ids(tokens: &[&vault::SessionToken]) -> Vec<String> {
+    tokens.iter().map(|token| token.id().to_owned()).collect()
+}
+
 #[test]
-fn a_token_is_written_read_and_deleted_in_the_os_keyring() {
+fn each_session_has_its_own_entry_written_read_and_deleted_in_the_os_keyring() {
     if skip() {
         return;
     }
     let store = store("roundtrip");
-    assert_eq!(store.load().unwrap(), None);
-    let token =
-        vault::SessionToken::parse("AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB").unwrap();
-    store.save(&token).unwrap();
-    assert_eq!(store.load().unwrap(), Some(token));
-    store.clear().unwrap();
-    assert_eq!(store.load().unwrap(), None);
+    let first = token("AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB");
+    let second = token("CCCCCCCCCCCCCCCCCCCCCC.DDDDDDDDDDDDDDDDDDDDDD");
+    let both = ids(&[&first, &second]);
+    assert_eq!(store.load(&both).unwrap(), vec![]);
+    store.save(&first).unwrap();
+    store.save(&second).unwrap();
+    assert_eq!(
+        store.load(&both).unwrap(),
+        vec![first.clone(), second.clone()]
+    );
+    // Only the sessions asked for are read.
+    assert_eq!(store.load(&ids(&[&second])).unwrap(), vec![second.clone()]);
+    store.clear(first.id()).unwrap();
+    assert_eq!(store.load(&both).unwrap(), vec![second.clone()]);
+    store.clear(second.id()).unwrap();
+    assert_eq!(store.load(&both).unwrap(), vec![]);
     // Clearing an absent entry is not an error.
-    store.clear().unwrap();
+    store.clear(second.id()).unwrap();
 }
 
 #[test]
-fn the_audit_anchor_lives_beside_the_token_and_outlives_sign_out() {
+fn the_audit_anchor_lives_beside_the_tokens_and_outlives_sign_out() {
     if skip() {
         return;
     }
@@ -56,16 +73,15 @@ fn the_audit_anchor_lives_beside_the_token_and_outlives_sign_out() {
     };
     store.save_anchor(&anchor).unwrap();
     assert_eq!(store.load_anchor().unwrap(), Some(anchor));
-    let token =
-        vault::SessionToken::parse("AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB").unwrap();
+    let token = token("AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB");
     store.save(&token).unwrap();
-    store.clear().unwrap();
-    assert_eq!(store.load().unwrap(), None);
+    store.clear(token.id()).unwrap();
+    assert_eq!(store.load(&ids(&[&token])).unwrap(), vec![]);
     assert_eq!(store.load_anchor().unwrap(), Some(anchor));
 }
 
 #[test]
-fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
+fn two_people_survive_a_restart_through_the_keyring_and_sign_out_removes_one() {
     if skip() {
         return;
     }
@@ -96,44 +112,122 @@ fn a_session_survives_a_restart_through_the_keyring_and_sign_out_removes_it() {
     };
     let me = vault.create_first_admin(&admin).unwrap();
     assert!(me.stay_signed_in);
+    let session = vault.verify_session().unwrap();
+    let admin_session = vault::require_admin(&session).unwrap();
+    let colleague = vault
+        .create_account(
+            &admin_session,
+            &vault::NewAccount {
+                email: "colleague@keyring.example".into(),
+                display_name: "Keyring Colleague".into(),
+                role: vault::Role::User,
+                team: None,
+                phone: None,
+            },
+        )
+        .unwrap();
+    let colleague_user = vault
+        .login(
+            "colleague@keyring.example",
+            &colleague.temporary_password.expose().into(),
+        )
+        .unwrap();
+    assert_eq!(colleague_user.id, colleague.account.id);
     drop(vault);
 
+    // Both sessions come back: the colleague's active, the admin's locked.
     let restarted = open();
-    assert_eq!(restarted.verify_session().unwrap().user_id(), me.id);
-    restarted.logout().unwrap();
-    let entry = KeyringStore::new(&service, "session").unwrap();
     assert_eq!(
-        entry.load().unwrap(),
-        None,
+        restarted.verify_session().unwrap().user_id(),
+        colleague.account.id
+    );
+    restarted.logout().unwrap();
+    let screen = restarted
+        .locked_session()
+        .unwrap()
+        .expect("the admin is still here");
+    assert_eq!(screen.people.len(), 1);
+    assert_eq!(screen.people[0].email, "admin@keyring.example");
+    drop(restarted);
+
+    let again = open();
+    let screen = again
+        .locked_session()
+        .unwrap()
+        .expect("the admin survives a second restart");
+    assert_eq!(screen.people.len(), 1);
+    again
+        .unlock_session(
+            &screen.people[0].session_id,
+            &"salt marsh under winter light".into(),
+        )
+        .unwrap();
+    assert_eq!(again.verify_session().unwrap().user_id(), me.id);
+    again.logout().unwrap();
+    assert!(matches!(
+        again.locked_session(),
+        Err(vault::Error::NotAuthenticated)
+    ));
+    drop(again);
+    assert!(
+        matches!(open().verify_session(), Err(vault::Error::NotAuthenticated)),
         "sign-out leaves no token in the keyring"
     );
 }
 
 #[test]
-fn the_read_at_open_serves_the_first_load_and_never_outlives_a_write() {
+fn a_token_kept_by_an_earlier_version_moves_to_its_own_entry() {
     if skip() {
         return;
     }
-    let service = format!("app.latchkey.test.primed.{}", std::process::id());
-    let first =
-        vault::SessionToken::parse("CCCCCCCCCCCCCCCCCCCCCC.DDDDDDDDDDDDDDDDDDDDDD").unwrap();
-    let second =
-        vault::SessionToken::parse("EEEEEEEEEEEEEEEEEEEEEE.FFFFFFFFFFFFFFFFFFFFFF").unwrap();
-    let writer = KeyringStore::new(&service, "session").unwrap();
-    writer.save(&first).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.sqlite");
+    let clock = Arc::new(FixedClock::new(1_795_737_600));
+    let options = || VaultOptions {
+        hash_params: Some(HashParams::insecure_for_tests()),
+        session_policy: SessionPolicy::default(),
+        clock: clock.clone(),
+    };
+    let service = format!("app.latchkey.test.legacy.{}", std::process::id());
+    let vault = Vault::open(&path, Arc::new(vault::MemoryStore::new()), options()).unwrap();
+    let admin = FirstAdmin {
+        email: "admin@legacy.example".into(),
+        display_name: "Legacy Admin".into(),
+        password: "salt marsh under winter light".into(),
+    };
+    let me = vault.create_first_admin(&admin).unwrap();
+    drop(vault);
+    // The one token of the session just made, as an earlier version kept it: in the
+    // single entry named after the vault.
+    let memory = Arc::new(vault::MemoryStore::new());
+    let vault = Vault::open(&path, memory.clone(), options()).unwrap();
+    vault
+        .login(
+            "admin@legacy.example",
+            &"salt marsh under winter light".into(),
+        )
+        .unwrap();
+    let held = memory.tokens();
+    assert_eq!(held.len(), 1);
+    drop(vault);
+    let legacy = keyring::Entry::new(&service, "session").unwrap();
+    legacy.set_password(held[0].to_stored().expose()).unwrap();
 
-    let store = KeyringStore::new(&service, "session").unwrap();
-    assert_eq!(store.load().unwrap(), Some(first.clone()));
-    // Later loads read the keyring itself.
-    writer.save(&second).unwrap();
-    assert_eq!(store.load().unwrap(), Some(second.clone()));
-
-    // A store's own clear and save replace what it read at open.
-    let store = KeyringStore::new(&service, "session").unwrap();
-    store.clear().unwrap();
-    assert_eq!(store.load().unwrap(), None);
-    let store = KeyringStore::new(&service, "session").unwrap();
-    store.save(&first).unwrap();
-    writer.clear().unwrap();
-    assert_eq!(store.load().unwrap(), None);
+    let open = || {
+        Vault::open(
+            &path,
+            Arc::new(KeyringStore::new(&service, "session").unwrap()),
+            options(),
+        )
+        .unwrap()
+    };
+    assert_eq!(open().verify_session().unwrap().user_id(), me.id);
+    assert!(
+        matches!(legacy.get_password(), Err(keyring::Error::NoEntry)),
+        "the single entry is gone once moved"
+    );
+    // The next launch finds it in the session's own entry.
+    let vault = open();
+    assert_eq!(vault.verify_session().unwrap().user_id(), me.id);
+    vault.logout().unwrap();
 }

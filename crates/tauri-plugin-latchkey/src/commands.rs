@@ -15,7 +15,7 @@ use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
     BreakGlassNotice, ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings,
     DeskSettingsUpdate, Error, ErrorReply, ExportFormat, FirstAdmin, ListQuery, LockReason,
-    LockedEmail, LockedSession, NewAccount, Page, PasswordContext, PasswordStrength, PinStatus,
+    LockScreen, LockedEmail, NewAccount, Page, PasswordContext, PasswordStrength, PinStatus,
     ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
 };
@@ -402,20 +402,34 @@ pub async fn lock_session(vault: State<'_, SharedVault>) -> Reply<()> {
     blocking(&vault, |v| v.lock_session(LockReason::Manual).map(|_| ())).await
 }
 
-/// Whose session is locked, since when and why; `null` while it is active.
+/// The lock screen: the people with a locked session at this computer (unless an admin
+/// hid the list), and whom it starts on; `null` while someone's session is active.
 #[tauri::command]
-pub async fn locked_session(vault: State<'_, SharedVault>) -> Reply<Option<LockedSession>> {
+pub async fn locked_session(vault: State<'_, SharedVault>) -> Reply<Option<LockScreen>> {
     blocking(&vault, |v| v.locked_session()).await
 }
 
-/// Unlocks this computer's session with its person's password.
+/// A password typed at the lock screen for one person's session.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionUnlockRequest {
+    /// The session to unlock, as the lock screen listed it.
+    pub session_id: String,
+    /// Its person's password.
+    #[ts(type = "string")]
+    pub password: SecretString,
+}
+
+/// Unlocks a session held at this computer with its person's password and makes it the
+/// active one; whoever else was active is locked.
 #[tauri::command]
 pub async fn unlock_session(
     vault: State<'_, SharedVault>,
-    request: Input<ReauthenticateRequest>,
+    request: Input<SessionUnlockRequest>,
 ) -> Reply<CurrentUser> {
     blocking(&vault, move |v| {
-        v.unlock_session(&request.parse()?.password)
+        let request = request.parse()?;
+        v.unlock_session(&request.session_id, &request.password)
     })
     .await
 }
@@ -432,23 +446,29 @@ pub async fn watch_lock<R: tauri::Runtime>(
     Ok(())
 }
 
-/// A PIN typed at the lock screen.
+/// A PIN typed at the lock screen for one person's session.
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PinRequest {
+    /// The session to unlock, as the lock screen listed it.
+    pub session_id: String,
     /// The PIN, digits only.
     #[ts(type = "string")]
     pub pin: SecretString,
 }
 
-/// Unlocks this computer's session with its person's PIN (five tries, then the session
-/// ends).
+/// Unlocks a session held at this computer with its person's PIN and makes it the active
+/// one (five tries, then the session ends).
 #[tauri::command]
 pub async fn unlock_with_pin(
     vault: State<'_, SharedVault>,
     request: Input<PinRequest>,
 ) -> Reply<CurrentUser> {
-    blocking(&vault, move |v| v.unlock_with_pin(&request.parse()?.pin)).await
+    blocking(&vault, move |v| {
+        let request = request.parse()?;
+        v.unlock_with_pin(&request.session_id, &request.pin)
+    })
+    .await
 }
 
 /// A new quick-unlock PIN, with the password that allows it.

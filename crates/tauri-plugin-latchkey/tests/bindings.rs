@@ -12,15 +12,15 @@ use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
     AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CopySecretRequest,
     ExportRequest, ExportResult, LoginRequest, PinRequest, ReauthenticateRequest,
-    SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
+    SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
     AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BackupReport,
     BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser,
     DayCount, DeskSettings, DeskSettingsUpdate, ErrorCode, ErrorReply, ExportFormat, FirstAdmin,
-    Invalid, ListQuery, LockReason, LockedEmail, LockedSession, NewAccount, Outcome, Page,
-    PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
+    Invalid, ListQuery, LockReason, LockScreen, LockedEmail, LockedSession, NewAccount, Outcome,
+    Page, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, Role, SecurityHealth, TailCheck,
     UnlockRequest, UserDto, UserId,
 };
 
@@ -51,8 +51,8 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("reset_password", "AccountRef", "string"),
     ("check_password", "CheckPasswordRequest", "PasswordStrength"),
     ("lock_session", "null", "null"),
-    ("locked_session", "null", "LockedSession | null"),
-    ("unlock_session", "ReauthenticateRequest", "CurrentUser"),
+    ("locked_session", "null", "LockScreenState | null"),
+    ("unlock_session", "SessionUnlockRequest", "CurrentUser"),
     ("unlock_with_pin", "PinRequest", "CurrentUser"),
     ("report_activity", "null", "Activity"),
     ("pin_status", "null", "PinStatus"),
@@ -125,6 +125,8 @@ fn generate() -> String {
         BreakGlassNotice::decl(&cfg),
         LockReason::decl(&cfg),
         LockedSession::decl(&cfg),
+        LockScreen::decl(&cfg),
+        SessionUnlockRequest::decl(&cfg),
         Activity::decl(&cfg),
         DeskSettings::decl(&cfg),
         DeskSettingsUpdate::decl(&cfg),
@@ -155,6 +157,7 @@ fn generate() -> String {
         ("PIN_MIN_DIGITS", vault::PIN_MIN_DIGITS),
         ("PIN_MAX_DIGITS", vault::PIN_MAX_DIGITS),
         ("PIN_TRIES", vault::PIN_TRIES as usize),
+        ("DESK_SESSIONS", vault::SessionPolicy::DESK_SESSIONS),
         (
             "PIN_WINDOW_MAX_HOURS",
             vault::SessionPolicy::PIN_WINDOW_MAX_HOURS as usize,

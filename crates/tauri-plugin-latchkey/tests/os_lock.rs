@@ -235,6 +235,7 @@ fn the_plugin_locks_the_signed_in_session_when_logind_says_the_computer_sleeps()
         assert!(Instant::now() < deadline, "the session did not lock");
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert_eq!(locked.reason, LockReason::Sleep);
-    assert_eq!(locked.email, "admin@desk.example");
+    assert_eq!(locked.people.len(), 1);
+    assert_eq!(locked.people[0].reason, LockReason::Sleep);
+    assert_eq!(locked.people[0].email, "admin@desk.example");
 }

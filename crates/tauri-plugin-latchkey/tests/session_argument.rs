@@ -165,7 +165,10 @@ fn a_locked_session_is_refused_until_its_person_unlocks_it() {
     host.refused("whoami", "SessionLocked");
     host.refused("admin_only", "SessionLocked");
     host.clock.advance(1);
-    host.vault.unlock_session(&ADMIN.1.into()).unwrap();
+    let screen = host.vault.locked_session().unwrap().unwrap();
+    host.vault
+        .unlock_session(&screen.last.unwrap(), &ADMIN.1.into())
+        .unwrap();
     assert!(host.call("whoami").is_ok());
 }
 

@@ -17,8 +17,9 @@ use crate::session::{Session, SessionPolicy, SessionToken};
 use crate::vault::{Current, Vault, Verified};
 
 impl Vault {
-    /// Ends this computer's session: deletes its row and the stored token. Succeeds when
-    /// nobody is signed in.
+    /// Ends the selected session (the person at the keyboard, or the last one before the
+    /// lock): deletes its row and its stored token. The others signed in here stay, locked.
+    /// Succeeds when nobody is selected.
     pub fn logout(&self) -> Result<()> {
         // Read from the keyring before the current session's lock is taken: every
         // command's session check waits on that lock.
@@ -152,7 +153,7 @@ impl Vault {
             // Ended elsewhere (sign-out, revocation, a deleted account), or a token that
             // was never ours: forget it.
             _ => {
-                self.forget_token(current);
+                self.forget(current, token.id());
                 return Err(Error::NotAuthenticated);
             }
         };
@@ -180,7 +181,7 @@ impl Vault {
                 .detail(reason);
             audit::append(tx, &entry, now)
         })?;
-        self.forget_token(current);
+        self.forget(current, id);
         Ok(())
     }
 
@@ -217,25 +218,58 @@ impl Vault {
         Ok(row.into_current_user(session.expires_at, self.stay_signed_in()))
     }
 
-    /// This computer's token, reading the store the first time only.
+    /// The selected session's token, reading the store the first time only.
     pub(crate) fn token(&self, current: &mut Current) -> Option<SessionToken> {
-        if current.token.is_none() {
-            let loaded = self.store.load().unwrap_or_else(|e| {
-                log::warn!("could not read the session from the OS keyring: {e}");
-                None
-            });
-            current.token = Some(loaded);
-        }
-        current.token.clone().flatten()
+        self.load_held(current);
+        current.selected_token()
     }
 
-    /// Drops the token from memory and from the store.
-    pub(crate) fn forget_token(&self, current: &mut Current) {
-        current.token = Some(None);
+    /// Reads the tokens of the sessions this file holds from the store, once. The active
+    /// session is selected, or else the one locked most recently. A store that cannot be
+    /// read counts as holding nothing.
+    pub(crate) fn load_held(&self, current: &mut Current) {
+        if current.held.is_some() {
+            return;
+        }
+        let candidates = match sessions::ids_by_recency(&self.conn()) {
+            Ok(ids) => ids,
+            Err(e) => {
+                log::warn!("could not list the sessions in the vault: {e}");
+                return;
+            }
+        };
+        let tokens = self.store.load(&candidates).unwrap_or_else(|e| {
+            log::warn!("could not read the sessions from the OS keyring: {e}");
+            Vec::new()
+        });
+        current.selected = candidates
+            .into_iter()
+            .find(|id| tokens.iter().any(|token| token.id() == id));
+        current.held = Some(tokens);
         current.verified = None;
         current.activity = None;
-        if let Err(e) = self.store.clear() {
-            log::warn!("could not remove the session from the OS keyring: {e}");
+    }
+
+    /// Drops the selected session's token from memory and from the store.
+    pub(crate) fn forget_token(&self, current: &mut Current) {
+        if let Some(id) = current.selected.clone() {
+            self.forget(current, &id);
+        }
+    }
+
+    /// Drops the token of session `id` from memory and from the store; when it was the
+    /// selected one, nobody is selected.
+    pub(crate) fn forget(&self, current: &mut Current, id: &str) {
+        if let Some(held) = &mut current.held {
+            held.retain(|token| token.id() != id);
+        }
+        if current.selected.as_deref() == Some(id) {
+            current.selected = None;
+            current.verified = None;
+            current.activity = None;
+        }
+        if let Err(e) = self.store.clear(id) {
+            log::warn!("could not remove a session from the OS keyring: {e}");
         }
     }
 }

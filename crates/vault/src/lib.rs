@@ -18,6 +18,7 @@ mod backup;
 mod clock;
 mod current;
 mod db;
+mod desk;
 mod dto;
 mod error;
 mod health;
@@ -45,12 +46,13 @@ pub use accounts::{
 pub use backup::{BackupReport, RestoreReport, restore};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use db::MIGRATIONS;
+pub use desk::{LockScreen, LockedSession};
 pub use dto::{
     BootstrapStatus, CreatedAccount, CurrentUser, IssuedPassword, Page, ProfileDto, UserDto,
 };
 pub use error::{Conflict, Error, ErrorCode, ErrorReply, Invalid, Result};
 pub use health::{BreakGlassNotice, SecurityHealth};
-pub use lock::{DeskSettings, DeskSettingsUpdate, LockedSession};
+pub use lock::{DeskSettings, DeskSettingsUpdate};
 pub use model::audit::{
     AuditAnchor, AuditEntry, AuditEvent, AuditPage, AuditQuery, ChainReport, DayCount,
     ExportFormat, Outcome, TailCheck,

@@ -24,26 +24,7 @@ use crate::session::SessionToken;
 use crate::step_up::AdminAction;
 use crate::throttle;
 use crate::validate;
-use crate::vault::{AUTO_LOCK, PIN_WINDOW, Vault};
-
-/// What the lock screen shows: whose session is locked, since when and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LockedSession {
-    /// The person's name.
-    pub display_name: String,
-    /// Their email.
-    pub email: String,
-    /// Why the session was locked.
-    pub reason: LockReason,
-    /// When (Unix seconds, UTC).
-    pub locked_at: Timestamp,
-    /// The auto-lock time in force, in seconds, for the words of an idle lock.
-    pub auto_lock_seconds: i64,
-    /// Whether the person's PIN may unlock it now (they have one, the window since the
-    /// last password check is open, and tries are left).
-    pub pin_available: bool,
-}
+use crate::vault::{AUTO_LOCK, PIN_WINDOW, SHOW_PEOPLE, Vault};
 
 /// The shared desk's settings, as an admin sees and changes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -57,6 +38,9 @@ pub struct DeskSettings {
     /// Hours after a session's last password check during which a PIN unlocks it
     /// (1 to 12).
     pub pin_window_hours: i64,
+    /// Whether the lock screen lists the people signed in here; when not, it shows an
+    /// email field only.
+    pub show_people: bool,
 }
 
 /// New values for the shared desk's settings.
@@ -67,6 +51,8 @@ pub struct DeskSettingsUpdate {
     pub auto_lock_minutes: i64,
     /// Hours after the last password check during which a PIN unlocks, 1 to 12.
     pub pin_window_hours: i64,
+    /// Whether the lock screen lists the people signed in here.
+    pub show_people: bool,
 }
 
 impl Vault {
@@ -80,6 +66,7 @@ impl Vault {
             auto_lock_minutes: self.auto_lock_minutes.load(Ordering::SeqCst),
             auto_lock_seconds: self.auto_lock_seconds(),
             pin_window_hours: self.pin_window_hours.load(Ordering::SeqCst),
+            show_people: self.show_people.load(Ordering::SeqCst) != 0,
         }
     }
 
@@ -96,6 +83,11 @@ impl Vault {
         let changes = [
             (AUTO_LOCK, update.auto_lock_minutes, &self.auto_lock_minutes),
             (PIN_WINDOW, update.pin_window_hours, &self.pin_window_hours),
+            (
+                SHOW_PEOPLE,
+                i64::from(update.show_people),
+                &self.show_people,
+            ),
         ];
         for (setting, value, _) in changes {
             setting.check(value)?;
@@ -153,7 +145,7 @@ impl Vault {
         let now = self.now();
         let auto_lock = self.auto_lock_seconds();
         let mut current = self.current();
-        let (Some(Some(token)), Some(activity)) = (current.token.clone(), current.activity) else {
+        let (Some(token), Some(activity)) = (current.selected_token(), current.activity) else {
             return Ok(None);
         };
         if now - activity < auto_lock {
@@ -172,45 +164,19 @@ impl Vault {
         Ok(Some(LockReason::Idle))
     }
 
-    /// The locked session for the lock screen, or `None` when the session is active.
-    ///
-    /// Errors: `NotAuthenticated` when nobody is signed in or the session was ended;
-    /// `SessionExpired` at its absolute expiry.
-    pub fn locked_session(&self) -> Result<Option<LockedSession>> {
-        let now = self.now();
-        let mut current = self.current();
-        let Some(token) = self.token(&mut current) else {
-            return Err(Error::NotAuthenticated);
-        };
-        let conn = self.conn();
-        let row = self.live_row(&conn, &mut current, &token, now)?;
-        let Some((locked_at, reason)) = row.locked else {
-            return Ok(None);
-        };
-        let user = users::require(&conn, row.user_id)?;
-        drop(conn);
-        let pin_available = self.pin_available(&row, now)?;
-        Ok(Some(LockedSession {
-            display_name: user.display_name,
-            email: user.email,
-            reason,
-            locked_at,
-            auto_lock_seconds: self.auto_lock_seconds(),
-            pin_available,
-        }))
-    }
-
-    /// Unlocks this computer's session with its person's password. A wrong password
-    /// counts as a failed sign-in for their email (the same throttle and lockout); a
-    /// session that is not locked is returned as it is.
+    /// Unlocks the session `id` held at this computer with its person's password, and
+    /// makes it the active one: whoever else was active is locked (reason `switch`). A
+    /// wrong password counts as a failed sign-in for their email (the same throttle and
+    /// lockout); the active session is returned as it is.
     ///
     /// Errors: `InvalidCredentials`, `Locked` and `Busy` as for [`Vault::login`];
-    /// `NotAuthenticated` and `SessionExpired` as for [`Vault::locked_session`].
-    pub fn unlock_session(&self, password: &SecretString) -> Result<CurrentUser> {
+    /// `NotAuthenticated` when no session `id` is held here; `SessionExpired` at its
+    /// absolute expiry.
+    pub fn unlock_session(&self, id: &str, password: &SecretString) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let now = self.now();
-        let (token, row) = self.session_to_unlock(now)?;
-        if row.locked.is_some() {
+        let (token, row, selected) = self.session_to_unlock(id, now)?;
+        if row.locked.is_some() || !selected {
             // The argon2 work runs without holding the session's lock, so that other
             // checks (the idle timer, a refused command) do not wait behind it.
             let reservation = self.reserve_attempt(&row.email)?;
@@ -226,17 +192,30 @@ impl Vault {
         self.unlocked_user(&row)
     }
 
-    /// This computer's session and its row, for an unlock: locked or not, but live.
-    pub(crate) fn session_to_unlock(&self, now: Timestamp) -> Result<(SessionToken, SessionRow)> {
+    /// The session `id` held here and its row, for an unlock: locked or not, but live;
+    /// and whether it is the selected one.
+    pub(crate) fn session_to_unlock(
+        &self,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<(SessionToken, SessionRow, bool)> {
         let mut current = self.current();
-        let token = self.token(&mut current).ok_or(Error::NotAuthenticated)?;
+        self.load_held(&mut current);
+        let token = current
+            .held
+            .iter()
+            .flatten()
+            .find(|token| token.id() == id)
+            .cloned()
+            .ok_or(Error::NotAuthenticated)?;
         let row = self.live_row(&self.conn(), &mut current, &token, now)?;
-        Ok((token, row))
+        let selected = current.selected.as_deref() == Some(id);
+        Ok((token, row, selected))
     }
 
     /// Unlocks the session `id` after its person proved themselves `by` a password or a
-    /// PIN, audited; the unlock counts as activity. A password also clears its email's
-    /// failed attempts.
+    /// PIN, audited, and selects it; any other active session here is locked. The
+    /// unlock counts as activity. A password also clears its email's failed attempts.
     pub(crate) fn finish_unlock(
         &self,
         id: &str,
@@ -244,7 +223,12 @@ impl Vault {
         now: Timestamp,
         by: UnlockedBy,
     ) -> Result<()> {
+        let mut current = self.current();
+        let held = current.held_ids();
+        let from = current.selected.clone();
         self.write(|conn| {
+            Self::record_switch(conn, from.as_deref(), row.user_id, &row.email, now)?;
+            Self::lock_others(conn, &held, Some(id), now)?;
             if by == UnlockedBy::Password {
                 throttle::clear(conn, &row.email)?;
             }
@@ -255,9 +239,7 @@ impl Vault {
                 .detail(by.as_str());
             audit::append(conn, &entry, now)
         })?;
-        let mut current = self.current();
-        current.verified = None;
-        current.activity = Some(now);
+        current.select(id, now);
         Ok(())
     }
 

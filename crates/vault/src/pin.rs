@@ -150,14 +150,15 @@ impl Vault {
             && pins::get(&self.conn(), row.user_id)?.is_some())
     }
 
-    /// Unlocks this computer's locked session with its person's PIN. Every attempt is
-    /// counted before the PIN is checked; the fifth wrong one in a row ends the session.
-    /// A session that is not locked is returned as it is.
+    /// Unlocks the locked session `id` held here with its person's PIN and makes it the
+    /// active one, as [`Vault::unlock_session`] does. Every attempt is counted before the
+    /// PIN is checked; the fifth wrong one in a row ends the session. The active session
+    /// is returned as it is.
     ///
     /// Errors: `WrongPin { remaining }` (at 0 the session has ended); `Conflict`
     /// (`PinUnavailable`) without a PIN or after the window; `NotAuthenticated` and
     /// `SessionExpired` as for [`Vault::locked_session`]; `Busy`.
-    pub fn unlock_with_pin(&self, pin: &SecretString) -> Result<CurrentUser> {
+    pub fn unlock_with_pin(&self, id: &str, pin: &SecretString) -> Result<CurrentUser> {
         if pin.expose().is_empty() {
             return Err(Error::invalid("pin", Invalid::Empty));
         }
@@ -166,8 +167,8 @@ impl Vault {
             return Err(Error::invalid("pin", Invalid::Malformed));
         }
         let now = self.now();
-        let (token, row) = self.session_to_unlock(now)?;
-        if row.locked.is_some() {
+        let (token, row, selected) = self.session_to_unlock(id, now)?;
+        if row.locked.is_some() || !selected {
             if !self.pin_available(&row, now)? {
                 return Err(Error::Conflict(Conflict::PinUnavailable));
             }
@@ -222,7 +223,7 @@ impl Vault {
                 row.user_id.0
             );
             let mut current = self.current();
-            self.forget_token(&mut current);
+            self.forget(&mut current, id);
         }
         Error::WrongPin { remaining }
     }

@@ -75,7 +75,8 @@ impl Vault {
     }
 
     /// Signs in with email and password and makes the new session this computer's
-    /// current one (a new token every time; the previous session is ended).
+    /// active one (a new token every time). The person's own earlier session here is
+    /// ended; anyone else's stays, locked.
     ///
     /// Unknown email, wrong password and disabled account are all `InvalidCredentials`,
     /// after the same argon2 work. Errors: `Locked` while the email must wait after
@@ -253,21 +254,43 @@ impl Vault {
         self.start_session(user, None)
     }
 
-    /// Creates a session for `user`, replacing this computer's previous one, and keeps
-    /// its token. `upgraded` is a stronger hash of the same password to store.
+    /// Creates a session for `user` and makes it this computer's active one, keeping its
+    /// token. The person's own earlier session here is ended (replaced); whoever else was
+    /// active is locked (reason `switch`), and when the computer already holds as many
+    /// sessions as it may, the locked one used least recently is ended. `upgraded` is a
+    /// stronger hash of the same password to store.
     fn start_session(&self, user: UserId, upgraded: Option<String>) -> Result<CurrentUser> {
         let token = SessionToken::generate()?;
         let now = self.now();
         let expires_at = now.saturating_add(self.policy.absolute_seconds());
         let anchor = self.load_anchor();
         let mut current = self.current();
-        let previous = self.token(&mut current);
-        let (row, latest) = self.write(|conn| {
+        self.load_held(&mut current);
+        let held = current.held_ids();
+        let from = current.selected.clone();
+        let (row, latest, ended) = self.write(|conn| {
             self.record_tail_check(conn, anchor, now)?;
-            if let Some(previous) = &previous {
-                sessions::delete(conn, previous.id())?;
-            }
             let account = users::require(conn, user)?;
+            Self::record_switch(conn, from.as_deref(), user, &account.email, now)?;
+            let mut ended = Vec::new();
+            let mut others = Vec::new();
+            for id in &held {
+                match sessions::find(conn, id)? {
+                    Some(row) if row.user_id == user => {
+                        sessions::delete(conn, id)?;
+                        let entry = NewEntry::new(AuditEvent::SignOut)
+                            .by(user, &account.email)
+                            .on(user, &account.email)
+                            .detail("replaced");
+                        audit::append(conn, &entry, now)?;
+                        ended.push(id.clone());
+                    }
+                    Some(_) => others.push(id.clone()),
+                    None => ended.push(id.clone()),
+                }
+            }
+            Self::lock_others(conn, &others, None, now)?;
+            ended.extend(Self::make_room(conn, &others, now)?);
             sessions::insert(
                 conn,
                 token.id(),
@@ -286,9 +309,16 @@ impl Vault {
                 .by(user, &account.email)
                 .on(user, &account.email);
             audit::append(conn, &entry, now)?;
-            Ok((users::require(conn, user)?, AuditAnchor::latest(conn)?))
+            Ok((
+                users::require(conn, user)?,
+                AuditAnchor::latest(conn)?,
+                ended,
+            ))
         })?;
         self.save_anchor(latest);
+        for id in &ended {
+            self.forget(&mut current, id);
+        }
         // A keyring that fails now (locked, gone) leaves the session in memory only, and
         // the reply says so; one that works again is used by the next save.
         match self.store.save(&token) {
@@ -302,9 +332,9 @@ impl Vault {
                 self.persistent.store(false, Ordering::SeqCst);
             }
         }
-        current.token = Some(Some(token));
-        current.verified = None;
-        current.activity = Some(now);
+        let id = token.id().to_owned();
+        current.held.get_or_insert_with(Vec::new).push(token);
+        current.select(&id, now);
         Ok(row.into_current_user(expires_at, self.stay_signed_in()))
     }
 }

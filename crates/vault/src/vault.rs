@@ -40,16 +40,52 @@ impl Default for VaultOptions {
     }
 }
 
-/// The token of this computer's current session and the last successful check of it.
+/// The sessions held at this computer, which of them commands act for, and the last
+/// successful check of that one.
+///
+/// Several people may be signed in at once, at most one of them active: the others are
+/// locked. `selected` is the person at the keyboard, or, while everyone is locked, the
+/// one who used the computer last (the lock screen starts on them).
 #[derive(Debug, Default)]
 pub(crate) struct Current {
-    /// `None` until the store has been read once; then the token, if any.
-    pub(crate) token: Option<Option<SessionToken>>,
+    /// `None` until the store has been read once; then the token of every session this
+    /// process knows to be held here.
+    pub(crate) held: Option<Vec<SessionToken>>,
+    /// The id of the session that commands act for.
+    pub(crate) selected: Option<String>,
     pub(crate) verified: Option<Verified>,
-    /// The last activity of the current session seen by this process (commands, and
-    /// input the UI reports), on the wall clock. `None` until the first check after the
-    /// token was loaded; the row's last-seen stands in then.
+    /// The last activity of the selected session seen by this process (commands, and
+    /// input the UI reports), on the wall clock. `None` until the first check after it
+    /// was selected; the row's last-seen stands in then.
     pub(crate) activity: Option<Timestamp>,
+}
+
+impl Current {
+    /// The token of the selected session.
+    pub(crate) fn selected_token(&self) -> Option<SessionToken> {
+        let selected = self.selected.as_deref()?;
+        self.held
+            .as_ref()?
+            .iter()
+            .find(|token| token.id() == selected)
+            .cloned()
+    }
+
+    /// The ids of every session held, the selected one included.
+    pub(crate) fn held_ids(&self) -> Vec<String> {
+        self.held
+            .iter()
+            .flatten()
+            .map(|token| token.id().to_owned())
+            .collect()
+    }
+
+    /// Makes session `id` the one commands act for, dropping the cached check.
+    pub(crate) fn select(&mut self, id: &str, now: Timestamp) {
+        self.selected = Some(id.to_owned());
+        self.verified = None;
+        self.activity = Some(now);
+    }
 }
 
 /// A session check that can be reused while nothing has been written since.
@@ -84,6 +120,9 @@ pub struct Vault {
     pub(crate) auto_lock_minutes: AtomicI64,
     /// The PIN's window the admin chose, in hours (cached likewise).
     pub(crate) pin_window_hours: AtomicI64,
+    /// Whether the lock screen lists the people signed in here: 1, or 0 when an admin
+    /// chose an email field only (cached likewise).
+    pub(crate) show_people: AtomicI64,
 }
 
 impl Vault {
@@ -98,6 +137,7 @@ impl Vault {
         let persistent = store.is_persistent();
         let auto_lock_minutes = AUTO_LOCK.stored(&conn)?;
         let pin_window_hours = PIN_WINDOW.stored(&conn)?;
+        let show_people = SHOW_PEOPLE.stored(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             store,
@@ -109,6 +149,7 @@ impl Vault {
             persistent: AtomicBool::new(persistent),
             auto_lock_minutes: AtomicI64::new(auto_lock_minutes),
             pin_window_hours: AtomicI64::new(pin_window_hours),
+            show_people: AtomicI64::new(show_people),
         })
     }
 
@@ -269,6 +310,16 @@ pub(crate) const PIN_WINDOW: DeskSetting = DeskSetting {
     min: 1,
     max: SessionPolicy::PIN_WINDOW_MAX_HOURS,
     default: SessionPolicy::PIN_WINDOW_DEFAULT_HOURS,
+};
+
+/// Whether the lock screen lists the people signed in here (1) or shows an email field
+/// only (0), as Windows' "Other user" does.
+pub(crate) const SHOW_PEOPLE: DeskSetting = DeskSetting {
+    key: "show_people",
+    field: "showPeople",
+    min: 0,
+    max: 1,
+    default: 1,
 };
 
 impl DeskSetting {

@@ -174,7 +174,9 @@ export function App() {
         {t("app.skip")}
       </a>
       <Header path={target} />
-      {auth.state.status === "signedIn" ? <LockGuard>{page}</LockGuard> : page}
+      {/* Keyed by person: when someone else unlocks, the screens of the one before go
+          (their unsaved input waits in their drafts) and the newcomer's start fresh. */}
+      {auth.state.status === "signedIn" ? <LockGuard key={auth.state.user.id}>{page}</LockGuard> : page}
     </>
   );
 }

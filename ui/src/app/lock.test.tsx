@@ -1,10 +1,11 @@
-import type { LockedSession } from "tauri-plugin-latchkey-api";
+import type { LockScreenState, LockedSession } from "tauri-plugin-latchkey-api";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { failure, renderApp, signedInAs, user } from "../test/harness";
+import { admin, failure, renderApp, signedInAs, user } from "../test/harness";
 
-const locked = (overrides: Partial<LockedSession> = {}): LockedSession => ({
+const person = (overrides: Partial<LockedSession> = {}): LockedSession => ({
+  sessionId: "session-mina",
   displayName: "Mina Park",
   email: "mina@clinic.example",
   reason: "manual",
@@ -13,6 +14,16 @@ const locked = (overrides: Partial<LockedSession> = {}): LockedSession => ({
   pinAvailable: false,
   ...overrides,
 });
+
+/** The lock screen with `people`, starting on the first. */
+const screenOf = (...people: LockedSession[]): LockScreenState => ({
+  people,
+  last: people[0]?.sessionId ?? null,
+  showPeople: true,
+});
+
+/** The lock screen of Mina alone. */
+const locked = (overrides: Partial<LockedSession> = {}): LockScreenState => screenOf(person(overrides));
 
 /** A backend whose session locks on `lock_session` and unlocks with `password`. */
 function lockable(password: string, reason: LockedSession["reason"] = "manual") {
@@ -83,10 +94,15 @@ describe("the lock", () => {
   });
 
   it("starts on the lock screen when the app opens on a locked session, and signs the person out for someone else", async () => {
+    let signedOut = false;
     const { calls } = renderApp({
       ...signedInAs(user()),
       current_user: () => failure("SessionLocked", { lockReason: "sleep" }),
-      locked_session: () => locked({ reason: "sleep" }),
+      locked_session: () => (signedOut ? null : locked({ reason: "sleep" })),
+      logout: () => {
+        signedOut = true;
+        return null;
+      },
     });
     expect(await screen.findByText("Locked because the computer went to sleep.")).toBeTruthy();
     expect(screen.queryByRole("navigation")).toBeNull();
@@ -124,7 +140,7 @@ describe("the lock", () => {
     renderApp({
       ...signedInAs(user()),
       current_user: () => failure("SessionLocked", { lockReason: "idle" }),
-      locked_session: () => locked({ reason: "idle", pinAvailable: true }),
+      locked_session: () => (tries > 0 ? locked({ reason: "idle", pinAvailable: true }) : null),
       unlock_with_pin: () => {
         tries -= 1;
         return failure("WrongPin", { remainingTries: tries });
@@ -154,5 +170,104 @@ describe("the lock", () => {
     await userEvent.type(screen.getByLabelText("PIN"), "603128{Enter}");
     expect(await screen.findByText("A PIN cannot unlock this session now. Use your password.")).toBeTruthy();
     expect(screen.getByLabelText("Password")).toBeTruthy();
+  });
+
+  it("lists everyone signed in here, goes back with Esc, and lets someone else sign in", async () => {
+    const ada = person({ sessionId: "session-ada", displayName: "Ada Admin", email: "admin@clinic.example" });
+    const mina = person({ reason: "switch" });
+    renderApp({
+      ...signedInAs(user()),
+      current_user: () => failure("SessionLocked", { lockReason: "manual" }),
+      locked_session: () => screenOf(ada, mina),
+      login: () => user({ id: 9, email: "sam@clinic.example", displayName: "Sam Lee" }),
+    });
+    // It starts on the person who used the computer last.
+    expect(await screen.findByRole("heading", { name: "Ada Admin's session is locked" })).toBeTruthy();
+    await userEvent.keyboard("{Escape}");
+    expect(await screen.findByRole("heading", { name: "Who is using this computer?" })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: /Ada Admin/ }));
+    expect(screen.getByRole("button", { name: /Mina Park/ })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: /Mina Park/ }));
+    expect(await screen.findByRole("heading", { name: "Mina Park's session is locked" })).toBeTruthy();
+    expect(screen.getByText("Locked when someone else signed in.")).toBeTruthy();
+    // Only the last person can be signed out from here.
+    expect(screen.queryByRole("button", { name: /Sign them out/ })).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "Back to everyone signed in" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Someone else" }));
+    expect(await screen.findByRole("heading", { name: "Sign in as someone else" })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByLabelText("Email"));
+    await userEvent.type(screen.getByLabelText("Email"), "sam@clinic.example");
+    await userEvent.type(screen.getByLabelText("Password"), "sam's own long password{Enter}");
+    expect(await screen.findByRole("navigation")).toBeTruthy();
+    expect(screen.getByText("Signed in as Sam Lee")).toBeTruthy();
+  });
+
+  it("shows only an email field when an admin hid the list", async () => {
+    renderApp({
+      ...signedInAs(user()),
+      current_user: () => failure("SessionLocked", { lockReason: "idle" }),
+      locked_session: () => ({ people: [], last: null, showPeople: false }),
+    });
+    expect(await screen.findByRole("heading", { name: "This computer is locked" })).toBeTruthy();
+    expect(screen.getByLabelText("Email")).toBeTruthy();
+    expect(screen.queryByText(/Mina/)).toBeNull();
+    expect(screen.queryByRole("button", { name: "Back to everyone signed in" })).toBeNull();
+  });
+
+  it("switching people takes the first person's screens away and gives their unsaved edit back", async () => {
+    const people = { ada: admin(), mina: user() };
+    const sessions: Record<string, keyof typeof people> = { "session-ada": "ada", "session-mina": "mina" };
+    let active: keyof typeof people | null = "ada";
+    let last: keyof typeof people = "ada";
+    const entry = (who: keyof typeof people) =>
+      person({
+        sessionId: `session-${who}`,
+        displayName: people[who].displayName,
+        email: people[who].email,
+        reason: who === last ? "manual" : "switch",
+      });
+    renderApp(
+      {
+        ...signedInAs(admin()),
+        current_user: () => (active ? people[active] : failure("SessionLocked", { lockReason: "manual" })),
+        lock_session: () => {
+          active = null;
+          return null;
+        },
+        locked_session: () =>
+          active ? null : screenOf(entry(last), entry(last === "ada" ? "mina" : "ada")),
+        unlock_session: (request) => {
+          const who = sessions[(request as { sessionId: string }).sessionId];
+          if (!who) return failure("NotAuthenticated");
+          active = who;
+          last = who;
+          return people[who];
+        },
+      },
+      { path: "/profile" },
+    );
+    const name = await screen.findByLabelText("Name");
+    await userEvent.clear(name);
+    await userEvent.type(name, "Ada Half-Typed");
+    expect(screen.getByRole("link", { name: "Accounts" })).toBeTruthy();
+
+    await userEvent.click(screen.getByRole("button", { name: "Lock" }));
+    await screen.findByRole("heading", { name: "Ada Admin's session is locked" });
+    await userEvent.keyboard("{Escape}");
+    await userEvent.click(await screen.findByRole("button", { name: /Mina Park/ }));
+    await userEvent.type(await screen.findByLabelText("Password"), "mina's long password{Enter}");
+    // Mina's own screens, fresh: nothing of Ada's is left in the page.
+    await waitFor(() => expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Mina Park"));
+    expect(screen.queryByRole("link", { name: "Accounts" })).toBeNull();
+    expect(document.body.innerHTML).not.toContain("Ada Half-Typed");
+    expect(document.body.innerHTML).not.toContain("admin@clinic.example");
+
+    await userEvent.click(screen.getByRole("button", { name: "Lock" }));
+    await screen.findByRole("heading", { name: "Mina Park's session is locked" });
+    await userEvent.keyboard("{Escape}");
+    await userEvent.click(await screen.findByRole("button", { name: /Ada Admin/ }));
+    await userEvent.type(await screen.findByLabelText("Password"), "ada's long password{Enter}");
+    await waitFor(() => expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Ada Half-Typed"));
+    expect(screen.getByRole("link", { name: "Accounts" })).toBeTruthy();
   });
 });

@@ -1,10 +1,13 @@
 import { cleanup } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
+import { dropDrafts } from "tauri-plugin-latchkey-api";
 import { afterEach } from "vitest";
 
 afterEach(() => {
   cleanup();
   clearMocks();
   window.localStorage.clear();
+  // Unsaved edits are kept per person in memory, as the app keeps them across a switch.
+  dropDrafts();
   window.history.replaceState(null, "", "#/");
 });

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_pins.sql",
         include_str!("../../../../migrations/0005_pins.sql"),
     ),
+    (
+        "0006_desk_sessions.sql",
+        include_str!("../../../../migrations/0006_desk_sessions.sql"),
+    ),
 ];
 
 /// The oldest SQLite the schema runs on: `STRICT` tables arrived in 3.37.0, the version

@@ -84,6 +84,20 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
         .optional()?)
 }
 
+/// Every session's id: the active ones first, then the locked ones, most recently
+/// locked first (and of those locked in the same second, the one used last).
+pub(crate) fn ids_by_recency(conn: &Connection) -> Result<Vec<String>> {
+    let mut statement = conn.prepare(
+        "SELECT id FROM sessions
+         ORDER BY locked_at IS NOT NULL, coalesce(locked_at, last_seen_at) DESC,
+                  last_seen_at DESC, created_at DESC, id",
+    )?;
+    let ids = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
 pub(crate) fn touch(conn: &Connection, id: &str, now: Timestamp) -> Result<()> {
     conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;

@@ -21,6 +21,8 @@ pub enum AuditEvent {
     SessionExpired,
     SessionLocked,
     SessionUnlocked,
+    /// Someone else's session became the active one at this computer.
+    SessionSwitched,
     SessionsRevoked,
     AccountCreated,
     AccountDisabled,
@@ -44,7 +46,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -53,6 +55,7 @@ impl AuditEvent {
         Self::SessionExpired,
         Self::SessionLocked,
         Self::SessionUnlocked,
+        Self::SessionSwitched,
         Self::SessionsRevoked,
         Self::AccountCreated,
         Self::AccountDisabled,
@@ -85,6 +88,7 @@ impl AuditEvent {
             Self::SessionExpired => "session_expired",
             Self::SessionLocked => "session_locked",
             Self::SessionUnlocked => "session_unlocked",
+            Self::SessionSwitched => "session_switched",
             Self::SessionsRevoked => "sessions_revoked",
             Self::AccountCreated => "account_created",
             Self::AccountDisabled => "account_disabled",

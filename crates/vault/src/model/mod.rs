@@ -55,6 +55,8 @@ pub enum LockReason {
     Sleep,
     /// The operating system locked its own session or the screen saver started.
     OsLock,
+    /// Someone else signed in or unlocked their own session at this computer.
+    Switch,
 }
 
 impl LockReason {
@@ -65,6 +67,7 @@ impl LockReason {
             Self::Idle => "idle",
             Self::Sleep => "sleep",
             Self::OsLock => "os_lock",
+            Self::Switch => "switch",
         }
     }
 
@@ -74,6 +77,7 @@ impl LockReason {
             "idle" => Ok(Self::Idle),
             "sleep" => Ok(Self::Sleep),
             "os_lock" => Ok(Self::OsLock),
+            "switch" => Ok(Self::Switch),
             other => Err(rusqlite::Error::InvalidColumnType(
                 0,
                 other.into(),

@@ -23,6 +23,9 @@ impl SessionPolicy {
     pub const PIN_WINDOW_DEFAULT_HOURS: i64 = 8;
     /// The longest PIN window an admin may choose: the twelve hours a session lasts.
     pub const PIN_WINDOW_MAX_HOURS: i64 = 12;
+    /// How many sessions one computer holds at once: one active, the others locked.
+    /// Signing in one more ends the locked session used least recently.
+    pub const DESK_SESSIONS: usize = 8;
 
     /// Activity closer together than this does not rewrite last-seen.
     pub const TOUCH_INTERVAL: i64 = 60;

@@ -33,6 +33,12 @@ impl Session {
         }
     }
 
+    /// The session's public id (not a credential: its secret half stays in the store).
+    /// Hosts may key per-session caches on it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The signed-in account.
     pub fn user_id(&self) -> UserId {
         self.viewer.id

@@ -13,19 +13,21 @@ use super::SessionToken;
 #[error("session store: {0}")]
 pub struct StoreError(pub String);
 
-/// Where the current session's token is kept between launches, and the audit anchor
-/// ([`AuditAnchor`]) beside it, outside the vault file.
+/// Where the tokens of the sessions at this computer are kept between launches, one
+/// entry per session, and the audit anchor ([`AuditAnchor`]) beside them, outside the
+/// vault file.
 ///
-/// Implementations hold at most one token and one anchor. The vault reads the token
-/// once and then keeps it in memory, because reading an OS keyring costs milliseconds;
-/// it reads and writes the anchor at sign-in, sign-out and chain verification only.
+/// The vault reads the tokens once, naming the sessions its file holds, and then keeps
+/// them in memory, because reading an OS keyring costs milliseconds per entry; it reads
+/// and writes the anchor at sign-in, sign-out and chain verification only.
 pub trait SessionStore: Send + Sync + fmt::Debug {
-    /// The stored token, if there is one. An unreadable entry is `Ok(None)`.
-    fn load(&self) -> Result<Option<SessionToken>, StoreError>;
-    /// Replaces the stored token.
+    /// The stored tokens of the sessions `ids`, in no particular order. A missing or
+    /// unreadable entry is left out.
+    fn load(&self, ids: &[String]) -> Result<Vec<SessionToken>, StoreError>;
+    /// Stores `token` in its session's entry, replacing what was there.
     fn save(&self, token: &SessionToken) -> Result<(), StoreError>;
-    /// Removes the stored token; succeeds when there is none.
-    fn clear(&self) -> Result<(), StoreError>;
+    /// Removes the entry of session `id`; succeeds when there is none.
+    fn clear(&self, id: &str) -> Result<(), StoreError>;
     /// Whether a saved token survives the app closing ("stay signed in").
     fn is_persistent(&self) -> bool;
     /// The stored audit anchor, if there is one. An unreadable entry is `Ok(None)`.
@@ -37,7 +39,7 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
 /// A store in process memory: unit tests, and the fallback when no OS keyring works.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    slot: Mutex<Option<SessionToken>>,
+    slots: Mutex<Vec<SessionToken>>,
     anchor: Mutex<Option<AuditAnchor>>,
 }
 
@@ -47,26 +49,36 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<SessionToken>> {
+    fn slots(&self) -> std::sync::MutexGuard<'_, Vec<SessionToken>> {
         // A panic while holding this lock cannot leave a half-written token behind.
-        self.slot
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every token held, whichever session it belongs to (for tests).
+    pub fn tokens(&self) -> Vec<SessionToken> {
+        self.slots().clone()
     }
 }
 
 impl SessionStore for MemoryStore {
-    fn load(&self) -> Result<Option<SessionToken>, StoreError> {
-        Ok(self.slot().clone())
+    fn load(&self, ids: &[String]) -> Result<Vec<SessionToken>, StoreError> {
+        Ok(self
+            .slots()
+            .iter()
+            .filter(|token| ids.iter().any(|id| id == token.id()))
+            .cloned()
+            .collect())
     }
 
     fn save(&self, token: &SessionToken) -> Result<(), StoreError> {
-        *self.slot() = Some(token.clone());
+        let mut slots = self.slots();
+        slots.retain(|held| held.id() != token.id());
+        slots.push(token.clone());
         Ok(())
     }
 
-    fn clear(&self) -> Result<(), StoreError> {
-        *self.slot() = None;
+    fn clear(&self, id: &str) -> Result<(), StoreError> {
+        self.slots().retain(|held| held.id() != id);
         Ok(())
     }
 

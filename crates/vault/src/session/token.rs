@@ -52,7 +52,8 @@ impl SessionToken {
         SecretString::new(format!("{}.{}", self.id, self.secret.expose()))
     }
 
-    pub(crate) fn id(&self) -> &str {
+    /// The public half: the session's row id, and the name of its entry in a store.
+    pub fn id(&self) -> &str {
         &self.id
     }
 

@@ -128,12 +128,8 @@ trait StoredToken {
 
 impl StoredToken for vault::MemoryStore {
     fn load_stored(&self) -> String {
-        use vault::SessionStore as _;
-        self.load()
-            .unwrap()
-            .unwrap()
-            .to_stored()
-            .expose()
-            .to_owned()
+        let tokens = self.tokens();
+        assert_eq!(tokens.len(), 1);
+        tokens[0].to_stored().expose().to_owned()
     }
 }

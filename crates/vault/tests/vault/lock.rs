@@ -17,6 +17,7 @@ fn desk(auto_lock_minutes: i64, pin_window_hours: i64) -> vault::DeskSettingsUpd
     vault::DeskSettingsUpdate {
         auto_lock_minutes,
         pin_window_hours,
+        show_people: true,
     }
 }
 
@@ -32,18 +33,22 @@ fn a_locked_session_answers_nothing_until_its_password_is_typed() {
     let f = fixture().with_admin();
     assert!(f.vault.lock_session(LockReason::Manual).unwrap());
     assert_eq!(locked_reason(&f.vault), Some(LockReason::Manual));
-    let shown = f.vault.locked_session().unwrap().expect("locked");
+    let shown = crate::last_locked(&f.vault);
     assert_eq!(shown.email, ADMIN_EMAIL);
     assert_eq!(shown.reason, LockReason::Manual);
     assert_eq!(shown.locked_at, crate::START);
 
     assert_code!(
-        f.vault.unlock_session(&"not the password at all".into()),
+        f.vault
+            .unlock_session(&crate::last_id(&f.vault), &"not the password at all".into()),
         InvalidCredentials
     );
     assert_eq!(locked_reason(&f.vault), Some(LockReason::Manual));
     f.clock.advance(1);
-    let user = f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    let user = f
+        .vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     assert_eq!(user.email, ADMIN_EMAIL);
     assert!(f.vault.verify_session().is_ok());
     assert_eq!(f.vault.locked_session().unwrap(), None);
@@ -60,7 +65,8 @@ fn locking_twice_or_with_nobody_signed_in_is_not_an_error() {
     assert!(!f.vault.lock_session(LockReason::Manual).unwrap());
     assert_code!(f.vault.locked_session(), NotAuthenticated);
     assert_code!(
-        f.vault.unlock_session(&ADMIN_PASSWORD.into()),
+        f.vault
+            .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into()),
         NotAuthenticated
     );
 }
@@ -70,12 +76,17 @@ fn a_wrong_unlock_password_is_throttled_like_a_failed_sign_in() {
     let f = fixture().with_admin();
     f.vault.lock_session(LockReason::Manual).unwrap();
     assert_code!(
-        f.vault.unlock_session(&"not the password at all".into()),
+        f.vault
+            .unlock_session(&crate::last_id(&f.vault), &"not the password at all".into()),
         InvalidCredentials
     );
     // The same clock second: the email must wait, and nothing is hashed.
     let before = f.vault.argon2_calls();
-    assert_code!(f.vault.unlock_session(&ADMIN_PASSWORD.into()), Locked);
+    assert_code!(
+        f.vault
+            .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into()),
+        Locked
+    );
     assert_eq!(f.vault.argon2_calls(), before);
 }
 
@@ -92,7 +103,9 @@ fn five_idle_minutes_lock_the_session_rather_than_end_it() {
     // Locked, it outlives the fifteen-minute idle timeout: the person can come back.
     f.clock.advance(SessionPolicy::default().idle_seconds() * 4);
     assert_eq!(locked_reason(&f.vault), Some(LockReason::Idle));
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     assert!(f.vault.verify_session().is_ok());
 }
 
@@ -129,7 +142,10 @@ fn the_lock_survives_a_restart() {
     let restarted = f.restarted();
     assert_eq!(locked_reason(&restarted), Some(LockReason::Sleep));
     assert_eq!(
-        restarted.locked_session().unwrap().map(|s| s.reason),
+        restarted
+            .locked_session()
+            .unwrap()
+            .map(|s| s.people[0].reason),
         Some(LockReason::Sleep)
     );
 }
@@ -161,7 +177,7 @@ fn an_account_disabled_while_locked_cannot_unlock() {
         .set_disabled(&require_admin(&session).unwrap(), id, true)
         .unwrap();
     assert_code!(
-        clerk.unlock_session(&crate::CLERK_PASSWORD.into()),
+        clerk.unlock_session(&crate::last_id(&clerk), &crate::CLERK_PASSWORD.into()),
         NotAuthenticated
     );
 }
@@ -193,11 +209,15 @@ fn locks_and_unlocks_are_audited_and_automatic_ones_are_shown_at_next_sign_in() 
     let f = fixture().with_admin();
     f.vault.lock_session(LockReason::Manual).unwrap();
     f.clock.advance(1);
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     f.clock.advance(FIVE_MINUTES);
     assert_eq!(f.vault.lock_if_idle().unwrap(), Some(LockReason::Idle));
     f.clock.advance(1);
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
 
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
@@ -235,7 +255,9 @@ fn an_unlock_is_not_a_step_up_check() {
     f.stay_active_for(4 * 60);
     f.vault.lock_session(LockReason::Manual).unwrap();
     f.clock.advance(2 * 60);
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     let session = f.vault.verify_session().unwrap();
     assert_code!(
         f.vault

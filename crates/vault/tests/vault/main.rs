@@ -12,6 +12,7 @@ mod anchor;
 mod backup;
 mod burst;
 mod crash;
+mod desk;
 mod dto;
 mod faults;
 mod file;
@@ -178,4 +179,25 @@ macro_rules! assert_code {
             Ok(value) => panic!("expected {}, got Ok({value:?})", stringify!($code)),
         }
     };
+}
+
+/// The person the lock screen starts on: who used the computer last.
+pub fn last_locked(vault: &Vault) -> vault::LockedSession {
+    let screen = vault.locked_session().unwrap().expect("locked");
+    let last = screen.last.expect("the last person is listed");
+    screen
+        .people
+        .into_iter()
+        .find(|person| person.session_id == last)
+        .unwrap()
+}
+
+/// The session id the lock screen starts on, or one that no session has.
+pub fn last_id(vault: &Vault) -> String {
+    vault
+        .locked_session()
+        .ok()
+        .flatten()
+        .and_then(|screen| screen.last)
+        .unwrap_or_else(|| "no-such-session".to_owned())
 }

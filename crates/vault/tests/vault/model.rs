@@ -376,10 +376,16 @@ impl World {
                     Some(seat) if right => self.people[seat.who].password.clone(),
                     _ => "not the password at all".into(),
                 };
-                let result = self.desks[desk].unlock_session(&password.as_str().into());
+                let result = self.desks[desk].unlock_session(
+                    &crate::last_id(&self.desks[desk]),
+                    &password.as_str().into(),
+                );
                 match (seat, result) {
                     (None, Err(vault::Error::NotAuthenticated)) => {}
-                    (Some(seat), Ok(user)) if !seat.locked || right => {
+                    // The lock screen lists locked sessions only: an active one has
+                    // no id to name.
+                    (Some(seat), Err(vault::Error::NotAuthenticated)) if !seat.locked => {}
+                    (Some(seat), Ok(user)) if seat.locked && right => {
                         prop_assert_eq!(user.id, self.people[seat.who].id);
                         self.seats[desk] = Some(Seat {
                             locked: false,

@@ -52,8 +52,10 @@ fn a_pin_unlocks_its_person_s_locked_session_and_is_not_a_step_up_check() {
     with_pin(&f);
     f.stay_active_for(6 * 60);
     f.vault.lock_session(LockReason::Manual).unwrap();
-    assert!(f.vault.locked_session().unwrap().unwrap().pin_available);
-    f.vault.unlock_with_pin(&PIN.into()).unwrap();
+    assert!(crate::last_locked(&f.vault).pin_available);
+    f.vault
+        .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into())
+        .unwrap();
     let session = f.vault.verify_session().unwrap();
     assert_code!(
         f.vault
@@ -72,13 +74,25 @@ fn another_person_s_pin_does_not_open_the_session() {
         .unwrap();
     // The admin has no PIN yet: a PIN cannot unlock their session at all.
     f.vault.lock_session(LockReason::Manual).unwrap();
-    assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
-    assert_code!(f.vault.unlock_with_pin(&"603128".into()), Conflict);
+    assert!(!crate::last_locked(&f.vault).pin_available);
+    assert_code!(
+        f.vault
+            .unlock_with_pin(&crate::last_id(&f.vault), &"603128".into()),
+        Conflict
+    );
     f.clock.advance(1);
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     with_pin(&f);
     f.vault.lock_session(LockReason::Manual).unwrap();
-    assert_eq!(wrong_pin_left(f.vault.unlock_with_pin(&"603128".into())), 4);
+    assert_eq!(
+        wrong_pin_left(
+            f.vault
+                .unlock_with_pin(&crate::last_id(&f.vault), &"603128".into())
+        ),
+        4
+    );
 }
 
 #[test]
@@ -88,12 +102,20 @@ fn the_pin_window_closes_eight_hours_after_the_last_password_check() {
     f.vault.lock_session(LockReason::Idle).unwrap();
     f.clock
         .advance(SessionPolicy::PIN_WINDOW_DEFAULT_HOURS * 3600);
-    assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
-    assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
+    assert!(!crate::last_locked(&f.vault).pin_available);
+    assert_code!(
+        f.vault
+            .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into()),
+        Conflict
+    );
     // The password opens it, and a new window with it.
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     f.vault.lock_session(LockReason::Manual).unwrap();
-    f.vault.unlock_with_pin(&PIN.into()).unwrap();
+    f.vault
+        .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into())
+        .unwrap();
 }
 
 #[test]
@@ -101,23 +123,38 @@ fn the_fifth_wrong_pin_in_a_row_ends_the_session_even_across_a_restart() {
     let f = fixture().with_admin();
     with_pin(&f);
     f.vault.lock_session(LockReason::Manual).unwrap();
-    assert_eq!(wrong_pin_left(f.vault.unlock_with_pin(&"603128".into())), 4);
-    assert_eq!(wrong_pin_left(f.vault.unlock_with_pin(&"603129".into())), 3);
+    assert_eq!(
+        wrong_pin_left(
+            f.vault
+                .unlock_with_pin(&crate::last_id(&f.vault), &"603128".into())
+        ),
+        4
+    );
+    assert_eq!(
+        wrong_pin_left(
+            f.vault
+                .unlock_with_pin(&crate::last_id(&f.vault), &"603129".into())
+        ),
+        3
+    );
     let restarted = f.restarted();
     assert_eq!(
-        wrong_pin_left(restarted.unlock_with_pin(&"603130".into())),
+        wrong_pin_left(restarted.unlock_with_pin(&crate::last_id(&restarted), &"603130".into())),
         2
     );
     assert_eq!(
-        wrong_pin_left(restarted.unlock_with_pin(&"603131".into())),
+        wrong_pin_left(restarted.unlock_with_pin(&crate::last_id(&restarted), &"603131".into())),
         1
     );
     assert_eq!(
-        wrong_pin_left(restarted.unlock_with_pin(&"603132".into())),
+        wrong_pin_left(restarted.unlock_with_pin(&crate::last_id(&restarted), &"603132".into())),
         0
     );
     assert_code!(restarted.verify_session(), NotAuthenticated);
-    assert_code!(restarted.unlock_with_pin(&PIN.into()), NotAuthenticated);
+    assert_code!(
+        restarted.unlock_with_pin(&crate::last_id(&restarted), &PIN.into()),
+        NotAuthenticated
+    );
 
     restarted
         .login(crate::ADMIN_EMAIL, &ADMIN_PASSWORD.into())
@@ -138,9 +175,15 @@ fn a_right_pin_resets_the_count_of_wrong_ones() {
     for _ in 0..3 {
         f.vault.lock_session(LockReason::Manual).unwrap();
         for _ in 0..4 {
-            assert!(f.vault.unlock_with_pin(&"603128".into()).is_err());
+            assert!(
+                f.vault
+                    .unlock_with_pin(&crate::last_id(&f.vault), &"603128".into())
+                    .is_err()
+            );
         }
-        f.vault.unlock_with_pin(&PIN.into()).unwrap();
+        f.vault
+            .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into())
+            .unwrap();
     }
     assert!(f.vault.verify_session().is_ok());
 }
@@ -171,9 +214,15 @@ fn clearing_a_pin_is_audited_and_takes_quick_unlock_away() {
     let session = f.vault.verify_session().unwrap();
     f.vault.clear_pin(&session).unwrap();
     f.vault.lock_session(LockReason::Manual).unwrap();
-    assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
+    assert_code!(
+        f.vault
+            .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into()),
+        Conflict
+    );
     f.clock.advance(1);
-    f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+    f.vault
+        .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+        .unwrap();
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     for event in [AuditEvent::PinSet, AuditEvent::PinCleared] {
@@ -197,6 +246,7 @@ fn an_admin_shortens_the_pin_window_for_everyone() {
     let settings = vault::DeskSettingsUpdate {
         auto_lock_minutes: 5,
         pin_window_hours: 1,
+        show_people: true,
     };
     let set = f
         .vault
@@ -206,16 +256,23 @@ fn an_admin_shortens_the_pin_window_for_everyone() {
     assert_eq!(f.vault.pin_status(&session).unwrap().window_hours, 1);
     f.vault.lock_session(LockReason::Manual).unwrap();
     f.clock.advance(3600);
-    assert!(!f.vault.locked_session().unwrap().unwrap().pin_available);
-    assert_code!(f.vault.unlock_with_pin(&PIN.into()), Conflict);
+    assert!(!crate::last_locked(&f.vault).pin_available);
+    assert_code!(
+        f.vault
+            .unlock_with_pin(&crate::last_id(&f.vault), &PIN.into()),
+        Conflict
+    );
     for hours in [0, 13] {
         let session = {
-            f.vault.unlock_session(&ADMIN_PASSWORD.into()).unwrap();
+            f.vault
+                .unlock_session(&crate::last_id(&f.vault), &ADMIN_PASSWORD.into())
+                .unwrap();
             f.vault.verify_session().unwrap()
         };
         let bad = vault::DeskSettingsUpdate {
             auto_lock_minutes: 5,
             pin_window_hours: hours,
+            show_people: true,
         };
         assert_code!(
             f.vault

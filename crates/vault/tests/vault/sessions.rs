@@ -6,6 +6,13 @@ use vault::{
 
 use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
 
+/// The one token the store holds.
+fn only_token(store: &MemoryStore) -> SessionToken {
+    let tokens = store.tokens();
+    assert_eq!(tokens.len(), 1, "one token in the store");
+    tokens[0].clone()
+}
+
 #[test]
 fn without_a_token_there_is_no_session() {
     let f = fixture().with_admin();
@@ -16,17 +23,17 @@ fn without_a_token_there_is_no_session() {
 #[test]
 fn the_token_is_kept_in_the_store_and_survives_a_restart() {
     let f = fixture().with_admin();
-    let stored = f.store.load().unwrap().expect("a token in the store");
+    let stored = only_token(&f.store);
     let restarted = f.restarted();
     let session = restarted.verify_session().unwrap();
     assert_eq!(session.role(), Role::Admin);
-    assert_eq!(f.store.load().unwrap(), Some(stored));
+    assert_eq!(f.store.tokens(), vec![stored]);
 }
 
 #[test]
 fn the_database_keeps_a_hash_of_the_secret_never_the_token() {
     let f = fixture().with_admin();
-    let token = f.store.load().unwrap().unwrap();
+    let token = only_token(&f.store);
     let stored = token.to_stored();
     let (id, secret) = stored.expose().split_once('.').unwrap();
     let conn = rusqlite::Connection::open(f.path()).unwrap();
@@ -51,13 +58,13 @@ fn the_database_keeps_a_hash_of_the_secret_never_the_token() {
 #[test]
 fn a_forged_secret_with_a_real_id_is_refused_and_forgotten() {
     let f = fixture().with_admin();
-    let real = f.store.load().unwrap().unwrap().to_stored();
+    let real = only_token(&f.store).to_stored();
     let (id, _) = real.expose().split_once('.').unwrap();
     let forged = SessionToken::parse(&format!("{id}.{}", "A".repeat(22))).unwrap();
     f.store.save(&forged).unwrap();
     let attacker = f.restarted();
     assert_code!(attacker.verify_session(), NotAuthenticated);
-    assert_eq!(f.store.load().unwrap(), None);
+    assert!(f.store.tokens().is_empty());
 }
 
 #[test]
@@ -84,7 +91,7 @@ fn idle_sessions_expire_when_the_idle_timeout_comes_before_the_auto_lock() {
         vault,
     };
     // Expiry removes the token and the row: the next check is plain "not signed in".
-    assert_eq!(f.store.load().unwrap(), None);
+    assert!(f.store.tokens().is_empty());
     assert_code!(f.vault.verify_session(), NotAuthenticated);
 }
 
@@ -130,9 +137,9 @@ fn sessions_end_after_twelve_hours_however_active() {
 #[test]
 fn every_sign_in_issues_a_new_token_and_ends_the_previous_one() {
     let f = fixture().with_admin();
-    let first = f.store.load().unwrap().unwrap();
+    let first = only_token(&f.store);
     f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()).unwrap();
-    let second = f.store.load().unwrap().unwrap();
+    let second = only_token(&f.store);
     assert_ne!(first, second);
     // Someone who kept the first token (session fixation) gets nothing from it.
     let old = vault::MemoryStore::new();
@@ -149,9 +156,9 @@ fn every_sign_in_issues_a_new_token_and_ends_the_previous_one() {
 #[test]
 fn sign_out_deletes_the_row_and_the_stored_token() {
     let f = fixture().with_admin();
-    let token = f.store.load().unwrap().unwrap();
+    let token = only_token(&f.store);
     f.vault.logout().unwrap();
-    assert_eq!(f.store.load().unwrap(), None);
+    assert!(f.store.tokens().is_empty());
     let conn = rusqlite::Connection::open(f.path()).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
@@ -216,7 +223,7 @@ fn a_password_change_ends_other_sessions_and_rotates_this_one() {
     elsewhere
         .login(ADMIN_EMAIL, &ADMIN_PASSWORD.into())
         .unwrap();
-    let before = f.store.load().unwrap().unwrap();
+    let before = only_token(&f.store);
     let session = f.vault.verify_session().unwrap();
     f.vault
         .change_password(
@@ -225,7 +232,7 @@ fn a_password_change_ends_other_sessions_and_rotates_this_one() {
             &"a brand new harbour passphrase".into(),
         )
         .unwrap();
-    assert_ne!(f.store.load().unwrap().unwrap(), before);
+    assert_ne!(only_token(&f.store), before);
     assert!(f.vault.verify_session().is_ok());
     assert_code!(elsewhere.verify_session(), NotAuthenticated);
     assert_code!(

@@ -2,6 +2,7 @@
 // button's pending state comes from `useFormStatus`, and bad credentials get one message
 // that does not say which part was wrong.
 import { useActionState, useEffect, useRef } from "react";
+import type { ReactNode } from "react";
 import { ApiError, call } from "./api";
 import { useSession } from "./session";
 import { EMAIL_MAX_BYTES } from "./bindings";
@@ -20,11 +21,13 @@ export function throttleMessage(t: I18n["t"], seconds: number): string {
   return seconds > 60 ? t("login.lockedLong") : t("login.locked", { seconds });
 }
 
-export function SignIn() {
+/**
+ * The email and password form with its errors; a success signs the person in. `notices`
+ * are shown above it until an attempt fails.
+ */
+export function SignInForm({ notices }: { notices?: ReactNode }) {
   const { t, errorMessage, fieldError } = useI18n();
   const auth = useSession();
-  const notice = auth.state.status === "signedOut" ? auth.state.notice : undefined;
-
   const password = useRef<HTMLInputElement>(null);
   const [state, action] = useActionState<LoginState, FormData>(async (_previous, form) => {
     const email = String(form.get("email") ?? "");
@@ -55,38 +58,55 @@ export function SignIn() {
             : t("login.failed", { reason: errorMessage(error) });
 
   return (
+    <>
+      {error ? null : notices}
+      {formError ? <Notice kind="error">{formError}</Notice> : null}
+      <form action={action} noValidate>
+        <Field
+          label={t("login.email")}
+          name="email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          required
+          maxLength={EMAIL_MAX_BYTES}
+          defaultValue={state.email}
+          error={fieldError(error, "email")}
+        />
+        <Field
+          label={t("login.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          ref={password}
+          error={fieldError(error, "password")}
+        />
+        <SubmitButton idle={t("login.submit")} pending={t("login.pending")} />
+      </form>
+    </>
+  );
+}
+
+export function SignIn() {
+  const { t } = useI18n();
+  const auth = useSession();
+  const notice = auth.state.status === "signedOut" ? auth.state.notice : undefined;
+  return (
     <main id="content" className="auth-page">
       <section className="card auth-card" aria-labelledby="login-title">
         <h1 id="login-title">{t("login.title")}</h1>
         <p className="muted">{t("login.intro")}</p>
-        {notice === "expired" && !error ? <Notice kind="info">{t("login.expired")}</Notice> : null}
-        {notice === "signedOut" && !error ? <Notice kind="success">{t("login.signedOut")}</Notice> : null}
-        {notice === "pinLockout" && !error ? <Notice kind="error">{t("login.pinLockout")}</Notice> : null}
         {!auth.staySignedIn ? <Notice kind="info">{t("session.notPersistent")}</Notice> : null}
-        {formError ? <Notice kind="error">{formError}</Notice> : null}
-        <form action={action} noValidate>
-          <Field
-            label={t("login.email")}
-            name="email"
-            type="email"
-            autoComplete="username"
-            autoFocus
-            required
-            maxLength={EMAIL_MAX_BYTES}
-            defaultValue={state.email}
-            error={fieldError(error, "email")}
-          />
-          <Field
-            label={t("login.password")}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            ref={password}
-            error={fieldError(error, "password")}
-          />
-          <SubmitButton idle={t("login.submit")} pending={t("login.pending")} />
-        </form>
+        <SignInForm
+          notices={
+            <>
+              {notice === "expired" ? <Notice kind="info">{t("login.expired")}</Notice> : null}
+              {notice === "signedOut" ? <Notice kind="success">{t("login.signedOut")}</Notice> : null}
+              {notice === "pinLockout" ? <Notice kind="error">{t("login.pinLockout")}</Notice> : null}
+            </>
+          }
+        />
       </section>
     </main>
   );

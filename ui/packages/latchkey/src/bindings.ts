@@ -368,7 +368,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
 
 export type Outcome = "success" | "failure";
 
@@ -618,9 +618,13 @@ at: number,
  */
 email: string, };
 
-export type LockReason = "manual" | "idle" | "sleep" | "osLock";
+export type LockReason = "manual" | "idle" | "sleep" | "osLock" | "switch";
 
 export type LockedSession = { 
+/**
+ * The session's public id, which the unlock commands name.
+ */
+sessionId: string, 
 /**
  * The person's name.
  */
@@ -647,6 +651,33 @@ autoLockSeconds: number,
  */
 pinAvailable: boolean, };
 
+export type LockScreenState = { 
+/**
+ * The people with a locked session here, most recently locked first; empty when
+ * an admin chose to hide the list.
+ */
+people: Array<LockedSession>, 
+/**
+ * The session the screen starts on: the person who used the computer last, when
+ * the list shows them.
+ */
+last: string | null, 
+/**
+ * Whether the list is shown; when it is not, the screen asks for an email and a
+ * password, as for a sign-in.
+ */
+showPeople: boolean, };
+
+export type SessionUnlockRequest = { 
+/**
+ * The session to unlock, as the lock screen listed it.
+ */
+sessionId: string, 
+/**
+ * Its person's password.
+ */
+password: string, };
+
 export type Activity = { 
 /**
  * Seconds from now until the session locks, unless more activity comes first.
@@ -667,7 +698,12 @@ autoLockSeconds: number,
  * Hours after a session's last password check during which a PIN unlocks it
  * (1 to 12).
  */
-pinWindowHours: number, };
+pinWindowHours: number, 
+/**
+ * Whether the lock screen lists the people signed in here; when not, it shows an
+ * email field only.
+ */
+showPeople: boolean, };
 
 export type DeskSettingsUpdate = { 
 /**
@@ -677,7 +713,11 @@ autoLockMinutes: number,
 /**
  * Hours after the last password check during which a PIN unlocks, 1 to 12.
  */
-pinWindowHours: number, };
+pinWindowHours: number, 
+/**
+ * Whether the lock screen lists the people signed in here.
+ */
+showPeople: boolean, };
 
 export type PinStatus = { 
 /**
@@ -690,6 +730,10 @@ setAt: number | null,
 windowHours: number, };
 
 export type PinRequest = { 
+/**
+ * The session to unlock, as the lock screen listed it.
+ */
+sessionId: string, 
 /**
  * The PIN, digits only.
  */
@@ -733,6 +777,7 @@ export const STEP_UP_SECONDS = 300;
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
 export const PIN_TRIES = 5;
+export const DESK_SESSIONS = 8;
 export const PIN_WINDOW_MAX_HOURS = 12;
 
 /** Every command: what it takes and what it returns. */
@@ -757,8 +802,8 @@ export interface Commands {
   reset_password: { request: AccountRef; response: string };
   check_password: { request: CheckPasswordRequest; response: PasswordStrength };
   lock_session: { request: null; response: null };
-  locked_session: { request: null; response: LockedSession | null };
-  unlock_session: { request: ReauthenticateRequest; response: CurrentUser };
+  locked_session: { request: null; response: LockScreenState | null };
+  unlock_session: { request: SessionUnlockRequest; response: CurrentUser };
   unlock_with_pin: { request: PinRequest; response: CurrentUser };
   report_activity: { request: null; response: Activity };
   pin_status: { request: null; response: PinStatus };

@@ -11,7 +11,10 @@ export { IDLE_WARNING_SECONDS, IdleWarning, LockGuard, LockScreen, initials } fr
 export { PinSettings, looksLikeDate } from "./PinSettings";
 export type { Auth, AuthState, InitialAuth } from "./session";
 export { SignedIn } from "./SignedIn";
-export { SignIn } from "./SignIn";
+export { SignIn, SignInForm } from "./SignIn";
+export { useDraft } from "./drafts";
+export type { Draft } from "./drafts";
+export { dropDrafts, hasDrafts } from "./draftStore";
 export { FirstRun } from "./FirstRun";
 export { ChangePassword } from "./ChangePassword";
 export { Field, Modal, Notice, PasswordRules, RoleLabel, SubmitButton, passwordLength } from "./components";

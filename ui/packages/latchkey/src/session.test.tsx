@@ -97,12 +97,19 @@ describe("the gate around a host's screens", () => {
         locked_session: () =>
           locked
             ? {
-                displayName: "Noor",
-                email: "noor@desk.example",
-                reason: "osLock",
-                lockedAt: 1_795_737_600,
-                autoLockSeconds: 300,
-                pinAvailable: false,
+                people: [
+                  {
+                    sessionId: "session-noor",
+                    displayName: "Noor",
+                    email: "noor@desk.example",
+                    reason: "osLock",
+                    lockedAt: 1_795_737_600,
+                    autoLockSeconds: 300,
+                    pinAvailable: false,
+                  },
+                ],
+                last: "session-noor",
+                showPeople: true,
               }
             : null,
         unlock_session: (args) => {

@@ -7,7 +7,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { ApiError, call, onSessionEnd, onSessionLocked, watchLock } from "./api";
-import type { CurrentUser, LockedSession } from "./bindings";
+import type { CurrentUser, LockScreenState } from "./bindings";
+import { dropDrafts } from "./draftStore";
 import { maySee } from "./access";
 import type { Audience } from "./access";
 
@@ -17,26 +18,30 @@ export type AuthState =
   | { status: "setup" }
   | { status: "signedOut"; notice?: "expired" | "signedOut" | "pinLockout" }
   | { status: "signedIn"; user: CurrentUser }
-  /** The app started on a locked session: only the lock screen, nothing behind it. */
+  /**
+   * Only the lock screen, nothing behind it: the app started on locked sessions, or the
+   * person at the keyboard signed out while others stay signed in here.
+   */
   | { status: "locked" };
 
 export interface Auth {
   state: AuthState;
   /**
-   * The locked session while the lock screen is up, else `null`. A session that locks
-   * while signed in keeps `state` as it was, so the screens behind the lock keep what
-   * the person was typing.
+   * The lock screen while it is up (the people signed in here, and whom it starts on),
+   * else `null`. A session that locks while signed in keeps `state` as it was, so the
+   * screens behind the lock keep what the person was typing; when someone else unlocks,
+   * those screens go and the newcomer's are drawn fresh.
    */
-  lock: LockedSession | null;
+  lock: LockScreenState | null;
   /** Locks the session now (the Lock button, Ctrl/Cmd+L). */
   lockNow(): Promise<void>;
-  /** Unlocks with the person's password; rejects with the vault's error. */
-  unlock(password: string): Promise<void>;
+  /** Unlocks one person's session with their password; rejects with the vault's error. */
+  unlock(sessionId: string, password: string): Promise<void>;
   /**
-   * Unlocks with the person's PIN; rejects with the vault's error. After the last wrong
-   * try the session has ended, and the sign-in page says why.
+   * Unlocks one person's session with their PIN; rejects with the vault's error. After
+   * the last wrong try that session has ended.
    */
-  unlockWithPin(pin: string): Promise<void>;
+  unlockWithPin(sessionId: string, pin: string): Promise<void>;
   /**
    * When the session will lock unless more input comes (milliseconds since the epoch),
    * while signed in and unlocked; `null` otherwise.
@@ -70,8 +75,8 @@ export function useCurrentUser(): CurrentUser {
 export interface InitialAuth {
   state: AuthState;
   staySignedIn: boolean;
-  /** The locked session, when the app starts on one. */
-  lock?: LockedSession | null;
+  /** The lock screen, when the app starts on one. */
+  lock?: LockScreenState | null;
 }
 
 /** Input closer together than this is reported once. */
@@ -98,14 +103,24 @@ async function initialState(): Promise<InitialAuth> {
     const user = await call("current_user");
     return { state: { status: "signedIn", user }, staySignedIn: status.staySignedIn };
   } catch (error) {
-    if (error instanceof ApiError && error.code === "SessionLocked") {
-      const lock = await call("locked_session");
+    // Locked, or nobody at the keyboard: others may still be signed in here.
+    if (error instanceof ApiError && (error.code === "SessionLocked" || error.code === "NotAuthenticated")) {
+      const lock = await lockScreen();
       if (lock) return { state: { status: "locked" }, staySignedIn: status.staySignedIn, lock };
     }
     if (error instanceof ApiError && error.code === "SessionExpired") {
       return { state: { status: "signedOut", notice: "expired" }, staySignedIn: status.staySignedIn };
     }
     return { state: { status: "signedOut" }, staySignedIn: status.staySignedIn };
+  }
+}
+
+/** The lock screen, or `null` when someone is active or nobody is signed in here. */
+async function lockScreen(): Promise<LockScreenState | null> {
+  try {
+    return await call("locked_session");
+  } catch {
+    return null;
   }
 }
 
@@ -116,8 +131,10 @@ async function initialState(): Promise<InitialAuth> {
 export function SessionProvider({ children, initial }: { children: ReactNode; initial?: InitialAuth | undefined }) {
   const [state, setState] = useState<AuthState>(initial?.state ?? { status: "loading" });
   const [staySignedIn, setStaySignedIn] = useState(initial?.staySignedIn ?? true);
-  const [lock, setLock] = useState<LockedSession | null>(initial?.lock ?? null);
+  const [lock, setLock] = useState<LockScreenState | null>(initial?.lock ?? null);
   const [lockDeadline, setLockDeadline] = useState<number | null>(null);
+  const stateRef = useRef(state);
+  stateRef.current = state;
 
   const refresh = useCallback(async () => {
     const next = await loadInitialAuth();
@@ -131,17 +148,26 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     if (!loaded) void refresh();
   }, [loaded, refresh]);
 
+  // After the person at the keyboard is gone (signed out, timed out, out of PIN tries):
+  // the lock screen when others are still signed in here, else the sign-in page.
+  const afterSessionEnd = useCallback(async (notice: "expired" | "signedOut" | "pinLockout") => {
+    setLockDeadline(null);
+    const gone = stateRef.current;
+    if (gone.status === "signedIn") dropDrafts(gone.user.id);
+    const others = await lockScreen();
+    setLock(others);
+    setState((current) =>
+      others
+        ? { status: "locked" }
+        : current.status === "signedIn" || current.status === "locked"
+          ? { status: "signedOut", notice }
+          : current,
+    );
+  }, []);
+
   useEffect(
-    () =>
-      onSessionEnd((code) => {
-        setLock(null);
-        setState((current) =>
-          current.status === "signedIn" || current.status === "locked"
-            ? { status: "signedOut", notice: code === "SessionExpired" ? "expired" : "signedOut" }
-            : current,
-        );
-      }),
-    [],
+    () => onSessionEnd((code) => void afterSessionEnd(code === "SessionExpired" ? "expired" : "signedOut")),
+    [afterSessionEnd],
   );
 
   // Whatever locked the session (a command refused, the idle timer, the OS), the lock
@@ -192,11 +218,9 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     try {
       await call("logout");
     } finally {
-      setLock(null);
-      setLockDeadline(null);
-      setState({ status: "signedOut", notice: "signedOut" });
+      await afterSessionEnd("signedOut");
     }
-  }, []);
+  }, [afterSessionEnd]);
 
   const lockNow = useCallback(async () => {
     await call("lock_session");
@@ -204,22 +228,24 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   }, [showLock]);
 
   const unlock = useCallback(
-    async (password: string) => signedIn(await call("unlock_session", { password })),
+    async (sessionId: string, password: string) =>
+      signedIn(await call("unlock_session", { sessionId, password })),
     [signedIn],
   );
 
-  const unlockWithPin = useCallback(async (pin: string) => {
-    try {
-      signedIn(await call("unlock_with_pin", { pin }));
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "WrongPin" && error.remainingTries === 0) {
-        setLock(null);
-        setLockDeadline(null);
-        setState({ status: "signedOut", notice: "pinLockout" });
+  const unlockWithPin = useCallback(
+    async (sessionId: string, pin: string) => {
+      try {
+        signedIn(await call("unlock_with_pin", { sessionId, pin }));
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "WrongPin" && error.remainingTries === 0) {
+          await afterSessionEnd("pinLockout");
+        }
+        throw error;
       }
-      throw error;
-    }
-  }, [signedIn]);
+    },
+    [signedIn, afterSessionEnd],
+  );
 
   const value = useMemo(
     () => ({ state, staySignedIn, lock, lockDeadline, signedIn, signOut, lockNow, unlock, unlockWithPin, refresh }),

@@ -18,6 +18,7 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   session_expired: true,
   session_locked: true,
   session_unlocked: true,
+  session_switched: true,
   account_created: true,
   account_disabled: true,
   account_enabled: true,

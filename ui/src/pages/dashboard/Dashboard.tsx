@@ -44,7 +44,7 @@ function SinceLastSignIn() {
 
 /** The notice every admin sees after break-glass recovery, until one acknowledges it. */
 /** The reasons the vault records for a lock (`LockReason`, as stored). */
-const LOCK_CAUSES = ["manual", "idle", "sleep", "os_lock"] as const;
+const LOCK_CAUSES = ["manual", "idle", "sleep", "os_lock", "switch"] as const;
 function isLockCause(detail: string | null): detail is (typeof LOCK_CAUSES)[number] {
   return (LOCK_CAUSES as readonly (string | null)[]).includes(detail);
 }

@@ -11,6 +11,7 @@ import {
   SubmitButton,
   call,
   useCurrentUser,
+  useDraft,
   useSession,
 } from "tauri-plugin-latchkey-api";
 import { useActionState } from "react";
@@ -26,6 +27,8 @@ export function Profile() {
   const { t, errorMessage, fieldError } = useI18n();
   const auth = useSession();
   const user = useCurrentUser();
+  // Unsaved edits wait here while someone else uses the computer.
+  const draft = useDraft("profile");
 
   const [state, action] = useActionState<ProfileState, FormData>(async (_previous, form) => {
     try {
@@ -33,6 +36,7 @@ export function Profile() {
         displayName: String(form.get("displayName") ?? ""),
         phone: String(form.get("phone") ?? "") || null,
       });
+      draft.clear();
       auth.signedIn(updated);
       return { saved: true };
     } catch (error) {
@@ -60,14 +64,14 @@ export function Profile() {
         </dl>
         {state.saved ? <Notice kind="success">{t("profile.saved")}</Notice> : null}
         {formError ? <Notice kind="error">{formError}</Notice> : null}
-        <form action={action} noValidate>
+        <form action={action} onInput={draft.onInput} noValidate>
           <Field
             label={t("profile.name")}
             name="displayName"
             autoComplete="name"
             required
             maxLength={NAME_MAX_CHARS}
-            defaultValue={user.displayName}
+            defaultValue={draft.value("displayName", user.displayName)}
             error={fieldError(error, "displayName")}
           />
           <Field
@@ -76,7 +80,7 @@ export function Profile() {
             type="tel"
             autoComplete="tel"
             maxLength={PHONE_MAX_CHARS}
-            defaultValue={user.phone ?? ""}
+            defaultValue={draft.value("phone", user.phone ?? "")}
             error={fieldError(error, "phone")}
           />
           <div className="actions">

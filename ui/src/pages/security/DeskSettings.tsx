@@ -1,5 +1,5 @@
-// The shared desk's settings, for everyone at this computer: the auto-lock time and the
-// PIN's window. Changing them asks for a fresh password check and is audited.
+// The shared desk's settings, for everyone at this computer: the auto-lock time, the
+// PIN's window, and whether the lock screen lists the people signed in. Changing them asks for a fresh password check and is audited.
 import { ApiError, Field, Notice, StepUpCancelled, SubmitButton, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { DeskSettings } from "tauri-plugin-latchkey-api";
 import { useActionState, useEffect, useState } from "react";
@@ -24,6 +24,7 @@ export function DeskSettingsCard() {
       const update = {
         autoLockMinutes: Number(form.get("autoLockMinutes") ?? ""),
         pinWindowHours: Number(form.get("pinWindowHours") ?? ""),
+        showPeople: form.get("showPeople") === "on",
       };
       setSettings(await stepUp.run(() => call("update_desk_settings", update)));
       return { saved: true };
@@ -76,6 +77,21 @@ export function DeskSettingsCard() {
             hint={t("autoLock.pinRange")}
             error={fieldError(error, "pinWindowHours")}
           />
+          <div className="field checkbox-field">
+            <label>
+              <input
+                key={`people-${settings.showPeople}`}
+                type="checkbox"
+                name="showPeople"
+                defaultChecked={settings.showPeople}
+                aria-describedby="show-people-hint"
+              />{" "}
+              {t("autoLock.showPeople")}
+            </label>
+            <p id="show-people-hint" className="hint muted">
+              {t("autoLock.showPeopleHint")}
+            </p>
+          </div>
           <SubmitButton idle={t("common.save")} pending={t("common.saving")} />
         </form>
       ) : null}

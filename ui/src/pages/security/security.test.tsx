@@ -20,7 +20,7 @@ const overview: Record<string, Handler> = {
     breachedListApplicableWithSecondFactor: 197_549,
   }),
   locked_emails: () => [],
-  desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8 }),
+  desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8, showPeople: true }),
 };
 
 describe("the security overview", () => {
@@ -37,7 +37,7 @@ describe("the security overview", () => {
           const { autoLockMinutes, pinWindowHours } = request as { autoLockMinutes: number; pinWindowHours: number };
           if (!checked) failure("ReauthRequired");
           if (autoLockMinutes > 60) failure("Validation", { field: "autoLockMinutes", reason: { kind: "tooLarge", limit: 60 } });
-          return { autoLockMinutes, autoLockSeconds: autoLockMinutes * 60, pinWindowHours };
+          return { autoLockMinutes, autoLockSeconds: autoLockMinutes * 60, pinWindowHours, showPeople: true };
         },
       }),
       { path: "/security" },
@@ -55,8 +55,8 @@ describe("the security overview", () => {
       ),
     ).toBeTruthy();
     expect(calls.filter((c) => c.command === "update_desk_settings").map((c) => c.request)).toEqual([
-      { autoLockMinutes: 10, pinWindowHours: 8 },
-      { autoLockMinutes: 10, pinWindowHours: 8 },
+      { autoLockMinutes: 10, pinWindowHours: 8, showPeople: true },
+      { autoLockMinutes: 10, pinWindowHours: 8, showPeople: true },
     ]);
 
     const again = screen.getByLabelText("Lock after (minutes without activity)");
