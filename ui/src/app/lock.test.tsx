@@ -270,4 +270,31 @@ describe("the lock", () => {
     await waitFor(() => expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Ada Half-Typed"));
     expect(screen.getByRole("link", { name: "Accounts" })).toBeTruthy();
   });
+
+  it("signs out to the sign-in page when nobody else is here, and signs in again", async () => {
+    let here = true;
+    const { calls } = renderApp({
+      ...signedInAs(user()),
+      current_user: () => (here ? user() : failure("NotAuthenticated")),
+      logout: () => {
+        here = false;
+        return null;
+      },
+      // As the plugin answers when nobody is signed in at this computer.
+      locked_session: () => failure("NotAuthenticated"),
+      login: () => {
+        here = true;
+        return user();
+      },
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "Sign out" }));
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    await userEvent.type(screen.getByLabelText("Email"), "mina@clinic.example");
+    await userEvent.type(screen.getByLabelText("Password"), "front desk morning shift{Enter}");
+    expect(await screen.findByRole("navigation")).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(screen.getByRole("navigation")).toBeTruthy();
+    // The lock screen was asked once, after the sign-out, and its answer ended nothing.
+    expect(calls.filter((c) => c.command === "locked_session")).toHaveLength(1);
+  });
 });

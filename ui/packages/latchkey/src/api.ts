@@ -128,6 +128,19 @@ export function watchLock(onLock: (reason: LockReason) => void): () => void {
   };
 }
 
+/**
+ * The lock screen, or `null` when someone is active or nobody is signed in here. Unlike
+ * `call`, its "nobody here" answer is not reported to the `onSessionEnd` listeners: the
+ * auth state asks it right after a session ended, and must not hear that end again.
+ */
+export async function lockScreenState(): Promise<Response<"locked_session">> {
+  try {
+    return await invoke<Response<"locked_session">>(`${PLUGIN_PREFIX}locked_session`, {});
+  } catch {
+    return null;
+  }
+}
+
 /** Calls `command`; the request goes as the `request` argument when there is one. */
 export async function call<C extends CommandName>(
   command: C,

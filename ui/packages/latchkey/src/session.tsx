@@ -6,7 +6,7 @@
 // again in Rust, and a locked session answers nothing but the lock screen's calls.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
-import { ApiError, call, onSessionEnd, onSessionLocked, watchLock } from "./api";
+import { ApiError, call, lockScreenState, onSessionEnd, onSessionLocked, watchLock } from "./api";
 import type { CurrentUser, LockScreenState } from "./bindings";
 import { dropDrafts } from "./draftStore";
 import { maySee } from "./access";
@@ -105,22 +105,13 @@ async function initialState(): Promise<InitialAuth> {
   } catch (error) {
     // Locked, or nobody at the keyboard: others may still be signed in here.
     if (error instanceof ApiError && (error.code === "SessionLocked" || error.code === "NotAuthenticated")) {
-      const lock = await lockScreen();
+      const lock = await lockScreenState();
       if (lock) return { state: { status: "locked" }, staySignedIn: status.staySignedIn, lock };
     }
     if (error instanceof ApiError && error.code === "SessionExpired") {
       return { state: { status: "signedOut", notice: "expired" }, staySignedIn: status.staySignedIn };
     }
     return { state: { status: "signedOut" }, staySignedIn: status.staySignedIn };
-  }
-}
-
-/** The lock screen, or `null` when someone is active or nobody is signed in here. */
-async function lockScreen(): Promise<LockScreenState | null> {
-  try {
-    return await call("locked_session");
-  } catch {
-    return null;
   }
 }
 
@@ -135,6 +126,9 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   const [lockDeadline, setLockDeadline] = useState<number | null>(null);
   const stateRef = useRef(state);
   stateRef.current = state;
+  // Bumped by every sign-in or unlock, so that a sign-out's answer arriving after one
+  // cannot undo it.
+  const arrivals = useRef(0);
 
   const refresh = useCallback(async () => {
     const next = await loadInitialAuth();
@@ -154,7 +148,9 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     setLockDeadline(null);
     const gone = stateRef.current;
     if (gone.status === "signedIn") dropDrafts(gone.user.id);
-    const others = await lockScreen();
+    const arrived = arrivals.current;
+    const others = await lockScreenState();
+    if (arrivals.current !== arrived) return;
     setLock(others);
     setState((current) =>
       others
@@ -209,6 +205,7 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   }, [active]);
 
   const signedIn = useCallback((user: CurrentUser) => {
+    arrivals.current += 1;
     setStaySignedIn(user.staySignedIn);
     setLock(null);
     setState({ status: "signedIn", user });
