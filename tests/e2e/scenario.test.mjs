@@ -396,9 +396,9 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await (await app.find(button("Lock"))).click();
     await app.find(lockScreen);
     // Esc goes from the person's unlock to everyone signed in here.
-    await (await app.find("//input[@name='pin']")).type("\uE00C");
+    await (await app.find("//main[@id='lock-screen']//input[@name='pin']")).type("\uE00C");
     await app.find(heading("Who is using this computer?"));
-    await (await app.find(button("Someone else"))).click();
+    await (await app.find(`//button[contains(normalize-space(), 'Someone else')]`)).click();
     await app.find(heading("Sign in as someone else"));
     await signIn(ADMIN.email, ADMIN.password);
     await app.find(heading("Administration"));
