@@ -19,7 +19,9 @@ use vault::{
     ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
 };
-use vault::{AdminSession, Session};
+use vault::{
+    AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus, Session,
+};
 
 use crate::clipboard::ClipboardState;
 use crate::input::Input;
@@ -323,6 +325,11 @@ pub struct CheckPasswordRequest {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub display_name: Option<String>,
+    /// Whether the account has a second factor (a shorter minimum applies). Only the
+    /// meter's estimate depends on it; the vault applies the rule from the account.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub has_second_factor: Option<bool>,
 }
 
 /// A password check for a sensitive action.
@@ -370,6 +377,7 @@ pub async fn check_password(
         let context = PasswordContext {
             email: request.email.as_deref().unwrap_or(""),
             display_name: request.display_name.as_deref().unwrap_or(""),
+            has_second_factor: request.has_second_factor.unwrap_or(false),
         };
         Ok(vault::estimate(&request.password, context))
     })
@@ -716,4 +724,129 @@ pub async fn break_glass_notice(vault: State<'_, SharedVault>) -> Reply<Option<B
 #[tauri::command]
 pub async fn acknowledge_break_glass(vault: State<'_, SharedVault>) -> Reply<()> {
     with_admin(&vault, |v, admin| v.acknowledge_break_glass(admin)).await
+}
+
+/// The second step of a sign-in: the ticket `login` gave with `CodeRequired`, and a code
+/// from the authenticator app or a recovery code.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CompleteSignInRequest {
+    /// The half-done sign-in.
+    pub ticket: String,
+    /// Six digits from the app, or a recovery code.
+    #[ts(type = "string")]
+    pub code: SecretString,
+}
+
+/// Finishes a sign-in whose password was right with a code (five tries, five minutes).
+#[tauri::command]
+pub async fn complete_sign_in(
+    vault: State<'_, SharedVault>,
+    request: Input<CompleteSignInRequest>,
+) -> Reply<CurrentUser> {
+    blocking(&vault, move |v| {
+        let request = request.parse()?;
+        v.complete_sign_in(&request.ticket, request.code.expose())
+    })
+    .await
+}
+
+/// The signed-in person's second factor: whether they have one, recovery codes left,
+/// whether it is required. Never the secret.
+#[tauri::command]
+pub async fn second_factor_status(vault: State<'_, SharedVault>) -> Reply<SecondFactorStatus> {
+    with_session(&vault, |v, session| v.second_factor_status(session)).await
+}
+
+/// Starts setting up a second factor: the secret as a QR code, base32 and URI.
+#[tauri::command]
+pub async fn begin_enrolment(vault: State<'_, SharedVault>) -> Reply<Enrolment> {
+    with_session(&vault, |v, session| v.begin_enrolment(session)).await
+}
+
+/// The first code from the app and the password, to finish setting up.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfirmEnrolmentRequest {
+    /// The person's password, which seals the secret.
+    #[ts(type = "string")]
+    pub password: SecretString,
+    /// The app's current six digits.
+    pub code: String,
+}
+
+/// Finishes setting up the second factor and returns the recovery codes, once.
+#[tauri::command]
+pub async fn confirm_enrolment(
+    vault: State<'_, SharedVault>,
+    request: Input<ConfirmEnrolmentRequest>,
+) -> Reply<RecoveryCodes> {
+    with_session(&vault, move |v, session| {
+        let request = request.parse()?;
+        v.confirm_enrolment(session, &request.password, &request.code)
+    })
+    .await
+}
+
+/// Ten new recovery codes in place of the old ones, after the password.
+#[tauri::command]
+pub async fn regenerate_recovery_codes(
+    vault: State<'_, SharedVault>,
+    request: Input<ReauthenticateRequest>,
+) -> Reply<RecoveryCodes> {
+    with_session(&vault, move |v, session| {
+        v.regenerate_recovery_codes(session, &request.parse()?.password)
+    })
+    .await
+}
+
+/// Removes the signed-in person's second factor, after the password (refused while an
+/// admin requires one).
+#[tauri::command]
+pub async fn remove_second_factor(
+    vault: State<'_, SharedVault>,
+    request: Input<ReauthenticateRequest>,
+) -> Reply<()> {
+    with_session(&vault, move |v, session| {
+        v.remove_second_factor(session, &request.parse()?.password)
+    })
+    .await
+}
+
+/// Removes another person's second factor (step-up, audited).
+#[tauri::command]
+pub async fn reset_second_factor(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<()> {
+    with_admin(&vault, move |v, admin| {
+        v.reset_second_factor(admin, request.parse()?.id)
+    })
+    .await
+}
+
+/// Who must have a second factor.
+#[tauri::command]
+pub async fn second_factor_policy(vault: State<'_, SharedVault>) -> Reply<SecondFactorPolicy> {
+    with_admin(&vault, |v, admin| Ok(v.second_factor_policy(admin))).await
+}
+
+/// A new choice of who must have a second factor.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecondFactorPolicyRequest {
+    /// Nobody, administrators, or everyone.
+    pub policy: SecondFactorPolicy,
+}
+
+/// Changes who must have a second factor (step-up, audited).
+#[tauri::command]
+pub async fn set_second_factor_policy(
+    vault: State<'_, SharedVault>,
+    request: Input<SecondFactorPolicyRequest>,
+) -> Reply<SecondFactorPolicy> {
+    with_admin(&vault, move |v, admin| {
+        v.set_second_factor_policy(admin, request.parse()?.policy)
+    })
+    .await
 }

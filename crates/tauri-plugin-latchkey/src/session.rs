@@ -81,7 +81,7 @@ pub fn verify_session<R: Runtime>(manager: &impl Manager<R>) -> Result<Session, 
             Error::internal("session check", "the latchkey plugin is not registered").reply()
         })?;
     let proof = vault.verify_session().map_err(|e| e.reply())?;
-    proof.ensure_password_settled().map_err(|e| e.reply())?;
+    proof.ensure_settled().map_err(|e| e.reply())?;
     Ok(Session { proof, vault })
 }
 

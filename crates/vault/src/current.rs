@@ -119,6 +119,7 @@ impl Vault {
                 team: row.team,
             },
             must_change_password: row.must_change_password,
+            second_factor_due: !row.has_second_factor && self.factor_policy().covers(row.role),
             last_seen_at,
             expires_at: row.expires_at,
             verified_at: row.verified_at,
@@ -215,7 +216,7 @@ impl Vault {
     /// show the change-password screen.
     pub fn current_user(&self, session: &Session) -> Result<CurrentUser> {
         let row = users::require(&self.conn(), session.user_id())?;
-        Ok(row.into_current_user(session.expires_at, self.stay_signed_in()))
+        self.with_factor_due(row.into_current_user(session.expires_at, self.stay_signed_in()))
     }
 
     /// The selected session's token, reading the store the first time only.

@@ -82,6 +82,9 @@ pub struct CurrentUser {
     pub phone: Option<String>,
     /// Must choose a new password before anything else.
     pub must_change_password: bool,
+    /// Must set up a second factor before anything else (after any password change):
+    /// an admin requires one for this person's role.
+    pub second_factor_due: bool,
     /// When this session ends regardless of activity (Unix seconds, UTC).
     pub session_expires_at: Timestamp,
     /// Whether the session survives a restart (the OS keyring works).
@@ -202,6 +205,7 @@ impl UserRow {
             team: self.team,
             phone: self.phone,
             must_change_password: self.must_change_password,
+            second_factor_due: false,
             session_expires_at,
             stay_signed_in,
         }

@@ -51,6 +51,23 @@ pub enum Error {
         /// Tries left before the session ends.
         remaining: i64,
     },
+    /// The password was right and the account has a second factor: the sign-in finishes
+    /// with a code from the authenticator app (or a recovery code) sent with `ticket`.
+    #[error("a code from the authenticator app is required")]
+    CodeRequired {
+        /// Names the half-done sign-in, held in memory for a few minutes.
+        ticket: String,
+    },
+    /// A wrong code at the second step; at `remaining` 0 the half-done sign-in is gone.
+    #[error("wrong code, {remaining} tries left")]
+    WrongCode {
+        /// Tries left before the password is needed again.
+        remaining: i64,
+    },
+    /// The account must set up its second factor before doing anything else: an admin
+    /// requires one for its role.
+    #[error("second factor required")]
+    SecondFactorRequired,
     /// The action needs a fresh password check.
     #[error("re-authentication required")]
     ReauthRequired,
@@ -125,6 +142,9 @@ pub enum Invalid {
     /// A password that is too easy to guess (zxcvbn score below 3).
     #[error("it is too easy to guess")]
     TooWeak,
+    /// A code that is not the authenticator app's current one.
+    #[error("it is not the app's current code")]
+    WrongCode,
 }
 
 /// Which rule of the vault's state a request ran into.
@@ -166,6 +186,22 @@ pub enum Conflict {
         "this system's SQLite library is older than 3.37, which Latchkey needs: update the sqlite3 package"
     )]
     SqliteTooOld,
+    /// The half-done sign-in is unknown: it took longer than five minutes, its tries
+    /// are used up, or it finished already.
+    #[error("this sign-in took too long or was already used: sign in again")]
+    SignInExpired,
+    /// Setting up a second factor for an account that has one.
+    #[error("a second factor is already set up: remove it first")]
+    AlreadyEnrolled,
+    /// An action on a second factor the account does not have.
+    #[error("no second factor is set up")]
+    NotEnrolled,
+    /// Confirming a second factor that was not started, or started too long ago.
+    #[error("start setting up the second factor again")]
+    EnrolmentNotStarted,
+    /// Removing one's own second factor while an admin requires one.
+    #[error("an administrator requires a second factor for your account")]
+    SecondFactorRequired,
 }
 
 /// Stable machine-readable codes, shared with the UI.
@@ -183,6 +219,9 @@ pub enum ErrorCode {
     Locked,
     SessionLocked,
     WrongPin,
+    CodeRequired,
+    WrongCode,
+    SecondFactorRequired,
     ReauthRequired,
     Busy,
     Validation,
@@ -216,7 +255,12 @@ pub struct ErrorReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub retry_after: Option<i64>,
-    /// For `WrongPin`, tries left before the session ends.
+    /// For `CodeRequired`, the half-done sign-in to finish.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ticket: Option<String>,
+    /// For `WrongPin`, tries left before the session ends; for `WrongCode`, before the
+    /// password is needed again.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub remaining_tries: Option<i64>,
@@ -238,6 +282,9 @@ impl Error {
             Self::Locked { .. } => ErrorCode::Locked,
             Self::SessionLocked { .. } => ErrorCode::SessionLocked,
             Self::WrongPin { .. } => ErrorCode::WrongPin,
+            Self::CodeRequired { .. } => ErrorCode::CodeRequired,
+            Self::WrongCode { .. } => ErrorCode::WrongCode,
+            Self::SecondFactorRequired => ErrorCode::SecondFactorRequired,
             Self::ReauthRequired => ErrorCode::ReauthRequired,
             Self::Busy => ErrorCode::Busy,
             Self::Validation { .. } => ErrorCode::Validation,
@@ -264,6 +311,14 @@ impl Error {
                 "Wrong PIN. That was the last try: the session was signed out.".into()
             }
             Self::WrongPin { remaining } => format!("Wrong PIN. {remaining} tries left."),
+            Self::CodeRequired { .. } => "Enter the code from your authenticator app.".into(),
+            Self::WrongCode { remaining: 0 } => {
+                "Wrong code. That was the last try: sign in again.".into()
+            }
+            Self::WrongCode { remaining } => format!("Wrong code. {remaining} tries left."),
+            Self::SecondFactorRequired => {
+                "Set up two-step sign-in first: your administrator requires it.".into()
+            }
             Self::ReauthRequired => "Please confirm your password to continue.".into(),
             Self::Busy => "Too many password checks at once. Try again in a moment.".into(),
             Self::Validation { field, reason } => {
@@ -320,8 +375,12 @@ impl Error {
                 Self::Locked { retry_after } => Some(*retry_after),
                 _ => None,
             },
+            ticket: match self {
+                Self::CodeRequired { ticket } => Some(ticket.clone()),
+                _ => None,
+            },
             remaining_tries: match self {
-                Self::WrongPin { remaining } => Some(*remaining),
+                Self::WrongPin { remaining } | Self::WrongCode { remaining } => Some(*remaining),
                 _ => None,
             },
             lock_reason: match self {

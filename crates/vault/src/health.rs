@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
-use crate::db::{audit, sessions, settings, throttle, users};
+use crate::db::{audit, second_factors, sessions, settings, throttle, users};
 use crate::dto::IssuedPassword;
 use crate::error::{Error, Result};
 use crate::model::audit::{AuditEvent, NewEntry};
@@ -52,6 +52,8 @@ pub struct SecurityHealth {
     pub breached_list_applicable: i64,
     /// The same with a second factor, whose minimum is shorter.
     pub breached_list_applicable_with_second_factor: i64,
+    /// Active accounts without a second factor.
+    pub without_second_factor: i64,
 }
 
 /// Shown to every admin after break-glass recovery, until one acknowledges it.
@@ -97,6 +99,7 @@ impl Vault {
             breached_list_applicable_with_second_factor: as_i64(crate::breached_list_len_at_least(
                 PasswordPolicy::min_chars(true),
             )),
+            without_second_factor: second_factors::active_without(&conn)?,
         })
     }
 

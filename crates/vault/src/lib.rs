@@ -28,6 +28,7 @@ mod password;
 mod pin;
 mod policy;
 mod random;
+mod second_factor;
 mod secret;
 #[cfg(feature = "test-support")]
 mod seed;
@@ -64,10 +65,13 @@ pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
     breached_list_len, breached_list_len_at_least, estimate, is_breached,
 };
+pub use second_factor::{
+    Enrolment, QrModules, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus,
+};
 pub use secret::SecretString;
 pub use session::{
-    AdminSession, MemoryStore, Session, SessionPolicy, SessionStore, SessionToken, StoreError,
-    require_admin,
+    AdminSession, MemoryStore, SIGN_IN_SECONDS, SIGN_IN_TRIES, Session, SessionPolicy,
+    SessionStore, SessionToken, StoreError, require_admin,
 };
 pub use sign_in::FirstAdmin;
 pub use step_up::AdminAction;

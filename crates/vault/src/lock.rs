@@ -246,6 +246,6 @@ impl Vault {
     /// The person of an unlocked session, as the UI receives them.
     pub(crate) fn unlocked_user(&self, row: &SessionRow) -> Result<CurrentUser> {
         let user = users::require(&self.conn(), row.user_id)?;
-        Ok(user.into_current_user(row.expires_at, self.stay_signed_in()))
+        self.with_factor_due(user.into_current_user(row.expires_at, self.stay_signed_in()))
     }
 }

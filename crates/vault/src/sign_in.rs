@@ -5,15 +5,18 @@
 use std::sync::atomic::Ordering;
 
 use crate::clock::Timestamp;
-use crate::db::{audit, sessions, users};
+use crate::db::{audit, second_factors, sessions, users};
 use crate::dto::CurrentUser;
-use crate::error::{Conflict, Error, Result};
+use crate::error::{Conflict, Error, Invalid, Result};
 use crate::model::audit::{AuditAnchor, AuditEvent, NewEntry};
 use crate::model::{AccountStatus, UserId};
 use crate::password::Verdict;
 use crate::policy::{self, PasswordContext};
+use crate::random;
+use crate::second_factor::Proof;
 use crate::secret::SecretString;
-use crate::session::{Session, SessionToken};
+use crate::session::pending::PendingSignIn;
+use crate::session::{SIGN_IN_TRIES, Session, SessionToken};
 use crate::throttle;
 use crate::validate::{self, Email, NAME_MAX_CHARS};
 use crate::vault::Vault;
@@ -38,10 +41,11 @@ impl Vault {
     pub fn create_first_admin(&self, admin: &FirstAdmin) -> Result<CurrentUser> {
         let email = Email::parse(&admin.email)?;
         let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
-        let password = policy::new_password("password", &admin.password)?;
+        let password = policy::new_password("password", &admin.password, false)?;
         let context = PasswordContext {
             email: email.as_str(),
             display_name: &display_name,
+            has_second_factor: false,
         };
         policy::check("password", &password.0, context)?;
         if users::count(&self.conn())? > 0 {
@@ -71,7 +75,7 @@ impl Vault {
             Ok(id)
         })?;
         log::info!("first admin created (account {})", id.0);
-        self.start_session(id, None)
+        self.start_session(id, None, None)
     }
 
     /// Signs in with email and password and makes the new session this computer's
@@ -81,7 +85,9 @@ impl Vault {
     /// Unknown email, wrong password and disabled account are all `InvalidCredentials`,
     /// after the same argon2 work. Errors: `Locked` while the email must wait after
     /// failed attempts (without any hashing); `Busy` when too many password checks are
-    /// running already (the attempt is not counted).
+    /// running already (the attempt is not counted); `CodeRequired` when the password
+    /// was right and the account has a second factor: no session exists yet, and
+    /// [`Vault::complete_sign_in`] finishes with the ticket and a code.
     pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let email = Email::parse(email)?;
@@ -119,7 +125,91 @@ impl Vault {
             Err(Error::Busy) => None,
             other => other?,
         };
-        self.start_session(id, upgraded)
+        let email = email.as_str().to_owned();
+        let secret = match self.open_second_factor(id, &password) {
+            Err(Error::Busy) => {
+                self.write(|conn| throttle::release(conn, &reservation))?;
+                return Err(Error::Busy);
+            }
+            other => other?,
+        };
+        let Some(secret) = secret else {
+            return self.start_session(id, upgraded, None);
+        };
+        // The password was right: this attempt is not a failure. Earlier failures stay
+        // counted until the whole sign-in succeeds, so wrong codes add to them.
+        self.write(|conn| throttle::release(conn, &reservation))?;
+        let mut ticket = [0_u8; 16];
+        random::fill(&mut ticket)?;
+        let ticket = random::encode(&ticket);
+        self.pending().add_sign_in(
+            ticket.clone(),
+            PendingSignIn {
+                user: id,
+                email,
+                secret,
+                upgraded,
+                started: now,
+                tries: 0,
+            },
+        );
+        Err(Error::CodeRequired { ticket })
+    }
+
+    /// Finishes a sign-in whose password was right with the second step: a current code
+    /// from the authenticator app, or one of the recovery codes. A code counts like a
+    /// password attempt for the email (reserved first, throttled, a wrong one audited);
+    /// a TOTP code whose 30-second step was used already is wrong (replay). Five wrong
+    /// codes, or five minutes, and the password is needed again.
+    ///
+    /// Errors: `Conflict` (`SignInExpired`) for an unknown, expired or used-up ticket;
+    /// `WrongCode { remaining }`; `Validation` (`code`) for an empty code; `Locked` and
+    /// `InvalidCredentials` (an account disabled meanwhile) as for [`Self::login`].
+    pub fn complete_sign_in(&self, ticket: &str, code: &str) -> Result<CurrentUser> {
+        if code.trim().is_empty() {
+            return Err(Error::invalid("code", Invalid::Empty));
+        }
+        if code.len() > 64 {
+            return Err(Error::invalid("code", Invalid::TooLong(64)));
+        }
+        let now = self.now();
+        let (user, email, secret) = match self.pending().sign_ins.get(ticket) {
+            Some(p) => (p.user, p.email.clone(), p.secret.clone()),
+            None => return Err(Error::Conflict(Conflict::SignInExpired)),
+        };
+        let reservation = self.reserve_attempt(&email)?;
+        let active =
+            users::get(&self.conn(), user)?.is_some_and(|row| row.status == AccountStatus::Active);
+        let proof = if active {
+            self.write(|conn| Self::accept_code(conn, user, &secret, code, now))?
+        } else {
+            None
+        };
+        let Some(proof) = proof else {
+            self.record_failed_sign_in(&reservation, Some(user), now)?;
+            let mut pending = self.pending();
+            let remaining = match pending.sign_ins.get_mut(ticket) {
+                Some(p) => {
+                    p.tries += 1;
+                    SIGN_IN_TRIES - p.tries
+                }
+                None => 0,
+            };
+            if remaining <= 0 || !active {
+                pending.sign_ins.remove(ticket);
+            }
+            if !active {
+                return Err(Error::InvalidCredentials);
+            }
+            return Err(Error::WrongCode {
+                remaining: remaining.max(0),
+            });
+        };
+        let Some(pending) = self.pending().sign_ins.remove(ticket) else {
+            // Finished by a parallel call with another code meanwhile.
+            return Err(Error::Conflict(Conflict::SignInExpired));
+        };
+        self.start_session(user, pending.upgraded, Some(proof))
     }
 
     /// Counts an attempt at `email` before its password is checked (see [`throttle`]),
@@ -210,8 +300,9 @@ impl Vault {
         new: &SecretString,
     ) -> Result<CurrentUser> {
         let current = validate::normalise_password("currentPassword", current)?;
-        let new = policy::new_password("newPassword", new)?;
         let user = session.user_id();
+        let has_second_factor = second_factors::exists(&self.conn(), user)?;
+        let new = policy::new_password("newPassword", new, has_second_factor)?;
         // The new password is judged first: a rule it breaks is not a failed attempt.
         if new.0 == current {
             return Err(Error::Conflict(Conflict::PasswordUnchanged));
@@ -220,6 +311,7 @@ impl Vault {
         let context = PasswordContext {
             email: &me.email,
             display_name: &me.display_name,
+            has_second_factor,
         };
         policy::check("newPassword", &new.0, context)?;
         let now = self.now();
@@ -228,15 +320,22 @@ impl Vault {
         let replacement = self.unless_busy(&reservation, || {
             match self.hasher.verify(&phc, &current)? {
                 Verdict::Mismatch => Ok(None),
-                Verdict::Match { .. } => self.hasher.hash(&new.0).map(Some),
+                Verdict::Match { .. } => {
+                    // The second factor is sealed under the password: re-seal it.
+                    let resealed = self.reseal_second_factor(user, &current, &new.0)?;
+                    Ok(Some((self.hasher.hash(&new.0)?, resealed)))
+                }
             }
         })?;
-        let Some(phc) = replacement else {
+        let Some((phc, resealed)) = replacement else {
             self.record_failed_sign_in(&reservation, Some(user), now)?;
             return Err(Error::InvalidCredentials);
         };
         self.write(|conn| {
             users::set_password(conn, user, &phc, false, true, now)?;
+            if let Some(resealed) = &resealed {
+                second_factors::put(conn, user, resealed, now)?;
+            }
             sessions::delete_for_user(conn, user)?;
             throttle::clear(conn, &me.email)?;
             audit::append(
@@ -251,15 +350,21 @@ impl Vault {
             "password changed (account {}); its sessions were ended",
             user.0
         );
-        self.start_session(user, None)
+        self.start_session(user, None, None)
     }
 
     /// Creates a session for `user` and makes it this computer's active one, keeping its
     /// token. The person's own earlier session here is ended (replaced); whoever else was
     /// active is locked (reason `switch`), and when the computer already holds as many
     /// sessions as it may, the locked one used least recently is ended. `upgraded` is a
-    /// stronger hash of the same password to store.
-    fn start_session(&self, user: UserId, upgraded: Option<String>) -> Result<CurrentUser> {
+    /// stronger hash of the same password to store; `proof` says how the second step of
+    /// a two-step sign-in was passed.
+    fn start_session(
+        &self,
+        user: UserId,
+        upgraded: Option<String>,
+        proof: Option<Proof>,
+    ) -> Result<CurrentUser> {
         let token = SessionToken::generate()?;
         let now = self.now();
         let expires_at = now.saturating_add(self.policy.absolute_seconds());
@@ -305,9 +410,22 @@ impl Vault {
                 users::set_password(conn, user, phc, false, false, now)?;
             }
             throttle::clear(conn, &account.email)?;
-            let entry = NewEntry::new(AuditEvent::SignIn)
+            let mut entry = NewEntry::new(AuditEvent::SignIn)
                 .by(user, &account.email)
                 .on(user, &account.email);
+            match proof {
+                Some(Proof::Code) => entry = entry.detail("with a code"),
+                Some(Proof::RecoveryCode { left }) => {
+                    entry = entry.detail("with a recovery code");
+                    let left = format!("{left} left");
+                    let used = NewEntry::new(AuditEvent::RecoveryCodeUsed)
+                        .by(user, &account.email)
+                        .on(user, &account.email)
+                        .detail(&left);
+                    audit::append(conn, &used, now)?;
+                }
+                None => {}
+            }
             audit::append(conn, &entry, now)?;
             Ok((
                 users::require(conn, user)?,
@@ -335,6 +453,6 @@ impl Vault {
         let id = token.id().to_owned();
         current.held.get_or_insert_with(Vec::new).push(token);
         current.select(&id, now);
-        Ok(row.into_current_user(expires_at, self.stay_signed_in()))
+        self.with_factor_due(row.into_current_user(expires_at, self.stay_signed_in()))
     }
 }

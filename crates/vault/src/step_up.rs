@@ -53,6 +53,8 @@ pub enum AdminAction {
     Backup,
     /// Changing a setting that holds for everyone at this computer (the auto-lock time).
     ChangeSettings,
+    /// Removing someone's second factor.
+    ResetSecondFactor,
 }
 
 impl AdminAction {
@@ -67,6 +69,7 @@ impl AdminAction {
             | Self::ExportAudit
             | Self::AcknowledgeBreakGlass
             | Self::ChangeSettings
+            | Self::ResetSecondFactor
             | Self::Backup => true,
             Self::UpdateAccount { target } => target == Role::Admin,
             Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
@@ -130,6 +133,7 @@ mod tests {
             (AdminAction::AcknowledgeBreakGlass, true),
             (AdminAction::ChangeSettings, true),
             (AdminAction::Backup, true),
+            (AdminAction::ResetSecondFactor, true),
         ];
         for (action, expected) in cases {
             assert_eq!(action.needs_step_up(), expected, "{action:?}");

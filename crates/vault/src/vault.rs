@@ -15,6 +15,7 @@ use crate::db::{self, users};
 use crate::dto::BootstrapStatus;
 use crate::error::{Error, Invalid, Result};
 use crate::password::{HashParams, Hasher};
+use crate::session::pending::Pending;
 use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
 
 /// How a vault is opened.
@@ -123,6 +124,11 @@ pub struct Vault {
     /// Whether the lock screen lists the people signed in here: 1, or 0 when an admin
     /// chose an email field only (cached likewise).
     pub(crate) show_people: AtomicI64,
+    /// Who must have a second factor: 0 nobody, 1 administrators, 2 everyone (cached
+    /// likewise).
+    pub(crate) second_factor_policy: AtomicI64,
+    /// Sign-ins waiting for their code, and second factors being set up.
+    pending: Mutex<Pending>,
 }
 
 impl Vault {
@@ -138,6 +144,7 @@ impl Vault {
         let auto_lock_minutes = AUTO_LOCK.stored(&conn)?;
         let pin_window_hours = PIN_WINDOW.stored(&conn)?;
         let show_people = SHOW_PEOPLE.stored(&conn)?;
+        let second_factor_policy = SECOND_FACTOR_POLICY.stored(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             store,
@@ -150,6 +157,8 @@ impl Vault {
             auto_lock_minutes: AtomicI64::new(auto_lock_minutes),
             pin_window_hours: AtomicI64::new(pin_window_hours),
             show_people: AtomicI64::new(show_people),
+            second_factor_policy: AtomicI64::new(second_factor_policy),
+            pending: Mutex::new(Pending::default()),
         })
     }
 
@@ -257,6 +266,13 @@ impl Vault {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The half-done sign-ins and enrolments, with the expired ones dropped.
+    pub(crate) fn pending(&self) -> MutexGuard<'_, Pending> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        pending.drop_expired(self.now());
+        pending
+    }
+
     pub(crate) fn now(&self) -> Timestamp {
         self.clock.now()
     }
@@ -320,6 +336,15 @@ pub(crate) const SHOW_PEOPLE: DeskSetting = DeskSetting {
     min: 0,
     max: 1,
     default: 1,
+};
+
+/// Who must have a second factor: 0 nobody, 1 administrators, 2 everyone.
+pub(crate) const SECOND_FACTOR_POLICY: DeskSetting = DeskSetting {
+    key: "second_factor_policy",
+    field: "policy",
+    min: 0,
+    max: 2,
+    default: 0,
 };
 
 impl DeskSetting {

@@ -2,7 +2,7 @@
 //! deleting and password resets. Every change names itself to the step-up rule and
 //! re-checks inside its write transaction that the actor is still an active admin.
 
-use crate::db::{audit, pins, sessions, throttle, users};
+use crate::db::{audit, pins, second_factors, sessions, throttle, users};
 use crate::dto::{CreatedAccount, IssuedPassword, Page, UserDto};
 use crate::error::{Conflict, Error, Result};
 use crate::model::audit::{AuditEvent, NewEntry};
@@ -228,6 +228,18 @@ impl Vault {
             sessions::delete_for_user(conn, id)?;
             // A reset means the password is forgotten or known to others: the PIN goes too.
             pins::delete(conn, id)?;
+            // The second factor is sealed under the old password, which nobody here
+            // knows: it cannot be kept. The person sets it up again.
+            if second_factors::delete(conn, id)? {
+                audit::append(
+                    conn,
+                    &NewEntry::new(AuditEvent::SecondFactorRemoved)
+                        .by(actor.id, &actor.email)
+                        .on(id, &target.email)
+                        .detail("removed by a password reset"),
+                    now,
+                )?;
+            }
             throttle::clear(conn, &target.email)?;
             audit::append(
                 conn,

@@ -16,7 +16,7 @@ impl Vault {
     /// A person's profile as the signed-in viewer may see it. People who are not admins
     /// see active accounts only.
     pub fn get_profile(&self, session: &Session, id: UserId) -> Result<ProfileDto> {
-        session.ensure_password_settled()?;
+        session.ensure_settled()?;
         let row = users::require(&self.conn(), id)?;
         if row.status != AccountStatus::Active && session.role() != Role::Admin {
             return Err(Error::NotFound);
@@ -27,7 +27,7 @@ impl Vault {
     /// The directory of active accounts, in email order, with phone numbers only where
     /// the viewer may see them.
     pub fn team_directory(&self, session: &Session, query: &ListQuery) -> Result<Page<ProfileDto>> {
-        session.ensure_password_settled()?;
+        session.ensure_settled()?;
         let listing = Listing::parse(query)?;
         let rows = users::list(&self.conn(), listing.as_rows(true))?;
         Ok(listing.page(rows, |row| row.into_profile(&session.viewer)))
@@ -39,7 +39,7 @@ impl Vault {
         session: &Session,
         update: &ProfileUpdate,
     ) -> Result<CurrentUser> {
-        session.ensure_password_settled()?;
+        session.ensure_settled()?;
         let display_name = validate::text("displayName", &update.display_name, NAME_MAX_CHARS)?;
         let phone = validate::optional_phone(update.phone.as_deref())?;
         let name_key = validate::fold(&display_name);
@@ -61,6 +61,6 @@ impl Vault {
             audit::append(conn, &entry, now)?;
             Ok(row)
         })?;
-        Ok(row.into_current_user(session.expires_at(), self.stay_signed_in()))
+        self.with_factor_due(row.into_current_user(session.expires_at(), self.stay_signed_in()))
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod pins;
+pub(crate) mod second_factors;
 pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod throttle;
@@ -42,6 +43,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_desk_sessions.sql",
         include_str!("../../../../migrations/0006_desk_sessions.sql"),
+    ),
+    (
+        "0007_second_factor.sql",
+        include_str!("../../../../migrations/0007_second_factor.sql"),
     ),
 ];
 

@@ -27,6 +27,8 @@ pub(crate) struct SessionRow {
     pub(crate) password_at: Timestamp,
     /// Wrong PINs typed since the last right one.
     pub(crate) pin_failures: i64,
+    /// Whether the account has a second factor.
+    pub(crate) has_second_factor: bool,
 }
 
 /// A new session row: the token's `id` and the SHA-256 of its secret, never the token.
@@ -52,7 +54,8 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
     let mut statement = conn.prepare_cached(
         "SELECT s.secret_hash, s.user_id, u.role, u.team, u.status, u.must_change_password,
                 s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email,
-                s.locked_at, s.lock_reason, coalesce(s.password_at, s.created_at), s.pin_failures
+                s.locked_at, s.lock_reason, coalesce(s.password_at, s.created_at), s.pin_failures,
+                EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = s.user_id)
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1",
     )?;
@@ -79,6 +82,7 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
                 },
                 password_at: row.get(13)?,
                 pin_failures: row.get(14)?,
+                has_second_factor: row.get(15)?,
             })
         })
         .optional()?)

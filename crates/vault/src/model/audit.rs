@@ -24,6 +24,14 @@ pub enum AuditEvent {
     /// Someone else's session became the active one at this computer.
     SessionSwitched,
     SessionsRevoked,
+    /// A second factor was set up.
+    SecondFactorEnrolled,
+    /// A second factor was removed, by its person or an admin (or by a password reset).
+    SecondFactorRemoved,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesRegenerated,
+    /// A recovery code signed someone in; the detail says how many are left.
+    RecoveryCodeUsed,
     AccountCreated,
     AccountDisabled,
     AccountEnabled,
@@ -46,7 +54,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 28] = [
+    pub const ALL: [Self; 32] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -57,6 +65,10 @@ impl AuditEvent {
         Self::SessionUnlocked,
         Self::SessionSwitched,
         Self::SessionsRevoked,
+        Self::SecondFactorEnrolled,
+        Self::SecondFactorRemoved,
+        Self::RecoveryCodesRegenerated,
+        Self::RecoveryCodeUsed,
         Self::AccountCreated,
         Self::AccountDisabled,
         Self::AccountEnabled,
@@ -89,6 +101,10 @@ impl AuditEvent {
             Self::SessionLocked => "session_locked",
             Self::SessionUnlocked => "session_unlocked",
             Self::SessionSwitched => "session_switched",
+            Self::SecondFactorEnrolled => "second_factor_enrolled",
+            Self::SecondFactorRemoved => "second_factor_removed",
+            Self::RecoveryCodesRegenerated => "recovery_codes_regenerated",
+            Self::RecoveryCodeUsed => "recovery_code_used",
             Self::SessionsRevoked => "sessions_revoked",
             Self::AccountCreated => "account_created",
             Self::AccountDisabled => "account_disabled",

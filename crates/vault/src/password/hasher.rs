@@ -116,6 +116,30 @@ impl Hasher {
         }
     }
 
+    /// A 256-bit key derived from `password` with argon2id at `params` and `salt`, for
+    /// sealing a secret that only the password should open. It takes a hashing slot like
+    /// any other computation. Errors: `Busy` as for [`Self::hash`].
+    pub(crate) fn derive_key(
+        &self,
+        password: &SecretString,
+        salt: &[u8],
+        params: HashParams,
+    ) -> Result<zeroize::Zeroizing<[u8; 32]>> {
+        if !params.within_caps() {
+            return Err(Error::Internal(format!(
+                "key parameters above caps: {params:?}"
+            )));
+        }
+        let mut key = zeroize::Zeroizing::new([0_u8; 32]);
+        let _slot = self.slots.acquire()?;
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        params
+            .argon2()?
+            .hash_password_into(password.expose().as_bytes(), salt, key.as_mut())
+            .map_err(|e| Error::internal("argon2 key", e))?;
+        Ok(key)
+    }
+
     /// Does the work of a verification that cannot succeed: the unknown-email path.
     pub(crate) fn verify_dummy(&self, password: &SecretString) -> Result<()> {
         let dummy = self.dummy_hash()?;

@@ -167,6 +167,31 @@ impl HashParams {
         }
     }
 
+    /// Reads parameters stored beside a sealed secret: within the caps, but not held to
+    /// the floor, since they are whatever the vault used when it sealed (tests seal with
+    /// cheap ones). A crafted value can only fail to open the secret.
+    pub(crate) fn from_stored_key_params(text: &str) -> Result<Self> {
+        let parts: Vec<u32> = text
+            .split(',')
+            .map(str::parse)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::internal("stored key parameters", e))?;
+        let params = match parts[..] {
+            [memory_kib, iterations, lanes] if memory_kib > 0 && iterations > 0 && lanes > 0 => {
+                Self {
+                    memory_kib,
+                    iterations,
+                    lanes,
+                }
+            }
+            _ => return Err(Error::Internal(format!("stored key parameters: {text}"))),
+        };
+        if !params.within_caps() {
+            return Err(Error::Internal(format!("stored key parameters: {text}")));
+        }
+        Ok(params)
+    }
+
     /// Whether a stored PHC string uses weaker parameters than these.
     pub(crate) fn is_weaker_phc(&self, phc: &str) -> bool {
         PasswordHash::new(phc)

@@ -55,10 +55,15 @@ pub(crate) struct NewPassword(pub(crate) SecretString);
 
 /// Checks a password before it is hashed: size first (so a megabyte costs nothing),
 /// then NUL bytes, then the minimum length after NFKC. No composition rules.
-pub(crate) fn new_password(field: &'static str, raw: &SecretString) -> Result<NewPassword> {
+pub(crate) fn new_password(
+    field: &'static str,
+    raw: &SecretString,
+    has_second_factor: bool,
+) -> Result<NewPassword> {
     let normalised = validate::normalise_password(field, raw)?;
-    if normalised.expose().chars().count() < PASSWORD_MIN_CHARS {
-        return Err(Error::invalid(field, Invalid::TooShort(PASSWORD_MIN_CHARS)));
+    let min = PasswordPolicy::min_chars(has_second_factor);
+    if normalised.expose().chars().count() < min {
+        return Err(Error::invalid(field, Invalid::TooShort(min)));
     }
     Ok(NewPassword(normalised))
 }
@@ -117,6 +122,9 @@ pub struct PasswordContext<'a> {
     pub email: &'a str,
     /// The account's display name.
     pub display_name: &'a str,
+    /// Whether the account has a second factor, which allows a shorter password
+    /// ([`PasswordPolicy::min_chars`]).
+    pub has_second_factor: bool,
 }
 
 impl PasswordContext<'_> {
@@ -191,7 +199,7 @@ pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> Passwo
     }
     let normalised = validate::nfkc(typed);
     let chars = normalised.chars().count();
-    let long_enough = chars >= PasswordPolicy::min_chars(false);
+    let long_enough = chars >= PasswordPolicy::min_chars(context.has_second_factor);
     let breached = is_breached(&normalised);
     let folded = validate::fold(&normalised);
     let contains_personal_info = context
@@ -238,7 +246,7 @@ pub(crate) fn check(
     let reason = if !strength.short_enough {
         Invalid::TooLong(PASSWORD_MAX_BYTES)
     } else if !strength.long_enough {
-        Invalid::TooShort(PasswordPolicy::min_chars(false))
+        Invalid::TooShort(PasswordPolicy::min_chars(context.has_second_factor))
     } else if strength.breached {
         Invalid::Breached
     } else if strength.contains_personal_info {

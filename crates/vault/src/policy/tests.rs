@@ -8,6 +8,7 @@ fn strength(password: &str) -> PasswordStrength {
         PasswordContext {
             email: "mina.park@clinic.example",
             display_name: "Mina Park",
+            has_second_factor: false,
         },
     )
 }
@@ -128,6 +129,7 @@ fn the_refusal_names_the_first_rule_broken() {
         PasswordContext {
             email: "mina@x.example",
             display_name: "Mina",
+            has_second_factor: false,
         },
     ) {
         Err(Error::Validation { reason, .. }) => Some(reason),
@@ -169,25 +171,54 @@ fn reason(result: Result<impl Sized>) -> Option<crate::error::Invalid> {
 fn password_rules_check_size_before_anything_else() {
     let huge = SecretString::new("x".repeat(1 << 20));
     assert_eq!(
-        reason(new_password("password", &huge)),
+        reason(new_password("password", &huge, false)),
         Some(crate::error::Invalid::TooLong(256))
     );
     let short = SecretString::from("fourteen chars");
     assert_eq!(
-        reason(new_password("password", &short)),
+        reason(new_password("password", &short, false)),
         Some(crate::error::Invalid::TooShort(15))
     );
     let nul = SecretString::from("a perfectly long\0password");
     assert_eq!(
-        reason(new_password("password", &nul)),
+        reason(new_password("password", &nul, false)),
         Some(crate::error::Invalid::ControlCharacter)
     );
-    assert!(new_password("password", &SecretString::from("fifteen chars!!")).is_ok());
+    assert!(new_password("password", &SecretString::from("fifteen chars!!"), false).is_ok());
     // Spaces count and are kept; 257 bytes is one too many.
-    assert!(new_password("password", &SecretString::new(" ".repeat(256))).is_ok());
+    assert!(new_password("password", &SecretString::new(" ".repeat(256)), false).is_ok());
     let over = SecretString::new("é".repeat(128) + "a");
     assert_eq!(
-        reason(new_password("password", &over)),
+        reason(new_password("password", &over, false)),
         Some(crate::error::Invalid::TooLong(256))
     );
+}
+
+#[test]
+fn a_second_factor_allows_eight_characters_and_no_fewer() {
+    let context = |has_second_factor| PasswordContext {
+        email: "mina@x.example",
+        display_name: "Mina",
+        has_second_factor,
+    };
+    let eight = SecretString::from("qv7#Lz2!");
+    assert_eq!(
+        reason(new_password("password", &eight, false)),
+        Some(crate::error::Invalid::TooShort(15))
+    );
+    assert!(new_password("password", &eight, true).is_ok());
+    assert_eq!(
+        reason(new_password("password", &"qv7#Lz2".into(), true)),
+        Some(crate::error::Invalid::TooShort(8))
+    );
+    assert!(!estimate(&eight, context(false)).long_enough);
+    assert!(estimate(&eight, context(true)).long_enough);
+    // The other rules still apply at the shorter length.
+    assert!(matches!(
+        check("password", &"password".into(), context(true)),
+        Err(Error::Validation {
+            reason: crate::error::Invalid::Breached,
+            ..
+        })
+    ));
 }

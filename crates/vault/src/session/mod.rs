@@ -8,11 +8,13 @@
 //! Every sign-in issues a new token; sign-out deletes the row. The token itself lives in
 //! a [`SessionStore`]: the OS keyring in the app, memory in tests.
 
+pub(crate) mod pending;
 mod policy;
 mod proof;
 mod store;
 mod token;
 
+pub use pending::{SIGN_IN_SECONDS, SIGN_IN_TRIES};
 pub use policy::SessionPolicy;
 pub use proof::{AdminSession, Session, require_admin};
 pub use store::{MemoryStore, SessionStore, StoreError};

@@ -13,6 +13,8 @@ pub struct Session {
     pub(crate) id: String,
     pub(crate) viewer: Viewer,
     pub(crate) must_change_password: bool,
+    /// An admin requires a second factor of this person, and they have none yet.
+    pub(crate) second_factor_due: bool,
     pub(crate) last_seen_at: Timestamp,
     pub(crate) expires_at: Timestamp,
     pub(crate) verified_at: Timestamp,
@@ -68,6 +70,19 @@ impl Session {
             Ok(())
         }
     }
+
+    /// Refuses as [`Self::ensure_password_settled`] does, and then with
+    /// `SecondFactorRequired` while an admin requires a second factor the person has not
+    /// set up: until then the session may do nothing but set it up. Every command on
+    /// account data, the plugin's and a host's, passes here.
+    pub fn ensure_settled(&self) -> Result<()> {
+        self.ensure_password_settled()?;
+        if self.second_factor_due {
+            Err(Error::SecondFactorRequired)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Proof that the current session belongs to an active admin. Built only by
@@ -83,9 +98,10 @@ impl AdminSession<'_> {
 }
 
 /// Checks that `session` is an admin's. A user gets `Forbidden`; an admin who must still
-/// replace a temporary password gets `PasswordChangeRequired`.
+/// replace a temporary password gets `PasswordChangeRequired`, and one who must still set
+/// up a second factor `SecondFactorRequired`.
 pub fn require_admin(session: &Session) -> Result<AdminSession<'_>> {
-    session.ensure_password_settled()?;
+    session.ensure_settled()?;
     match session.viewer.role {
         Role::Admin => Ok(AdminSession(session)),
         Role::User => Err(Error::Forbidden),

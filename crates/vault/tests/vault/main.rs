@@ -21,6 +21,7 @@ mod layers;
 mod lock;
 mod model;
 mod pin;
+mod second_factor;
 mod security;
 mod sessions;
 mod sign_in;

@@ -291,7 +291,7 @@ fn custom_timeouts_apply() {
 }
 
 impl crate::Fixture {
-    fn clock_now(&self) -> i64 {
+    pub(crate) fn clock_now(&self) -> i64 {
         use vault::Clock as _;
         self.clock.now()
     }

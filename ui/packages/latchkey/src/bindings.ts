@@ -111,6 +111,11 @@ phone: string | null,
  */
 mustChangePassword: boolean, 
 /**
+ * Must set up a second factor before anything else (after any password change):
+ * an admin requires one for this person's role.
+ */
+secondFactorDue: boolean, 
+/**
  * When this session ends regardless of activity (Unix seconds, UTC).
  */
 sessionExpiresAt: number, 
@@ -150,11 +155,11 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Storage" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "CodeRequired" | "WrongCode" | "SecondFactorRequired" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Storage" | "Internal";
 
-export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" };
+export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" } | { "kind": "wrongCode" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "fileExists" | "pinUnavailable" | "sqliteTooOld";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired";
 
 export type ErrorReply = { 
 /**
@@ -182,7 +187,12 @@ conflict?: Conflict,
  */
 retryAfter?: number, 
 /**
- * For `WrongPin`, tries left before the session ends.
+ * For `CodeRequired`, the half-done sign-in to finish.
+ */
+ticket?: string, 
+/**
+ * For `WrongPin`, tries left before the session ends; for `WrongCode`, before the
+ * password is needed again.
  */
 remainingTries?: number, 
 /**
@@ -360,7 +370,12 @@ email?: string | null,
 /**
  * The account's display name, if known.
  */
-displayName?: string | null, };
+displayName?: string | null, 
+/**
+ * Whether the account has a second factor (a shorter minimum applies). Only the
+ * meter's estimate depends on it; the vault applies the rule from the account.
+ */
+hasSecondFactor?: boolean | null, };
 
 export type ReauthenticateRequest = { 
 /**
@@ -368,7 +383,7 @@ export type ReauthenticateRequest = {
  */
 password: string, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
 
 export type Outcome = "success" | "failure";
 
@@ -606,7 +621,11 @@ breachedListApplicable: number,
 /**
  * The same with a second factor, whose minimum is shorter.
  */
-breachedListApplicableWithSecondFactor: number, };
+breachedListApplicableWithSecondFactor: number, 
+/**
+ * Active accounts without a second factor.
+ */
+withoutSecondFactor: number, };
 
 export type BreakGlassNotice = { 
 /**
@@ -763,6 +782,78 @@ bytes: number,
  */
 accounts: number, };
 
+export type CompleteSignInRequest = { 
+/**
+ * The half-done sign-in.
+ */
+ticket: string, 
+/**
+ * Six digits from the app, or a recovery code.
+ */
+code: string, };
+
+export type SecondFactorStatus = { 
+/**
+ * When it was set up; `None` without one.
+ */
+enrolledAt: number | null, 
+/**
+ * Unused recovery codes.
+ */
+recoveryCodesLeft: number, 
+/**
+ * Whether an admin requires one for this person.
+ */
+required: boolean, };
+
+export type QrModules = { 
+/**
+ * Modules per side.
+ */
+size: number, 
+/**
+ * `size × size` characters, row by row: `1` dark, `0` light.
+ */
+modules: string, };
+
+export type Enrolment = { 
+/**
+ * The secret in base32, for typing into an app.
+ */
+secret: string, 
+/**
+ * The `otpauth://totp/…` URI the QR code carries.
+ */
+uri: string, 
+/**
+ * The QR code of the URI.
+ */
+qr: QrModules, };
+
+export type ConfirmEnrolmentRequest = { 
+/**
+ * The person's password, which seals the secret.
+ */
+password: string, 
+/**
+ * The app's current six digits.
+ */
+code: string, };
+
+export type RecoveryCodes = { 
+/**
+ * Ten codes, `XXXX-XXXX-XXXX-XXXX`.
+ */
+codes: Array<string>, };
+
+export type SecondFactorPolicy = "nobody" | "admins" | "everyone";
+
+export type SecondFactorPolicyRequest = { 
+/**
+ * Nobody, administrators, or everyone.
+ */
+policy: SecondFactorPolicy, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -778,6 +869,7 @@ export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 12;
 export const PIN_TRIES = 5;
 export const DESK_SESSIONS = 8;
+export const SIGN_IN_TRIES = 5;
 export const PIN_WINDOW_MAX_HOURS = 12;
 
 /** Every command: what it takes and what it returns. */
@@ -805,6 +897,15 @@ export interface Commands {
   locked_session: { request: null; response: LockScreenState | null };
   unlock_session: { request: SessionUnlockRequest; response: CurrentUser };
   unlock_with_pin: { request: PinRequest; response: CurrentUser };
+  complete_sign_in: { request: CompleteSignInRequest; response: CurrentUser };
+  second_factor_status: { request: null; response: SecondFactorStatus };
+  begin_enrolment: { request: null; response: Enrolment };
+  confirm_enrolment: { request: ConfirmEnrolmentRequest; response: RecoveryCodes };
+  regenerate_recovery_codes: { request: ReauthenticateRequest; response: RecoveryCodes };
+  remove_second_factor: { request: ReauthenticateRequest; response: null };
+  reset_second_factor: { request: AccountRef; response: null };
+  second_factor_policy: { request: null; response: SecondFactorPolicy };
+  set_second_factor_policy: { request: SecondFactorPolicyRequest; response: SecondFactorPolicy };
   report_activity: { request: null; response: Activity };
   pin_status: { request: null; response: PinStatus };
   set_pin: { request: SetPinRequest; response: PinStatus };
