@@ -276,6 +276,14 @@ fn good_request(command: &str, f: &Fixture) -> Value {
             json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4, "showPeople": false}})
         }
         "backup_vault" => json!({}),
+        "complete_sign_in" => json!({"request": {"ticket": "no-such-ticket", "code": "123456"}}),
+        "second_factor_status" | "begin_enrolment" | "second_factor_policy" => json!({}),
+        "confirm_enrolment" => json!({"request": {"password": f.password, "code": "123456"}}),
+        "regenerate_recovery_codes" | "remove_second_factor" => {
+            json!({"request": {"password": f.password}})
+        }
+        "reset_second_factor" => json!({"request": {"id": id}}),
+        "set_second_factor_policy" => json!({"request": {"policy": "nobody"}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -293,11 +301,26 @@ fn lock_screen_outcome(command: &str, state: State) -> Option<&'static str> {
     }
 }
 
+/// What an allowed, signed-in caller gets from a good request that the vault's state
+/// refuses all the same: nobody in the fixture has a second factor.
+fn allowed_outcome(command: &str) -> Option<&'static str> {
+    match command {
+        // No enrolment was started; nothing to regenerate, remove or reset.
+        "confirm_enrolment"
+        | "regenerate_recovery_codes"
+        | "remove_second_factor"
+        | "reset_second_factor" => Some("Conflict"),
+        _ => None,
+    }
+}
+
 /// What an allowed caller gets from a public command's good request.
 fn public_outcome(command: &str) -> Option<&'static str> {
     match command {
         // The vault already has accounts.
         "create_first_admin" => Some("Conflict"),
+        // No sign-in is waiting for a code.
+        "complete_sign_in" => Some("Conflict"),
         _ => None,
     }
 }
@@ -332,7 +355,7 @@ fn every_command_enforces_its_access_level_in_every_state() {
                 // The good request acts on a user and takes access away: no step-up.
                 (Access::Session, State::User | State::Admin | State::StaleAdmin)
                 | (Access::Admin | Access::AdminStepUpByTarget, State::Admin | State::StaleAdmin)
-                | (Access::AdminStepUp, State::Admin) => None,
+                | (Access::AdminStepUp, State::Admin) => allowed_outcome(command),
             };
             let got = code(&result);
             if got.as_deref() != expected {
@@ -803,6 +826,29 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "copy_secret",
             json!({"request": {"text": "x".repeat(300)}}),
             "text",
+        ),
+        (
+            "complete_sign_in",
+            json!({"request": {"ticket": "t", "code": ""}}),
+            "code",
+        ),
+        ("complete_sign_in", json!({"request": {"code": "123456"}}), "ticket"),
+        (
+            "confirm_enrolment",
+            json!({"request": {"password": "a long enough password", "code": "12ab56"}}),
+            "code",
+        ),
+        (
+            "regenerate_recovery_codes",
+            json!({"request": {"password": 7}}),
+            "password",
+        ),
+        ("remove_second_factor", json!({"request": {}}), "password"),
+        ("reset_second_factor", json!({"request": {"id": "two"}}), "id"),
+        (
+            "set_second_factor_policy",
+            json!({"request": {"policy": "managers"}}),
+            "policy",
         ),
     ];
     // Every command that takes a request has at least one bad-input case here.
