@@ -50,7 +50,7 @@ function Header({ path }: { path: Path }) {
         <span className="brand-mark" />
         {t("app.name")}
       </span>
-      {user && !user.mustChangePassword ? (
+      {user && !user.mustChangePassword && !user.secondFactorDue ? (
         <nav aria-label={t("nav.main")}>
           <ul>
             {links.map(([target, label]) => (
@@ -150,6 +150,11 @@ export function App() {
   const page = (
     <>
       {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
+      {auth.state.status === "signedIn" && auth.state.recoveryCodesLeft !== undefined ? (
+        <div className="banner" role="status">
+          {t("twoStep.recoveryUsed", { n: auth.state.recoveryCodesLeft })}
+        </div>
+      ) : null}
       {auth.state.status === "signedIn" && !auth.staySignedIn ? (
         <div className="banner" role="status">
           {t("session.notPersistent")}

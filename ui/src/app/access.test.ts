@@ -12,6 +12,7 @@ const person = (role: "admin" | "user", mustChangePassword = false): CurrentUser
   team: null,
   phone: null,
   mustChangePassword,
+  secondFactorDue: false,
   sessionExpiresAt: 0,
   staySignedIn: true,
 });

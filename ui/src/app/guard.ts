@@ -19,6 +19,7 @@ export function guard(state: AuthState, path: Path | "/"): Path | null {
       return path === "/" || PUBLIC_PAGES.includes(path) ? "/dashboard" : path;
     case "signedIn":
       if (state.user.mustChangePassword) return "/change-password";
+      if (state.user.secondFactorDue) return "/two-step";
       if (path === "/" || PUBLIC_PAGES.includes(path)) return "/dashboard";
       return path;
   }

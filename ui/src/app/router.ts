@@ -7,6 +7,7 @@ export const PATHS = [
   "/setup",
   "/login",
   "/change-password",
+  "/two-step",
   "/dashboard",
   "/admin",
   "/audit",

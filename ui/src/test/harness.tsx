@@ -19,6 +19,7 @@ export function user(overrides: Partial<CurrentUser> = {}): CurrentUser {
     team: "front desk",
     phone: "010-1234-5678",
     mustChangePassword: false,
+    secondFactorDue: false,
     sessionExpiresAt: 1_795_780_800,
     staySignedIn: true,
     ...overrides,

@@ -1,13 +1,14 @@
 // Sign-in, in the guide's spirit: the form's action runs through `useActionState`, the
 // button's pending state comes from `useFormStatus`, and bad credentials get one message
 // that does not say which part was wrong.
-import { useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { ApiError, call } from "./api";
 import { useSession } from "./session";
 import { EMAIL_MAX_BYTES } from "./bindings";
 import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
+import { CodeStep } from "./SecondFactor";
 import type { I18n } from "./i18n/i18n";
 
 interface LoginState {
@@ -29,6 +30,9 @@ export function SignInForm({ notices }: { notices?: ReactNode }) {
   const { t, errorMessage, fieldError } = useI18n();
   const auth = useSession();
   const password = useRef<HTMLInputElement>(null);
+  // Set when the password was right and the account has a second factor.
+  const [ticket, setTicket] = useState<string | null>(null);
+  const [expired, setExpired] = useState(false);
   const [state, action] = useActionState<LoginState, FormData>(async (_previous, form) => {
     const email = String(form.get("email") ?? "");
     const password = String(form.get("password") ?? "");
@@ -36,6 +40,11 @@ export function SignInForm({ notices }: { notices?: ReactNode }) {
       auth.signedIn(await call("login", { email, password }));
       return { email };
     } catch (error) {
+      if (error instanceof ApiError && error.code === "CodeRequired" && error.ticket) {
+        setExpired(false);
+        setTicket(error.ticket);
+        return { email };
+      }
       return { email, error };
     }
   }, { email: "" });
@@ -57,8 +66,20 @@ export function SignInForm({ notices }: { notices?: ReactNode }) {
             ? undefined
             : t("login.failed", { reason: errorMessage(error) });
 
+  if (ticket !== null) {
+    return (
+      <CodeStep
+        ticket={ticket}
+        onCancel={(wasExpired) => {
+          setExpired(wasExpired);
+          setTicket(null);
+        }}
+      />
+    );
+  }
   return (
     <>
+      {expired ? <Notice kind="info">{t("twoStep.expired")}</Notice> : null}
       {error ? null : notices}
       {formError ? <Notice kind="error">{formError}</Notice> : null}
       <form action={action} noValidate>

@@ -20,8 +20,13 @@ export class ApiError extends Error {
   readonly conflict: Conflict | undefined;
   /** For `Locked`: seconds until the next attempt is allowed. */
   readonly retryAfter: number | undefined;
-  /** For `WrongPin`: tries left before the session ends (0: it has ended). */
+  /**
+   * For `WrongPin`: tries left before the session ends (0: it has ended); for
+   * `WrongCode`: before the password is needed again.
+   */
   readonly remainingTries: number | undefined;
+  /** For `CodeRequired`: the half-done sign-in to finish with a code. */
+  readonly ticket: string | undefined;
   /** For `SessionLocked`: why the session was locked. */
   readonly lockReason: LockReason | undefined;
 
@@ -35,6 +40,7 @@ export class ApiError extends Error {
     this.retryAfter = reply.retryAfter;
     this.lockReason = reply.lockReason;
     this.remainingTries = reply.remainingTries;
+    this.ticket = reply.ticket;
   }
 }
 

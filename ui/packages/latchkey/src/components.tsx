@@ -94,10 +94,28 @@ export function Field({ label, name, error, hint, type, ref, onKeyDown, onKeyUp,
 }
 
 /** A submit button that is busy while its form's action runs (argon2 takes a moment). */
-export function SubmitButton({ idle, pending }: { idle: string; pending: string }) {
+export function SubmitButton({
+  idle,
+  pending,
+  name,
+  value,
+}: {
+  idle: string;
+  pending: string;
+  /** With `value`: sent with the form, for a form with more than one way to submit. */
+  name?: string;
+  value?: string;
+}) {
   const status = useFormStatus();
   return (
-    <button type="submit" className="primary" disabled={status.pending} aria-busy={status.pending}>
+    <button
+      type="submit"
+      className="primary"
+      name={name}
+      value={value}
+      disabled={status.pending}
+      aria-busy={status.pending}
+    >
       {status.pending ? (
         <>
           <span className="spinner" aria-hidden="true" />

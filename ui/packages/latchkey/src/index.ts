@@ -9,6 +9,7 @@ export type { Audience } from "./access";
 export { ACTIVITY_REPORT_MS, RequireRole, SessionProvider, loadInitialAuth, useCurrentUser, useSession } from "./session";
 export { IDLE_WARNING_SECONDS, IdleWarning, LockGuard, LockScreen, initials } from "./LockScreen";
 export { PinSettings, looksLikeDate } from "./PinSettings";
+export { CodeStep, FEW_RECOVERY_CODES, QrCode, SecondFactorSettings, groupKey } from "./SecondFactor";
 export type { Auth, AuthState, InitialAuth } from "./session";
 export { SignedIn } from "./SignedIn";
 export { SignIn, SignInForm } from "./SignIn";

@@ -17,6 +17,7 @@ const person = (overrides: Partial<CurrentUser> = {}): CurrentUser => ({
   team: null,
   phone: null,
   mustChangePassword: false,
+  secondFactorDue: false,
   sessionExpiresAt: 1_795_780_800,
   staySignedIn: true,
   ...overrides,

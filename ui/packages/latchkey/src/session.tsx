@@ -17,7 +17,12 @@ export type AuthState =
   | { status: "loading" }
   | { status: "setup" }
   | { status: "signedOut"; notice?: "expired" | "signedOut" | "pinLockout" }
-  | { status: "signedIn"; user: CurrentUser }
+  | {
+      status: "signedIn";
+      user: CurrentUser;
+      /** After a sign-in with a recovery code: how many are left, for a reminder. */
+      recoveryCodesLeft?: number;
+    }
   /**
    * Only the lock screen, nothing behind it: the app started on locked sessions, or the
    * person at the keyboard signed out while others stay signed in here.
@@ -49,7 +54,7 @@ export interface Auth {
   lockDeadline: number | null;
   /** Whether sessions survive a restart on this computer (the OS keyring works). */
   staySignedIn: boolean;
-  signedIn(user: CurrentUser): void;
+  signedIn(user: CurrentUser, extras?: { recoveryCodesLeft: number }): void;
   signOut(): Promise<void>;
   /** Asks the app again whether the vault is empty and who is signed in. */
   refresh(): Promise<void>;
@@ -204,11 +209,11 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     };
   }, [active]);
 
-  const signedIn = useCallback((user: CurrentUser) => {
+  const signedIn = useCallback((user: CurrentUser, extras?: { recoveryCodesLeft: number }) => {
     arrivals.current += 1;
     setStaySignedIn(user.staySignedIn);
     setLock(null);
-    setState({ status: "signedIn", user });
+    setState(extras ? { status: "signedIn", user, ...extras } : { status: "signedIn", user });
   }, []);
 
   const signOut = useCallback(async () => {

@@ -8,6 +8,7 @@ import {
   PHONE_MAX_CHARS,
   PinSettings,
   RoleLabel,
+  SecondFactorSettings,
   SubmitButton,
   call,
   useCurrentUser,
@@ -92,6 +93,7 @@ export function Profile() {
         </form>
       </section>
       <PinSettings />
+      <SecondFactorSettings />
     </main>
   );
 }

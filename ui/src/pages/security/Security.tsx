@@ -5,6 +5,7 @@ import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-
 import type { LockedEmail, SecurityHealth } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { DeskSettingsCard } from "./DeskSettings";
+import { SecondFactorPolicyCard } from "./SecondFactorPolicy";
 import { BackupCard } from "./Backup";
 import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
@@ -83,6 +84,7 @@ export function Security() {
         ))}
       </div>
       <DeskSettingsCard />
+      <SecondFactorPolicyCard withoutSecondFactor={health ? health.withoutSecondFactor : null} />
       <BackupCard />
       <h2>{t("security.lockedTitle")}</h2>
       <DataTable
