@@ -258,7 +258,8 @@ pub struct ErrorReply {
     /// For `CodeRequired`, the half-done sign-in to finish.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub ticket: Option<String>,
+    #[ts(type = "string")]
+    pub ticket: Option<Box<str>>,
     /// For `WrongPin`, tries left before the session ends; for `WrongCode`, before the
     /// password is needed again.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -376,7 +377,7 @@ impl Error {
                 _ => None,
             },
             ticket: match self {
-                Self::CodeRequired { ticket } => Some(ticket.clone()),
+                Self::CodeRequired { ticket } => Some(ticket.as_str().into()),
                 _ => None,
             },
             remaining_tries: match self {
