@@ -832,7 +832,11 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             json!({"request": {"ticket": "t", "code": ""}}),
             "code",
         ),
-        ("complete_sign_in", json!({"request": {"code": "123456"}}), "ticket"),
+        (
+            "complete_sign_in",
+            json!({"request": {"code": "123456"}}),
+            "ticket",
+        ),
         (
             "confirm_enrolment",
             json!({"request": {"password": "a long enough password", "code": "12ab56"}}),
@@ -844,7 +848,11 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "password",
         ),
         ("remove_second_factor", json!({"request": {}}), "password"),
-        ("reset_second_factor", json!({"request": {"id": "two"}}), "id"),
+        (
+            "reset_second_factor",
+            json!({"request": {"id": "two"}}),
+            "id",
+        ),
         (
             "set_second_factor_policy",
             json!({"request": {"policy": "managers"}}),

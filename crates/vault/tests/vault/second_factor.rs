@@ -135,7 +135,8 @@ fn sign_in_takes_the_password_then_a_code_and_refuses_a_replay() {
     f.clock.advance(30);
     // A wrong password says nothing about the second factor.
     assert_code!(
-        f.vault.login(ADMIN_EMAIL, &"not the password at all".into()),
+        f.vault
+            .login(ADMIN_EMAIL, &"not the password at all".into()),
         InvalidCredentials
     );
     f.clock.advance(2);
@@ -150,7 +151,10 @@ fn sign_in_takes_the_password_then_a_code_and_refuses_a_replay() {
     assert_eq!(user.email, ADMIN_EMAIL);
     assert!(f.vault.verify_session().is_ok());
     // The ticket is spent, and the same code (its step used) cannot sign in again.
-    assert_code!(f.vault.complete_sign_in(&first, &code(&secret, now)), Conflict);
+    assert_code!(
+        f.vault.complete_sign_in(&first, &code(&secret, now)),
+        Conflict
+    );
     f.vault.logout().unwrap();
     let second = ticket(f.vault.login(ADMIN_EMAIL, &ADMIN_PASSWORD.into()));
     assert!(matches!(
@@ -159,7 +163,9 @@ fn sign_in_takes_the_password_then_a_code_and_refuses_a_replay() {
     ));
     f.clock.advance(30);
     let now = f.clock_now();
-    f.vault.complete_sign_in(&second, &code(&secret, now)).unwrap();
+    f.vault
+        .complete_sign_in(&second, &code(&secret, now))
+        .unwrap();
     let detail: Vec<_> = events(&f.vault, AuditEvent::SignIn)
         .iter()
         .filter_map(|e| e.detail.clone())
@@ -317,7 +323,10 @@ fn an_admin_may_require_a_second_factor_and_reset_one() {
     // The admin has none: nothing but setting one up answers now.
     let session = f.vault.verify_session().unwrap();
     assert_code!(require_admin(&session), SecondFactorRequired);
-    assert_code!(f.vault.get_profile(&session, session.user_id()), SecondFactorRequired);
+    assert_code!(
+        f.vault.get_profile(&session, session.user_id()),
+        SecondFactorRequired
+    );
     assert!(f.vault.current_user(&session).unwrap().second_factor_due);
     assert!(matches!(
         f.vault
