@@ -130,6 +130,8 @@ after(async () => {
 test("two-step sign-in: set up, used, recovered, and required by an admin", async (t) => {
   let admin;
   await t.test("the first admin sets it up from the profile page", async () => {
+    // The language is remembered per app, and another suite may have left it Korean.
+    await (await app.find("//button[@lang='en']")).click();
     await app.find(heading("Welcome to Latchkey"));
     await fill("Email", ADMIN.email);
     await fill("Your name", ADMIN.name);

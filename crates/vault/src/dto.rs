@@ -38,6 +38,8 @@ pub struct UserDto {
     pub created_at: Timestamp,
     /// The last successful sign-in, if any (Unix seconds, UTC).
     pub last_sign_in_at: Option<Timestamp>,
+    /// Whether the account has a second factor (never the factor itself).
+    pub second_factor: bool,
 }
 
 /// A person's profile, as one particular viewer may see it.
@@ -176,6 +178,7 @@ impl UserRow {
             must_change_password: self.must_change_password,
             created_at: self.created_at,
             last_sign_in_at: self.last_sign_in_at,
+            second_factor: self.has_second_factor,
         }
     }
 

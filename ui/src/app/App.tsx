@@ -8,13 +8,19 @@ import { AccessDenied, BreakGlassBanner } from "../pages/dashboard/Dashboard";
 import { guard } from "./guard";
 import { PATHS } from "./router";
 import type { Path } from "./router";
-import { navigate, usePath } from "./router";
+import { currentPath, navigate, usePath } from "./router";
 import { ROUTES } from "./routes";
 
 /** The User Timing mark set once the first screen is drawn; the benchmark reads it. */
 const FIRST_SCREEN_MARK = "latchkey:first-screen";
 
 const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", ko: "한국어" };
+
+/**
+ * The page each person was on when someone else took the computer over, so that they
+ * come back to it (and to the draft waiting there). In this window's memory only.
+ */
+const placeOf = new Map<number, Path>();
 
 function LanguageSwitch() {
   const { t, locale, setLocale } = useI18n();
@@ -109,6 +115,22 @@ export function App() {
   useEffect(() => {
     if (target !== null && target !== path) navigate(target, { replace: true });
   }, [target, path]);
+  // When someone else's session opens, the one before keeps their page for later, and
+  // the newcomer goes to theirs (or to where everyone starts), never to the page of the
+  // person before.
+  const person = auth.state.status === "signedIn" ? auth.state.user.id : null;
+  const previousPerson = useRef(person);
+  useEffect(() => {
+    const before = previousPerson.current;
+    previousPerson.current = person;
+    if (person === null || before === person) return;
+    const current = currentPath();
+    if (before !== null && current !== "/") placeOf.set(before, current);
+    const place = placeOf.get(person);
+    placeOf.delete(person);
+    if (place) navigate(place, { replace: true });
+    else if (before !== null) navigate("/dashboard", { replace: true });
+  }, [person]);
   // On every route change after the first screen, focus goes to the new page's heading,
   // so that a screen reader announces where the person is now.
   const shown = useRef<string | null>(null);

@@ -154,6 +154,7 @@ describe("role-gated views", () => {
         mustChangePassword: false,
         createdAt: 1_795_700_000,
         lastSignInAt: 1_795_737_600,
+        secondFactor: false,
       },
       account({ team: "front desk", phone: "010-2345-6789", mustChangePassword: true }),
     ],

@@ -256,8 +256,9 @@ describe("the lock", () => {
     await userEvent.keyboard("{Escape}");
     await userEvent.click(await screen.findByRole("button", { name: /Mina Park/ }));
     await userEvent.type(await screen.findByLabelText("Password"), "mina's long password{Enter}");
-    // Mina's own screens, fresh: nothing of Ada's is left in the page.
-    await waitFor(() => expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Mina Park"));
+    // Mina's own screens, fresh and from where everyone starts: nothing of Ada's is
+    // left in the page, not even which page she was on.
+    expect(await screen.findByRole("heading", { name: "Welcome, Mina Park" })).toBeTruthy();
     expect(screen.queryByRole("link", { name: "Accounts" })).toBeNull();
     expect(document.body.innerHTML).not.toContain("Ada Half-Typed");
     expect(document.body.innerHTML).not.toContain("admin@clinic.example");
@@ -267,6 +268,7 @@ describe("the lock", () => {
     await userEvent.keyboard("{Escape}");
     await userEvent.click(await screen.findByRole("button", { name: /Ada Admin/ }));
     await userEvent.type(await screen.findByLabelText("Password"), "ada's long password{Enter}");
+    // Ada is back on her page, with her unsaved edit.
     await waitFor(() => expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Ada Half-Typed"));
     expect(screen.getByRole("link", { name: "Accounts" })).toBeTruthy();
   });

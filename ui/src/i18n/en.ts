@@ -65,7 +65,16 @@ export const en = {
   "admin.confirmDelete": "Delete {email}? Their sessions end and the account cannot be restored.",
   "admin.confirmResetTitle": "Reset password",
   "admin.confirmReset":
-    "Reset the password of {email}? Their sessions end, and they must choose a new password when they next sign in.",
+    "Reset the password of {email}? Their sessions end, and they must choose a new password when they next sign in. Their PIN and their two-step sign-in, if they have them, are removed too (both are tied to the old password): they set them up again.",
+  "admin.twoStepFilter": "Two-step sign-in",
+  "admin.twoStepAll": "Everyone",
+  "admin.twoStepOn": "On",
+  "admin.twoStepOff": "Off",
+  "admin.twoStepBadge": "Two-step",
+  "admin.resetTwoStep": "Remove two-step",
+  "admin.confirmResetTwoStepTitle": "Remove two-step sign-in",
+  "admin.confirmResetTwoStep": "Remove the two-step sign-in of {email}, for a lost phone and lost recovery codes? They sign in with their password alone until they set it up again (at once, if it is required of them).",
+  "admin.twoStepRemoved": "Two-step sign-in of {email} removed.",
   "admin.tempTitle": "One-time password",
   "admin.tempBody":
     "Give this temporary password to {email}. It is shown only now; they must replace it when they sign in.",

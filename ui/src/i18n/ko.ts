@@ -64,7 +64,16 @@ export const ko: Record<AppMessageKey, string> = {
   "admin.confirmDelete": "{email} 계정을 삭제할까요? 세션이 끝나고 계정은 복구할 수 없습니다.",
   "admin.confirmResetTitle": "비밀번호 재설정",
   "admin.confirmReset":
-    "{email}의 비밀번호를 재설정할까요? 세션이 끝나고, 다음 로그인 때 새 비밀번호를 정해야 합니다.",
+    "{email}의 비밀번호를 재설정할까요? 세션이 끝나고, 다음 로그인 때 새 비밀번호를 정해야 합니다. PIN과 2단계 로그인이 있다면 함께 제거되므로(둘 다 예전 비밀번호에 묶여 있음) 다시 설정해야 합니다.",
+  "admin.twoStepFilter": "2단계 로그인",
+  "admin.twoStepAll": "모두",
+  "admin.twoStepOn": "켜짐",
+  "admin.twoStepOff": "꺼짐",
+  "admin.twoStepBadge": "2단계",
+  "admin.resetTwoStep": "2단계 제거",
+  "admin.confirmResetTwoStepTitle": "2단계 로그인 제거",
+  "admin.confirmResetTwoStep": "휴대폰과 복구 코드를 모두 잃어버린 {email}의 2단계 로그인을 제거할까요? 다시 설정할 때까지 비밀번호만으로 로그인합니다(요구 대상이면 바로 다시 설정해야 합니다).",
+  "admin.twoStepRemoved": "{email}의 2단계 로그인을 제거했습니다.",
   "admin.tempTitle": "일회용 비밀번호",
   "admin.tempBody":
     "이 임시 비밀번호를 {email}에게 전달하세요. 지금만 표시되며, 로그인할 때 새 비밀번호로 바꿔야 합니다.",

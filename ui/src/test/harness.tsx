@@ -39,6 +39,7 @@ export function account(overrides: Partial<UserDto> = {}): UserDto {
     mustChangePassword: false,
     createdAt: 1_795_700_100,
     lastSignInAt: null,
+    secondFactor: false,
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ impl Vault {
     ) -> Result<Page<UserDto>> {
         let _ = admin;
         let listing = Listing::parse(query)?;
-        let rows = users::list(&self.conn(), listing.as_rows(false))?;
+        let rows = users::list(&self.conn(), listing.as_admin_rows())?;
         Ok(listing.page(rows, users::UserRow::into_user_dto))
     }
 

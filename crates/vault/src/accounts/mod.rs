@@ -62,6 +62,11 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub limit: Option<u32>,
+    /// Admins' console only: accounts with (`true`) or without (`false`) a second
+    /// factor. The directory takes no such filter.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub second_factor: Option<bool>,
 }
 
 /// Profile fields a person may change about themself.
@@ -100,6 +105,7 @@ pub(crate) struct Listing {
     prefix: Option<String>,
     after: Option<String>,
     limit: u32,
+    second_factor: Option<bool>,
 }
 
 impl Listing {
@@ -131,14 +137,30 @@ impl Listing {
             prefix,
             after,
             limit,
+            second_factor: query.second_factor,
         })
     }
 
-    pub(crate) fn as_rows(&self, active_only: bool) -> users::Listing<'_> {
+    /// The rows of the admins' console: every account, filtered by second factor if
+    /// asked.
+    pub(crate) fn as_admin_rows(&self) -> users::Listing<'_> {
         users::Listing {
             prefix: self.prefix.as_deref(),
             after: self.after.as_deref(),
-            active_only,
+            active_only: false,
+            second_factor: self.second_factor,
+            limit: self.limit,
+        }
+    }
+
+    /// The rows of the directory: active accounts only, and no filter on what only
+    /// admins may know.
+    pub(crate) fn as_directory_rows(&self) -> users::Listing<'_> {
+        users::Listing {
+            prefix: self.prefix.as_deref(),
+            after: self.after.as_deref(),
+            active_only: true,
+            second_factor: None,
             limit: self.limit,
         }
     }

@@ -29,7 +29,7 @@ impl Vault {
     pub fn team_directory(&self, session: &Session, query: &ListQuery) -> Result<Page<ProfileDto>> {
         session.ensure_settled()?;
         let listing = Listing::parse(query)?;
-        let rows = users::list(&self.conn(), listing.as_rows(true))?;
+        let rows = users::list(&self.conn(), listing.as_directory_rows())?;
         Ok(listing.page(rows, |row| row.into_profile(&session.viewer)))
     }
 

@@ -20,10 +20,13 @@ pub(crate) struct UserRow {
     pub(crate) must_change_password: bool,
     pub(crate) created_at: Timestamp,
     pub(crate) last_sign_in_at: Option<Timestamp>,
+    /// Whether the account has a second factor.
+    pub(crate) has_second_factor: bool,
 }
 
 const COLUMNS: &str = "id, email, display_name, role, team, phone, status, \
-                       must_change_password, created_at, last_sign_in_at";
+                       must_change_password, created_at, last_sign_in_at, \
+                       EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = users.id)";
 
 impl UserRow {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -38,6 +41,7 @@ impl UserRow {
             must_change_password: row.get(7)?,
             created_at: row.get(8)?,
             last_sign_in_at: row.get(9)?,
+            has_second_factor: row.get(10)?,
         })
     }
 
@@ -261,17 +265,27 @@ pub(crate) struct Listing<'a> {
     pub(crate) after: Option<&'a str>,
     /// Active accounts only.
     pub(crate) active_only: bool,
+    /// Only accounts with (`true`) or without (`false`) a second factor.
+    pub(crate) second_factor: Option<bool>,
     pub(crate) limit: u32,
 }
 
 /// A page of accounts in email order. Prefix search uses the email index and the
 /// name-key index; paging never uses OFFSET, so a deep page costs what the first does.
 pub(crate) fn list(conn: &Connection, listing: Listing<'_>) -> Result<Vec<UserRow>> {
-    let status = if listing.active_only {
+    let mut status = String::from(if listing.active_only {
         "AND status = 'active'"
     } else {
         ""
-    };
+    });
+    match listing.second_factor {
+        Some(true) => status
+            .push_str(" AND EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = users.id)"),
+        Some(false) => status.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = users.id)",
+        ),
+        None => {}
+    }
     // Every email sorts after the empty string, so "no cursor" needs no special case.
     let after = listing.after.unwrap_or("");
     let rows = match listing.prefix {

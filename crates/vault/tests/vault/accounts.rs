@@ -345,6 +345,7 @@ fn listing_pages_by_keyset_and_searches_by_prefix() {
                     after,
                     limit: Some(10),
                     search: None,
+                    second_factor: None,
                 },
             )
             .unwrap();

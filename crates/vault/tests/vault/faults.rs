@@ -108,6 +108,7 @@ fn a_full_disk_refuses_writes_with_a_storage_error_and_keeps_reads_and_the_file_
             search: None,
             limit: None,
             after: None,
+            second_factor: None,
         };
         vault.list_accounts(&admin, &query).unwrap().items.len()
     };

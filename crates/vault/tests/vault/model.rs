@@ -417,6 +417,7 @@ impl World {
                         search: None,
                         after: None,
                         limit: None,
+                        second_factor: None,
                     };
                     let json = match require_admin(&session) {
                         Ok(admin) => serde_json::to_string(

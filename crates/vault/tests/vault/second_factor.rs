@@ -375,3 +375,37 @@ fn an_admin_may_require_a_second_factor_and_reset_one() {
     assert_eq!(health.without_second_factor, 1);
     let _ = secret;
 }
+
+#[test]
+fn the_console_shows_and_filters_who_has_a_second_factor() {
+    let f = fixture().with_admin();
+    f.create("clerk@shop.example", Role::User, None);
+    enrolled(&f);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let list = |second_factor| {
+        let query = vault::ListQuery {
+            second_factor,
+            ..vault::ListQuery::default()
+        };
+        f.vault
+            .list_accounts(&admin, &query)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|a| (a.email, a.second_factor))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        list(None),
+        [
+            (ADMIN_EMAIL.to_owned(), true),
+            ("clerk@shop.example".to_owned(), false)
+        ]
+    );
+    assert_eq!(list(Some(true)), [(ADMIN_EMAIL.to_owned(), true)]);
+    assert_eq!(
+        list(Some(false)),
+        [("clerk@shop.example".to_owned(), false)]
+    );
+}

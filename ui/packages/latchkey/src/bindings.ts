@@ -47,7 +47,11 @@ createdAt: number,
 /**
  * The last successful sign-in, if any (Unix seconds, UTC).
  */
-lastSignInAt: number | null, };
+lastSignInAt: number | null, 
+/**
+ * Whether the account has a second factor (never the factor itself).
+ */
+secondFactor: boolean, };
 
 export type ProfileDto = { 
 /**
@@ -248,7 +252,12 @@ after?: string | null,
 /**
  * Rows per page, 1 to [`PAGE_MAX`]; [`PAGE_DEFAULT`] when absent.
  */
-limit?: number | null, };
+limit?: number | null, 
+/**
+ * Admins' console only: accounts with (`true`) or without (`false`) a second
+ * factor. The directory takes no such filter.
+ */
+secondFactor?: boolean | null, };
 
 export type ProfileUpdate = { 
 /**

@@ -15,6 +15,7 @@ type Dialog =
   | { kind: "edit"; account: UserDto }
   | { kind: "delete"; account: UserDto }
   | { kind: "reset"; account: UserDto }
+  | { kind: "resetSecondFactor"; account: UserDto }
   | { kind: "temporary"; email: string; password: string };
 
 /** Waits until typing pauses before searching. */
@@ -40,19 +41,22 @@ export function AdminConsole() {
   const [busy, setBusy] = useState<number | null>(null);
   const stepUp = useStepUp();
 
+  // Everyone, or only accounts with or without two-step sign-in.
+  const [twoStep, setTwoStep] = useState<"all" | "on" | "off">("all");
+  const secondFactor = twoStep === "all" ? null : twoStep === "on";
   const after = keyset.cursor;
   const latest = useLatest();
   const load = useCallback(
     () =>
       latest(
-        call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT }),
+        call("list_accounts", { search: query || null, after, limit: PAGE_DEFAULT, secondFactor }),
         (result) => {
           setPage(result);
           setError(undefined);
         },
         setError,
       ),
-    [latest, query, after],
+    [latest, query, after, secondFactor],
   );
 
   useEffect(() => {
@@ -62,7 +66,7 @@ export function AdminConsole() {
   const resetPaging = keyset.reset;
   useEffect(() => {
     resetPaging();
-  }, [query, resetPaging]);
+  }, [query, twoStep, resetPaging]);
 
   const act = async (account: UserDto, run: () => Promise<unknown>, done: string) => {
     setBusy(account.id);
@@ -111,6 +115,14 @@ export function AdminConsole() {
             onChange={(event) => setSearch(event.target.value)}
           />
         </label>
+        <label className="filter">
+          {t("admin.twoStepFilter")}{" "}
+          <select value={twoStep} onChange={(event) => setTwoStep(event.target.value as "all" | "on" | "off")}>
+            <option value="all">{t("admin.twoStepAll")}</option>
+            <option value="on">{t("admin.twoStepOn")}</option>
+            <option value="off">{t("admin.twoStepOff")}</option>
+          </select>
+        </label>
       </div>
 
       <div aria-live="polite" className="live">
@@ -152,6 +164,7 @@ export function AdminConsole() {
                 {account.mustChangePassword ? (
                   <span className="badge badge-warn">{t("admin.mustChange")}</span>
                 ) : null}
+                {account.secondFactor ? <span className="badge">{t("admin.twoStepBadge")}</span> : null}
               </td>
               <td>{account.lastSignInAt ? dateTime(account.lastSignInAt) : t("admin.never")}</td>
               <td>
@@ -179,6 +192,15 @@ export function AdminConsole() {
                     <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "reset", account })}>
                       {t("admin.reset")}
                     </button>
+                    {account.secondFactor ? (
+                      <button
+                        type="button"
+                        disabled={disabled}
+                        onClick={() => setDialog({ kind: "resetSecondFactor", account })}
+                      >
+                        {t("admin.resetTwoStep")}
+                      </button>
+                    ) : null}
                     <button
                       type="button"
                       className="danger"
@@ -255,6 +277,23 @@ export function AdminConsole() {
               setDialog(null);
               if (!(failure instanceof StepUpCancelled)) setError(failure);
             }
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "resetSecondFactor" ? (
+        <Confirm
+          title={t("admin.confirmResetTwoStepTitle")}
+          body={t("admin.confirmResetTwoStep", { email: dialog.account.email })}
+          action={t("admin.resetTwoStep")}
+          onCancel={() => setDialog(null)}
+          onConfirm={async () => {
+            const account = dialog.account;
+            setDialog(null);
+            await act(
+              account,
+              () => call("reset_second_factor", { id: account.id }),
+              t("admin.twoStepRemoved", { email: account.email }),
+            );
           }}
         />
       ) : null}

@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Page, UserDto } from "tauri-plugin-latchkey-api";
 import { describe, expect, it } from "vitest";
@@ -34,5 +34,31 @@ describe("the accounts list", () => {
     expect(await screen.findByText("mina@clinic.example")).toBeTruthy();
     expect(screen.queryByText("mirae@clinic.example")).toBeNull();
     expect(screen.queryByText("sora@clinic.example")).toBeNull();
+  });
+});
+
+describe("two-step sign-in in the console", () => {
+  it("filters by it, marks who has it, and removes someone's after a confirmation", async () => {
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        list_accounts: (request) => {
+          const { secondFactor } = request as { secondFactor: boolean | null };
+          const items = [account({ id: 2, secondFactor: true }), account({ id: 3, email: "sora@clinic.example", secondFactor: false })];
+          return { items: items.filter((a) => secondFactor === null || a.secondFactor === secondFactor), nextCursor: null };
+        },
+        reset_second_factor: () => null,
+      }),
+      { path: "/admin" },
+    );
+    expect(await screen.findByText("sora@clinic.example")).toBeTruthy();
+    expect(screen.getAllByText("Two-step")).toHaveLength(1);
+    await userEvent.selectOptions(screen.getByLabelText("Two-step sign-in"), "on");
+    await waitFor(() => expect(screen.queryByText("sora@clinic.example")).toBeNull());
+    await userEvent.click(screen.getByRole("button", { name: "Remove two-step" }));
+    expect(await screen.findByRole("heading", { name: "Remove two-step sign-in" })).toBeTruthy();
+    const dialog = screen.getByRole("dialog");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Remove two-step" }));
+    expect(await screen.findByText("Two-step sign-in of mina@clinic.example removed.")).toBeTruthy();
+    expect(calls.find((c) => c.command === "reset_second_factor")?.request).toEqual({ id: 2 });
   });
 });
