@@ -78,12 +78,20 @@ async function signOut() {
   await app.find(heading("Sign in"));
 }
 
-/** Waits for `xpath`, answering the password dialog first if it comes. */
-async function afterStepUp(xpath, password) {
+/**
+ * Waits for `xpath`, answering the password dialog first if it comes: the password and,
+ * for someone with two-step sign-in, a fresh code (`who.key`, after `who.step`).
+ */
+async function afterStepUp(xpath, who) {
   const dialog = `//dialog//h2[normalize-space()='Confirm your password']`;
   await app.until("the result or the password dialog", async () => (await app.exists(xpath)) || (await app.exists(dialog)));
   if (await app.exists(dialog)) {
-    await fill("Your password", password);
+    await fill("Your password", who.password);
+    const code = "//dialog//input[@name='code']";
+    await app.until("the dialog to ask for a code", async () => await app.exists(code));
+    who.step = await freshStep(who.step);
+    await fill("Code from the app", totp(who.key, who.step));
+    await shot("33-step-up-with-code");
     await (await app.find(button("Confirm"))).click();
   }
   return app.find(xpath);
@@ -142,7 +150,7 @@ test("two-step sign-in: set up, used, recovered, and required by an admin", asyn
     await app.find(heading("Administration"));
     await app.execute("window.location.hash = '#/profile';");
     await app.find(heading("My profile"));
-    admin = await setUp(ADMIN, ["28-two-step-setup", "29-recovery-codes"]);
+    admin = { ...ADMIN, ...(await setUp(ADMIN, ["28-two-step-setup", "29-recovery-codes"])) };
     await app.find(textIn("10 recovery codes left."));
   });
 
@@ -182,14 +190,14 @@ test("two-step sign-in: set up, used, recovered, and required by an admin", asyn
     await app.find(textIn("Every active account has it."));
     await (await app.find(`//label[contains(normalize-space(), 'Everyone')]/input`)).click();
     await (await app.find(`//section[@aria-labelledby='second-factor-policy-title']//button[normalize-space()='Save']`)).click();
-    await afterStepUp(`//section[@aria-labelledby='second-factor-policy-title']//*[normalize-space()='Saved.']`, ADMIN.password);
+    await afterStepUp(`//section[@aria-labelledby='second-factor-policy-title']//*[normalize-space()='Saved.']`, admin);
     await (await app.find(`//nav//a[normalize-space()='Accounts']`)).click();
     await app.find(heading("Accounts"));
     await (await app.find(button("New account"))).click();
     await fill("Email", NURSE.email);
     await fill("Name", NURSE.name);
     await (await app.find(button("Create account"))).click();
-    const secret = await afterStepUp(`//*[@data-testid='temporary-password']`, ADMIN.password);
+    const secret = await afterStepUp(`//*[@data-testid='temporary-password']`, admin);
     temporary = (await secret.text()).trim();
     await (await app.find(button("Close"))).click();
     await signOut();

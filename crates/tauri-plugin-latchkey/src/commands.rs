@@ -339,6 +339,19 @@ pub struct ReauthenticateRequest {
     /// The signed-in person's password.
     #[ts(type = "string")]
     pub password: SecretString,
+    /// With a second factor: the app's current code.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub code: Option<String>,
+}
+
+/// The signed-in person's password, for a change to their own second factor.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordRequest {
+    /// The signed-in person's password.
+    #[ts(type = "string")]
+    pub password: SecretString,
 }
 
 /// Which audit export to write.
@@ -392,7 +405,8 @@ pub async fn reauthenticate(
     request: Input<ReauthenticateRequest>,
 ) -> Reply<()> {
     with_session(&vault, move |v, session| {
-        v.reauthenticate(session, &request.parse()?.password)
+        let request = request.parse()?;
+        v.reauthenticate(session, &request.password, request.code.as_deref())
     })
     .await
 }
@@ -792,7 +806,7 @@ pub async fn confirm_enrolment(
 #[tauri::command]
 pub async fn regenerate_recovery_codes(
     vault: State<'_, SharedVault>,
-    request: Input<ReauthenticateRequest>,
+    request: Input<PasswordRequest>,
 ) -> Reply<RecoveryCodes> {
     with_session(&vault, move |v, session| {
         v.regenerate_recovery_codes(session, &request.parse()?.password)
@@ -805,7 +819,7 @@ pub async fn regenerate_recovery_codes(
 #[tauri::command]
 pub async fn remove_second_factor(
     vault: State<'_, SharedVault>,
-    request: Input<ReauthenticateRequest>,
+    request: Input<PasswordRequest>,
 ) -> Reply<()> {
     with_session(&vault, move |v, session| {
         v.remove_second_factor(session, &request.parse()?.password)

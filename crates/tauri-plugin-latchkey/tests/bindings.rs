@@ -12,8 +12,8 @@ use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
     AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CompleteSignInRequest,
     ConfirmEnrolmentRequest, CopySecretRequest, ExportRequest, ExportResult, LoginRequest,
-    PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest, SessionUnlockRequest,
-    SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
+    PasswordRequest, PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest,
+    SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
@@ -66,10 +66,10 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ),
     (
         "regenerate_recovery_codes",
-        "ReauthenticateRequest",
+        "PasswordRequest",
         "RecoveryCodes",
     ),
-    ("remove_second_factor", "ReauthenticateRequest", "null"),
+    ("remove_second_factor", "PasswordRequest", "null"),
     ("reset_second_factor", "AccountRef", "null"),
     ("second_factor_policy", "null", "SecondFactorPolicy"),
     (
@@ -165,6 +165,7 @@ fn generate() -> String {
         RecoveryCodes::decl(&cfg),
         SecondFactorPolicy::decl(&cfg),
         SecondFactorPolicyRequest::decl(&cfg),
+        PasswordRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

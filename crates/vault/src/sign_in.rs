@@ -266,25 +266,55 @@ impl Vault {
     }
 
     /// Checks the signed-in person's password again, for sensitive actions that need a
-    /// check within the last five minutes.
+    /// check within the last five minutes; with a second factor, also a current code from
+    /// the authenticator app (not a recovery code: those are for signing in without the
+    /// phone). The code's step counts as used.
     ///
-    /// Errors: `InvalidCredentials` for a wrong password (counted like a failed sign-in);
-    /// `Locked` and `Busy` as for [`Self::login`].
-    pub fn reauthenticate(&self, session: &Session, password: &SecretString) -> Result<()> {
+    /// Errors: `Validation` (`code`) when a second factor needs a code and none came
+    /// (before any password work), or the code is not the app's current one (counted
+    /// like a failed sign-in); `InvalidCredentials` for a wrong password (counted like a
+    /// failed sign-in); `Locked` and `Busy` as for [`Self::login`].
+    pub fn reauthenticate(
+        &self,
+        session: &Session,
+        password: &SecretString,
+        code: Option<&str>,
+    ) -> Result<()> {
         let password = validate::normalise_password("password", password)?;
         let user = users::require(&self.conn(), session.user_id())?;
+        let has_second_factor = second_factors::exists(&self.conn(), user.id)?;
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        if has_second_factor && code.is_none() {
+            return Err(Error::invalid("code", Invalid::Missing));
+        }
         let now = self.now();
         let reservation = self.reserve_attempt(&user.email)?;
         let phc = users::password_hash(&self.conn(), user.id)?;
-        let verdict = self.unless_busy(&reservation, || self.hasher.verify(&phc, &password))?;
-        if verdict == Verdict::Mismatch {
+        let opened = self.unless_busy(&reservation, || {
+            match self.hasher.verify(&phc, &password)? {
+                Verdict::Mismatch => Ok(None),
+                Verdict::Match { .. } => self.open_second_factor(user.id, &password).map(Some),
+            }
+        })?;
+        let Some(secret) = opened else {
             self.record_failed_sign_in(&reservation, Some(user.id), now)?;
             return Err(Error::InvalidCredentials);
-        }
-        self.write(|conn| {
+        };
+        let accepted = self.write(|conn| {
+            if let (Some(secret), Some(code)) = (&secret, code)
+                && !Self::accept_app_code(conn, user.id, secret, code, now)?
+            {
+                return Ok(false);
+            }
             throttle::clear(conn, &user.email)?;
-            sessions::mark_verified(conn, &session.id, now)
-        })
+            sessions::mark_verified(conn, &session.id, now)?;
+            Ok(true)
+        })?;
+        if !accepted {
+            self.record_failed_sign_in(&reservation, Some(user.id), now)?;
+            return Err(Error::invalid("code", Invalid::WrongCode));
+        }
+        Ok(())
     }
 
     /// Replaces the signed-in person's password after checking the current one. Ends

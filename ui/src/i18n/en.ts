@@ -225,7 +225,7 @@ export const en = {
   "twoStepPolicy.admins": "Administrators",
   "twoStepPolicy.everyone": "Everyone",
   "twoStepPolicy.saved": "Saved.",
-  "twoStepPolicy.without": "{n, plural, =0 {Every active account has it.} one {# active account does not have it yet.} other {{count} active accounts do not have it yet.}}",
+  "twoStepPolicy.without": "{n, plural, =0 {Every active account has it.} one {# active account does not have it yet.} other {# active accounts do not have it yet.}}",
   "twoStep.pageTitle": "Set up two-step sign-in",
   "twoStep.pageIntro": "Your administrator requires two-step sign-in for your account. Set it up to continue.",
   "twoStep.recoveryUsed": "You signed in with a recovery code. {n, plural, =0 {None are left: make new ones on your profile page now.} one {# is left: make new ones on your profile page soon.} other {# are left.}}",

@@ -223,7 +223,7 @@ export const ko: Record<AppMessageKey, string> = {
   "twoStepPolicy.admins": "관리자",
   "twoStepPolicy.everyone": "모든 사람",
   "twoStepPolicy.saved": "저장했습니다.",
-  "twoStepPolicy.without": "{n, plural, =0 {모든 활성 계정이 설정했습니다.} other {활성 계정 {count}개가 아직 설정하지 않았습니다.}}",
+  "twoStepPolicy.without": "{n, plural, =0 {모든 활성 계정이 설정했습니다.} other {활성 계정 #개가 아직 설정하지 않았습니다.}}",
   "twoStep.pageTitle": "2단계 로그인 설정",
   "twoStep.pageIntro": "관리자가 이 계정에 2단계 로그인을 요구합니다. 계속하려면 설정하세요.",
   "twoStep.recoveryUsed": "복구 코드로 로그인했습니다. {n, plural, =0 {남은 코드가 없습니다. 지금 프로필 페이지에서 새로 만드세요.} other {#개 남았습니다.}}",

@@ -405,6 +405,26 @@ impl Vault {
         ))
     }
 
+    /// Checks a current code from the app for `user` (inside a write), and uses up its
+    /// step; false for a wrong code or a step used already.
+    pub(crate) fn accept_app_code(
+        conn: &rusqlite::Connection,
+        user: UserId,
+        secret: &[u8],
+        code: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != totp::DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(false);
+        }
+        let secret = TotpSecret::from_bytes(Zeroizing::new(secret.to_vec()));
+        Ok(match secret.matching_step(&digits, now) {
+            Some(step) => second_factors::use_step(conn, user, step)?,
+            None => false,
+        })
+    }
+
     /// Checks a code typed at the second step of `user`'s sign-in, inside a write: a
     /// current TOTP code whose step was not used yet, or an unused recovery code (used
     /// up here). Returns how it was proved, or `None` for a wrong code.
@@ -417,11 +437,8 @@ impl Vault {
     ) -> Result<Option<Proof>> {
         let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.len() == totp::DIGITS && digits.bytes().all(|b| b.is_ascii_digit()) {
-            let secret = TotpSecret::from_bytes(Zeroizing::new(secret.to_vec()));
-            return Ok(match secret.matching_step(&digits, now) {
-                Some(step) if second_factors::use_step(conn, user, step)? => Some(Proof::Code),
-                _ => None,
-            });
+            let accepted = Self::accept_app_code(conn, user, secret, &digits, now)?;
+            return Ok(accepted.then_some(Proof::Code));
         }
         let Some(canonical) = recovery::normalise(code) else {
             return Ok(None);

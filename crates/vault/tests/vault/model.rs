@@ -407,7 +407,7 @@ impl World {
                     let who = self.seats[desk].map(|s| s.who).unwrap_or_default();
                     let password = self.people[who].password.clone();
                     self.desks[desk]
-                        .reauthenticate(&session, &password.as_str().into())
+                        .reauthenticate(&session, &password.as_str().into(), None)
                         .unwrap();
                 }
             }

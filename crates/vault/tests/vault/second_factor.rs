@@ -357,8 +357,22 @@ fn an_admin_may_require_a_second_factor_and_reset_one() {
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
     assert_code!(f.vault.reset_second_factor(&admin, clerk), ReauthRequired);
+    // With a second factor the step-up check wants a code too, and a fresh one.
+    assert_code!(
+        f.vault
+            .reauthenticate(&session, &ADMIN_PASSWORD.into(), None),
+        Validation
+    );
+    let now = f.clock_now();
+    let used = code(&secret, now - 600);
+    assert_code!(
+        f.vault
+            .reauthenticate(&session, &ADMIN_PASSWORD.into(), Some(&used)),
+        Validation
+    );
+    f.clock.advance(2);
     f.vault
-        .reauthenticate(&session, &ADMIN_PASSWORD.into())
+        .reauthenticate(&session, &ADMIN_PASSWORD.into(), Some(&code(&secret, now)))
         .unwrap();
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();
@@ -373,7 +387,6 @@ fn an_admin_may_require_a_second_factor_and_reset_one() {
     ));
     let health = f.vault.security_health(&admin).unwrap();
     assert_eq!(health.without_second_factor, 1);
-    let _ = secret;
 }
 
 #[test]

@@ -153,12 +153,13 @@ fn sensitive_admin_actions_need_a_recent_password_check() {
     assert!(f.vault.set_disabled(&admin, id, true).is_ok());
 
     assert_code!(
-        f.vault.reauthenticate(&session, &"not my password".into()),
+        f.vault
+            .reauthenticate(&session, &"not my password".into(), None),
         InvalidCredentials
     );
     f.clock.advance(1);
     f.vault
-        .reauthenticate(&session, &ADMIN_PASSWORD.into())
+        .reauthenticate(&session, &ADMIN_PASSWORD.into(), None)
         .unwrap();
     let session = f.vault.verify_session().unwrap();
     let admin = require_admin(&session).unwrap();

@@ -390,7 +390,11 @@ export type ReauthenticateRequest = {
 /**
  * The signed-in person's password.
  */
-password: string, };
+password: string, 
+/**
+ * With a second factor: the app's current code.
+ */
+code?: string | null, };
 
 export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
 
@@ -863,6 +867,12 @@ export type SecondFactorPolicyRequest = {
  */
 policy: SecondFactorPolicy, };
 
+export type PasswordRequest = { 
+/**
+ * The signed-in person's password.
+ */
+password: string, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -910,8 +920,8 @@ export interface Commands {
   second_factor_status: { request: null; response: SecondFactorStatus };
   begin_enrolment: { request: null; response: Enrolment };
   confirm_enrolment: { request: ConfirmEnrolmentRequest; response: RecoveryCodes };
-  regenerate_recovery_codes: { request: ReauthenticateRequest; response: RecoveryCodes };
-  remove_second_factor: { request: ReauthenticateRequest; response: null };
+  regenerate_recovery_codes: { request: PasswordRequest; response: RecoveryCodes };
+  remove_second_factor: { request: PasswordRequest; response: null };
   reset_second_factor: { request: AccountRef; response: null };
   second_factor_policy: { request: null; response: SecondFactorPolicy };
   set_second_factor_policy: { request: SecondFactorPolicyRequest; response: SecondFactorPolicy };

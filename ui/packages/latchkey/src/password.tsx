@@ -130,13 +130,24 @@ export function useStepUp(): { run<T>(action: () => Promise<T>): Promise<T>; dia
 }
 
 function StepUpDialog({ onConfirmed, onCancel }: { onConfirmed(): void; onCancel(): void }) {
-  const { t, errorMessage } = useI18n();
+  const { t, errorMessage, fieldError } = useI18n();
+  // With two-step sign-in the check wants the app's code too.
+  const [withCode, setWithCode] = useState(false);
+  useEffect(() => {
+    call("second_factor_status").then(
+      (status) => setWithCode(status.enrolledAt !== null),
+      () => undefined,
+    );
+  }, []);
   const [state, action] = useActionState<{ error?: unknown }, FormData>(async (_previous, form) => {
+    const code = form.get("code");
     try {
-      await call("reauthenticate", { password: String(form.get("password") ?? "") });
+      const password = String(form.get("password") ?? "");
+      await call("reauthenticate", code === null ? { password } : { password, code: String(code) });
       onConfirmed();
       return {};
     } catch (error) {
+      if (error instanceof ApiError && error.field === "code") setWithCode(true);
       return { error };
     }
   }, {});
@@ -146,13 +157,37 @@ function StepUpDialog({ onConfirmed, onCancel }: { onConfirmed(): void; onCancel
       ? undefined
       : error instanceof ApiError && error.code === "InvalidCredentials"
         ? t("stepUp.wrong")
-        : errorMessage(error);
+        : error instanceof ApiError && error.code === "Validation"
+          ? undefined
+          : errorMessage(error);
+  const codeError =
+    error instanceof ApiError && error.field === "code" && error.reason?.kind === "wrongCode"
+      ? t("twoStep.notCurrent")
+      : fieldError(error, "code");
   return (
     <Modal title={t("stepUp.title")} onClose={onCancel}>
       <p>{t("stepUp.body")}</p>
       {message ? <Notice kind="error">{message}</Notice> : null}
       <form action={action} noValidate>
-        <Field label={t("stepUp.password")} name="password" type="password" autoComplete="current-password" required />
+        <Field
+          label={t("stepUp.password")}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={fieldError(error, "password")}
+        />
+        {withCode ? (
+          <Field
+            label={t("twoStep.confirmCode")}
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            maxLength={6}
+            error={codeError}
+          />
+        ) : null}
         <div className="actions">
           <button type="button" onClick={onCancel}>
             {t("common.cancel")}

@@ -9,7 +9,7 @@ import { useI18n } from "../../i18n/i18n";
 const POLICIES: SecondFactorPolicy[] = ["nobody", "admins", "everyone"];
 
 export function SecondFactorPolicyCard({ withoutSecondFactor }: { withoutSecondFactor: number | null }) {
-  const { t, number, errorMessage } = useI18n();
+  const { t, errorMessage } = useI18n();
   const [policy, setPolicy] = useState<SecondFactorPolicy | null>(null);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const stepUp = useStepUp();
@@ -31,7 +31,7 @@ export function SecondFactorPolicyCard({ withoutSecondFactor }: { withoutSecondF
       <h2 id="second-factor-policy-title">{t("twoStepPolicy.title")}</h2>
       <p className="muted">{t("twoStepPolicy.intro")}</p>
       {withoutSecondFactor !== null ? (
-        <p>{t("twoStepPolicy.without", { n: withoutSecondFactor, count: number(withoutSecondFactor) })}</p>
+        <p>{t("twoStepPolicy.without", { n: withoutSecondFactor })}</p>
       ) : null}
       {state.saved ? <Notice kind="success">{t("twoStepPolicy.saved")}</Notice> : null}
       {error !== undefined && !(error instanceof ApiError && error.code === "Validation") ? (

@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { admin, failure, renderApp, signedInAs } from "../../test/harness";
@@ -18,12 +18,35 @@ const overview: Record<string, Handler> = {
     breachedListSize: 197_549,
     breachedListApplicable: 3_539,
     breachedListApplicableWithSecondFactor: 197_549,
+    withoutSecondFactor: 0,
   }),
   locked_emails: () => [],
   desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8, showPeople: true }),
 };
 
 describe("the security overview", () => {
+  it("changes who must have two-step sign-in after a password check", async () => {
+    let policy = "nobody";
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        ...overview,
+        second_factor_policy: () => policy,
+        set_second_factor_policy: (request) => {
+          policy = (request as { policy: string }).policy;
+          return policy;
+        },
+      }),
+      { path: "/security" },
+    );
+    expect(await screen.findByText("Every active account has it.")).toBeTruthy();
+    await userEvent.click(await screen.findByLabelText("Administrators"));
+    const card = screen.getByRole("region", { name: "Two-step sign-in" });
+    await userEvent.click(within(card).getByRole("button", { name: "Save" }));
+    expect(await within(card).findByText("Saved.")).toBeTruthy();
+    expect(calls.find((c) => c.command === "set_second_factor_policy")?.request).toEqual({ policy: "admins" });
+  });
+
+
   it("changes the auto-lock time after a password check, and explains a refusal", async () => {
     let checked = false;
     const { calls } = renderApp(
