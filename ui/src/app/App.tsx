@@ -1,6 +1,6 @@
 // The app frame: the router guard, the header with role-gated navigation, and the page
 // for the current path.
-import { LockGuard, LockScreen, maySee, useSession } from "tauri-plugin-latchkey-api";
+import { FEW_RECOVERY_CODES, LockGuard, LockScreen, maySee, useSession } from "tauri-plugin-latchkey-api";
 import { useEffect, useRef } from "react";
 import { LOCALES, useI18n } from "../i18n/i18n";
 import type { Locale } from "../i18n/i18n";
@@ -174,7 +174,9 @@ export function App() {
       {maySee(auth.state.status === "signedIn" ? auth.state.user : null, "admin") ? <BreakGlassBanner /> : null}
       {auth.state.status === "signedIn" && auth.state.recoveryCodesLeft !== undefined ? (
         <div className="banner" role="status">
-          {t("twoStep.recoveryUsed", { n: auth.state.recoveryCodesLeft })}
+          {t(auth.state.recoveryCodesLeft <= FEW_RECOVERY_CODES ? "twoStep.recoveryUsedLow" : "twoStep.recoveryUsed", {
+            n: auth.state.recoveryCodesLeft,
+          })}
         </div>
       ) : null}
       {auth.state.status === "signedIn" && !auth.staySignedIn ? (

@@ -50,7 +50,7 @@ describe("the code step of a sign-in", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Use a recovery code instead" }));
     await userEvent.type(screen.getByLabelText("Recovery code"), "ABCD-EFGH-JKMN-PQRS{Enter}");
     expect(
-      await screen.findByText("You signed in with a recovery code. 1 is left: make new ones on your profile page soon."),
+      await screen.findByText("You signed in with a recovery code. Only 1 is left: make new ones on your profile page."),
     ).toBeTruthy();
   });
 
