@@ -73,20 +73,47 @@ pub trait LockSource: Send + 'static {
     fn listen(self: Box<Self>, on_event: &mut dyn FnMut(LockReason)) -> Result<(), String>;
 }
 
-/// The sources of this platform. Linux: logind and the screen saver on D-Bus. Windows
-/// and macOS have none yet; there the idle timer's wall-clock check locks after a sleep
-/// at the first tick after the wake.
+/// The sources of this platform. Linux: logind and the screen saver on D-Bus. Windows:
+/// session notifications and power broadcasts; macOS: the workspace's sleep and session
+/// notifications and the screen lock (both in the `os-lock-events` crate). Elsewhere
+/// none: the idle timer's wall-clock check locks after a sleep at the first tick after
+/// the wake.
 pub fn platform_sources() -> Vec<Box<dyn LockSource>> {
     #[cfg(target_os = "linux")]
     {
         linux::sources()
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(any(windows, target_os = "macos"))]
+    {
+        vec![Box::new(OsEvents)]
+    }
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
         log::info!(
             "no operating-system lock events on this platform; the idle timer still locks after sleep"
         );
         Vec::new()
+    }
+}
+
+/// Windows' and macOS's events, as a source.
+#[cfg(any(windows, target_os = "macos"))]
+#[derive(Debug)]
+struct OsEvents;
+
+#[cfg(any(windows, target_os = "macos"))]
+impl LockSource for OsEvents {
+    fn describe(&self) -> String {
+        os_lock_events::describe().into()
+    }
+
+    fn listen(self: Box<Self>, on_event: &mut dyn FnMut(LockReason)) -> Result<(), String> {
+        os_lock_events::listen(&mut |event| {
+            on_event(match event {
+                os_lock_events::OsEvent::Lock => LockReason::OsLock,
+                os_lock_events::OsEvent::Sleep => LockReason::Sleep,
+            });
+        })
     }
 }
 
