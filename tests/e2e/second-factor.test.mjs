@@ -106,6 +106,7 @@ async function setUp(who, shotNames) {
   const key = base32(keyText);
   assert.equal(key.length, 20, "a 160-bit secret");
   await app.find(`//*[name()='svg'][@role='img'][@aria-label='QR code to scan with your authenticator app']`);
+  await app.execute("document.querySelector('svg.qr').scrollIntoView({ block: 'center' });");
   if (shotNames) await shot(shotNames[0]);
   const step = stepNow();
   await fill("Code from the app", totp(key, step));
@@ -119,6 +120,7 @@ async function setUp(who, shotNames) {
   );
   assert.equal(codes.length, 10);
   for (const code of codes) assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+  await app.execute("document.getElementById('recovery-codes-title').scrollIntoView({ block: 'center' });");
   if (shotNames) await shot(shotNames[1]);
   await (await app.find(button("I have saved these codes"))).click();
   return { key, step, codes };
