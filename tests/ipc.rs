@@ -284,6 +284,8 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         }
         "reset_second_factor" => json!({"request": {"id": id}}),
         "set_second_factor_policy" => json!({"request": {"policy": "nobody"}}),
+        "account_sessions" | "end_all_sessions" => json!({"request": {"id": id}}),
+        "end_session" => json!({"request": {"sessionId": "no-such-session"}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -310,6 +312,8 @@ fn allowed_outcome(command: &str) -> Option<&'static str> {
         | "regenerate_recovery_codes"
         | "remove_second_factor"
         | "reset_second_factor" => Some("Conflict"),
+        // The fixture names a session that does not exist.
+        "end_session" => Some("NotFound"),
         _ => None,
     }
 }
@@ -858,6 +862,9 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             json!({"request": {"policy": "managers"}}),
             "policy",
         ),
+        ("account_sessions", json!({"request": {"id": -1.5}}), "id"),
+        ("end_session", json!({"request": {}}), "sessionId"),
+        ("end_all_sessions", json!({"request": {"id": "all"}}), "id"),
     ];
     // Every command that takes a request has at least one bad-input case here.
     let covered: std::collections::BTreeSet<&str> =

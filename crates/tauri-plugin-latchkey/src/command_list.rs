@@ -133,4 +133,7 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("reset_second_factor", Access::AdminStepUp, Set::Admin),
     ("second_factor_policy", Access::Admin, Set::Admin),
     ("set_second_factor_policy", Access::AdminStepUp, Set::Admin),
+    ("account_sessions", Access::Admin, Set::Admin),
+    ("end_session", Access::AdminStepUp, Set::Admin),
+    ("end_all_sessions", Access::AdminStepUp, Set::Admin),
 ];

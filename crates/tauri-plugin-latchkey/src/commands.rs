@@ -12,15 +12,16 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use vault::{
+    AccountSession, AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus,
+    Session,
+};
+use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
     BreakGlassNotice, ChainReport, CreatedAccount, CurrentUser, DayCount, DeskSettings,
     DeskSettingsUpdate, Error, ErrorReply, ExportFormat, FirstAdmin, ListQuery, LockReason,
     LockScreen, LockedEmail, NewAccount, Page, PasswordContext, PasswordStrength, PinStatus,
     ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
-};
-use vault::{
-    AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus, Session,
 };
 
 use crate::clipboard::ClipboardState;
@@ -861,6 +862,48 @@ pub async fn set_second_factor_policy(
 ) -> Reply<SecondFactorPolicy> {
     with_admin(&vault, move |v, admin| {
         v.set_second_factor_policy(admin, request.parse()?.policy)
+    })
+    .await
+}
+
+/// The sessions of one account at this computer.
+#[tauri::command]
+pub async fn account_sessions(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<Vec<AccountSession>> {
+    with_admin(&vault, move |v, admin| {
+        v.account_sessions(admin, request.parse()?.id)
+    })
+    .await
+}
+
+/// One session, named by its public id.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionRef {
+    /// The session, as `account_sessions` listed it.
+    pub session_id: String,
+}
+
+/// Signs out someone else's session (step-up, audited).
+#[tauri::command]
+pub async fn end_session(vault: State<'_, SharedVault>, request: Input<SessionRef>) -> Reply<()> {
+    with_admin(&vault, move |v, admin| {
+        v.end_session(admin, &request.parse()?.session_id)
+    })
+    .await
+}
+
+/// Signs out every session of an account, "everywhere" (step-up, audited); returns how
+/// many there were.
+#[tauri::command]
+pub async fn end_all_sessions(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountRef>,
+) -> Reply<usize> {
+    with_admin(&vault, move |v, admin| {
+        v.end_all_sessions(admin, request.parse()?.id)
     })
     .await
 }

@@ -182,6 +182,9 @@ impl Builder {
                 commands::reset_second_factor,
                 commands::second_factor_policy,
                 commands::set_second_factor_policy,
+                commands::account_sessions,
+                commands::end_session,
+                commands::end_all_sessions,
                 commands::update_desk_settings,
                 commands::backup_vault,
             ])

@@ -12,18 +12,18 @@ use tauri_plugin_latchkey::command_list::COMMANDS;
 use tauri_plugin_latchkey::commands::{
     AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CompleteSignInRequest,
     ConfirmEnrolmentRequest, CopySecretRequest, ExportRequest, ExportResult, LoginRequest,
-    PasswordRequest, PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest,
+    PasswordRequest, PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest, SessionRef,
     SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery, BackupReport,
-    BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount, CurrentUser,
-    DayCount, DeskSettings, DeskSettingsUpdate, Enrolment, ErrorCode, ErrorReply, ExportFormat,
-    FirstAdmin, Invalid, ListQuery, LockReason, LockScreen, LockedEmail, LockedSession, NewAccount,
-    Outcome, Page, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, QrModules,
-    RecoveryCodes, Role, SecondFactorPolicy, SecondFactorStatus, SecurityHealth, TailCheck,
-    UnlockRequest, UserDto, UserId,
+    AccountSession, AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery,
+    BackupReport, BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount,
+    CurrentUser, DayCount, DeskSettings, DeskSettingsUpdate, Enrolment, ErrorCode, ErrorReply,
+    ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockScreen, LockedEmail,
+    LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto,
+    ProfileUpdate, QrModules, RecoveryCodes, Role, SecondFactorPolicy, SecondFactorStatus,
+    SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -72,6 +72,9 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("remove_second_factor", "PasswordRequest", "null"),
     ("reset_second_factor", "AccountRef", "null"),
     ("second_factor_policy", "null", "SecondFactorPolicy"),
+    ("account_sessions", "AccountRef", "Array<AccountSession>"),
+    ("end_session", "SessionRef", "null"),
+    ("end_all_sessions", "AccountRef", "number"),
     (
         "set_second_factor_policy",
         "SecondFactorPolicyRequest",
@@ -166,6 +169,8 @@ fn generate() -> String {
         SecondFactorPolicy::decl(&cfg),
         SecondFactorPolicyRequest::decl(&cfg),
         PasswordRequest::decl(&cfg),
+        AccountSession::decl(&cfg),
+        SessionRef::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

@@ -41,8 +41,8 @@ mod validate;
 mod vault;
 
 pub use accounts::{
-    AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX, ProfileUpdate,
-    UnlockRequest,
+    AccountSession, AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX,
+    ProfileUpdate, UnlockRequest,
 };
 pub use backup::{BackupReport, RestoreReport, restore};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};

@@ -55,6 +55,8 @@ pub enum AdminAction {
     ChangeSettings,
     /// Removing someone's second factor.
     ResetSecondFactor,
+    /// Signing out someone's session, or all of them.
+    EndSessions,
 }
 
 impl AdminAction {
@@ -70,6 +72,7 @@ impl AdminAction {
             | Self::AcknowledgeBreakGlass
             | Self::ChangeSettings
             | Self::ResetSecondFactor
+            | Self::EndSessions
             | Self::Backup => true,
             Self::UpdateAccount { target } => target == Role::Admin,
             Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
@@ -134,6 +137,7 @@ mod tests {
             (AdminAction::ChangeSettings, true),
             (AdminAction::Backup, true),
             (AdminAction::ResetSecondFactor, true),
+            (AdminAction::EndSessions, true),
         ];
         for (action, expected) in cases {
             assert_eq!(action.needs_step_up(), expected, "{action:?}");

@@ -9,8 +9,10 @@
 mod admin;
 mod locks;
 mod own;
+mod sessions;
 
 pub use locks::{LockedEmail, UnlockRequest};
+pub use sessions::AccountSession;
 
 use serde::Deserialize;
 use ts_rs::TS;

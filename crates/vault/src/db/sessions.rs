@@ -88,6 +88,43 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
         .optional()?)
 }
 
+/// A session of an account, for an admin's list.
+#[derive(Debug)]
+pub(crate) struct SessionSummary {
+    pub(crate) id: String,
+    pub(crate) created_at: Timestamp,
+    pub(crate) last_seen_at: Timestamp,
+    pub(crate) expires_at: Timestamp,
+    pub(crate) locked: Option<(Timestamp, LockReason)>,
+}
+
+/// The sessions of `user`, most recently used first.
+pub(crate) fn list_for_user(conn: &Connection, user: UserId) -> Result<Vec<SessionSummary>> {
+    let mut statement = conn.prepare(
+        "SELECT id, created_at, last_seen_at, expires_at, locked_at, lock_reason
+         FROM sessions WHERE user_id = ?1
+         ORDER BY max(last_seen_at, coalesce(locked_at, 0)) DESC, id",
+    )?;
+    let rows = statement
+        .query_map([user.0], |row| {
+            Ok(SessionSummary {
+                id: row.get(0)?,
+                created_at: row.get(1)?,
+                last_seen_at: row.get(2)?,
+                expires_at: row.get(3)?,
+                locked: match (
+                    row.get::<_, Option<Timestamp>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                ) {
+                    (Some(at), Some(reason)) => Some((at, LockReason::parse(&reason)?)),
+                    _ => None,
+                },
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Every session's id: the active ones first, then the locked ones, most recently
 /// locked first (and of those locked in the same second, the one used last).
 pub(crate) fn ids_by_recency(conn: &Connection) -> Result<Vec<String>> {

@@ -296,3 +296,45 @@ impl crate::Fixture {
         self.clock.now()
     }
 }
+
+#[test]
+fn an_admin_sees_someone_s_sessions_and_signs_one_or_all_of_them_out() {
+    let f = fixture().with_admin();
+    let (clerk, first) = f.signed_in_clerk();
+    let second = f.other_instance();
+    f.clock.advance(1);
+    second
+        .login("clerk@shop.example", &crate::CLERK_PASSWORD.into())
+        .unwrap();
+    second.lock_session(vault::LockReason::Manual).unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = vault::require_admin(&session).unwrap();
+    let listed = f.vault.account_sessions(&admin, clerk).unwrap();
+    assert_eq!(listed.len(), 2);
+    let locked: Vec<_> = listed.iter().map(|s| s.lock_reason).collect();
+    assert_eq!(locked, [Some(vault::LockReason::Manual), None]);
+    // One session, then the rest ("everywhere"); never the admin's own from here.
+    f.vault.end_session(&admin, &listed[0].id).unwrap();
+    assert_code!(second.locked_session(), NotAuthenticated);
+    assert!(first.verify_session().is_ok());
+    let own = f.vault.account_sessions(&admin, session.user_id()).unwrap();
+    assert_code!(f.vault.end_session(&admin, &own[0].id), Conflict);
+    assert_code!(f.vault.end_session(&admin, "no-such-session"), NotFound);
+    assert_code!(
+        f.vault.end_all_sessions(&admin, session.user_id()),
+        Conflict
+    );
+    assert_eq!(f.vault.end_all_sessions(&admin, clerk).unwrap(), 1);
+    assert_code!(first.verify_session(), NotAuthenticated);
+    // Both need a recent password check.
+    f.stay_active_for(6 * 60);
+    let session = f.vault.verify_session().unwrap();
+    let admin = vault::require_admin(&session).unwrap();
+    assert_code!(f.vault.end_all_sessions(&admin, clerk), ReauthRequired);
+    let query = vault::AuditQuery {
+        event: Some(vault::AuditEvent::SessionsRevoked),
+        ..vault::AuditQuery::default()
+    };
+    let revoked = f.vault.audit_log(&admin, &query).unwrap().items;
+    assert_eq!(revoked[0].detail.as_deref(), Some("1 ended"));
+}

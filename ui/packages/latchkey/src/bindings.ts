@@ -873,6 +873,38 @@ export type PasswordRequest = {
  */
 password: string, };
 
+export type AccountSession = { 
+/**
+ * The session's public id, which `end_session` names.
+ */
+id: string, 
+/**
+ * When it began (Unix seconds, UTC).
+ */
+createdAt: number, 
+/**
+ * When it was last used.
+ */
+lastSeenAt: number, 
+/**
+ * When it ends regardless of use.
+ */
+expiresAt: number, 
+/**
+ * When it was locked, if it is.
+ */
+lockedAt: number | null, 
+/**
+ * Why it was locked, if it is.
+ */
+lockReason: LockReason | null, };
+
+export type SessionRef = { 
+/**
+ * The session, as `account_sessions` listed it.
+ */
+sessionId: string, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -924,6 +956,9 @@ export interface Commands {
   remove_second_factor: { request: PasswordRequest; response: null };
   reset_second_factor: { request: AccountRef; response: null };
   second_factor_policy: { request: null; response: SecondFactorPolicy };
+  account_sessions: { request: AccountRef; response: Array<AccountSession> };
+  end_session: { request: SessionRef; response: null };
+  end_all_sessions: { request: AccountRef; response: number };
   set_second_factor_policy: { request: SecondFactorPolicyRequest; response: SecondFactorPolicy };
   report_activity: { request: null; response: Activity };
   pin_status: { request: null; response: PinStatus };

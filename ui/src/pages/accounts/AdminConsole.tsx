@@ -1,7 +1,7 @@
 // The admin console: every account, searchable by email or name prefix and paged by
 // keyset (the vault's cost per page does not grow with the number of accounts), with
-// create, edit (name, team, phone), role change, disable/enable, password reset and
-// delete.
+// create, edit (name, team, phone), role change, disable/enable, sessions, password
+// reset, removing two-step sign-in, and delete.
 import { ApiError, EMAIL_MAX_BYTES, Field, Modal, NAME_MAX_CHARS, Notice, PAGE_DEFAULT, PHONE_MAX_CHARS, RoleLabel, StepUpCancelled, SubmitButton, TEAM_MAX_CHARS, call, useCurrentUser, useStepUp } from "tauri-plugin-latchkey-api";
 import type { NewAccount, Page, Role, UserDto } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
@@ -9,6 +9,7 @@ import { useActionState, useCallback, useEffect, useRef, useState } from "react"
 import { useI18n } from "../../i18n/i18n";
 import { useLatest } from "../../components/latest";
 import { Pager, useKeyset } from "../../components/paging";
+import { SessionsDialog } from "./Sessions";
 
 type Dialog =
   | { kind: "create" }
@@ -16,6 +17,7 @@ type Dialog =
   | { kind: "delete"; account: UserDto }
   | { kind: "reset"; account: UserDto }
   | { kind: "resetSecondFactor"; account: UserDto }
+  | { kind: "sessions"; account: UserDto }
   | { kind: "temporary"; email: string; password: string };
 
 /** Waits until typing pauses before searching. */
@@ -189,6 +191,9 @@ export function AdminConsole() {
                     >
                       {t(account.status === "active" ? "admin.disable" : "admin.enable")}
                     </button>
+                    <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "sessions", account })}>
+                      {t("admin.sessions")}
+                    </button>
                     <button type="button" disabled={disabled} onClick={() => setDialog({ kind: "reset", account })}>
                       {t("admin.reset")}
                     </button>
@@ -279,6 +284,9 @@ export function AdminConsole() {
             }
           }}
         />
+      ) : null}
+      {dialog?.kind === "sessions" ? (
+        <SessionsDialog account={dialog.account} onClose={() => setDialog(null)} />
       ) : null}
       {dialog?.kind === "resetSecondFactor" ? (
         <Confirm

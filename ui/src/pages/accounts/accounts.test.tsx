@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Page, UserDto } from "tauri-plugin-latchkey-api";
 import { describe, expect, it } from "vitest";
-import { account, admin, renderApp, signedInAs } from "../../test/harness";
+import { account, admin, failure, renderApp, signedInAs } from "../../test/harness";
 
 const row = (id: number, email: string): UserDto =>
   account({ id, email, displayName: email.split("@")[0] ?? email });
@@ -60,5 +60,48 @@ describe("two-step sign-in in the console", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Remove two-step" }));
     expect(await screen.findByText("Two-step sign-in of mina@clinic.example removed.")).toBeTruthy();
     expect(calls.find((c) => c.command === "reset_second_factor")?.request).toEqual({ id: 2 });
+  });
+});
+
+describe("an account's sessions", () => {
+  it("lists them, signs one out, and signs out everywhere, each after a password check", async () => {
+    let sessions = [
+      { id: "s1", createdAt: 1_795_700_000, lastSeenAt: 1_795_737_000, expiresAt: 1_795_780_000, lockedAt: null, lockReason: null },
+      { id: "s2", createdAt: 1_795_600_000, lastSeenAt: 1_795_690_000, expiresAt: 1_795_680_000, lockedAt: 1_795_690_000, lockReason: "idle" as const },
+    ];
+    let checked = false;
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        list_accounts: () => ({ items: [account({ id: 2 })], nextCursor: null }),
+        account_sessions: () => sessions,
+        reauthenticate: () => {
+          checked = true;
+          return null;
+        },
+        end_session: (request) => {
+          if (!checked) failure("ReauthRequired");
+          sessions = sessions.filter((s) => s.id !== (request as { sessionId: string }).sessionId);
+          return null;
+        },
+        end_all_sessions: () => {
+          const ended = sessions.length;
+          sessions = [];
+          return ended;
+        },
+      }),
+      { path: "/admin" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Sessions" }));
+    const dialog = await screen.findByRole("dialog", { name: "Sessions of mina@clinic.example" });
+    expect(await within(dialog).findByText("Active")).toBeTruthy();
+    expect(within(dialog).getByText("Locked")).toBeTruthy();
+    await userEvent.click(within(dialog).getAllByRole("button", { name: "Sign out" })[1] as HTMLElement);
+    await userEvent.type(await screen.findByLabelText("Your password"), "front desk morning shift{Enter}");
+    expect(await within(dialog).findByText("That session was signed out.")).toBeTruthy();
+    expect(within(dialog).queryByText("Locked")).toBeNull();
+    expect(calls.find((c) => c.command === "end_session")?.request).toEqual({ sessionId: "s2" });
+    await userEvent.click(within(dialog).getByRole("button", { name: "Sign out everywhere" }));
+    expect(await within(dialog).findByText("Every session of mina@clinic.example was signed out.")).toBeTruthy();
+    expect(within(dialog).getByText("No sessions at this computer.")).toBeTruthy();
   });
 });
