@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench soak clean
+.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows bindings dist packaging-files test-dist bench soak fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ soak: ## The long runs: KILLS (1000) SIGKILLs of a vault writer, CASES (20000) m
 		crash::killed_writers -- --nocapture
 	PROPTEST_CASES=$(CASES) $(CARGO) test -p vault --features test-support --test vault --locked \
 		model:: -- --nocapture
+
+FUZZ_SECONDS ?= 60
+fuzz: ## Fuzz the vault's parsers for FUZZ_SECONDS (60) per target (cargo-fuzz, nightly); finds join fuzz/corpus
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean: ## Remove build output
 	$(CARGO) clean

@@ -21,6 +21,8 @@ mod db;
 mod desk;
 mod dto;
 mod error;
+#[cfg(feature = "test-support")]
+pub mod fuzz;
 mod health;
 mod lock;
 mod model;

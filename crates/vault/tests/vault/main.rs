@@ -17,6 +17,7 @@ mod dto;
 mod faults;
 mod file;
 mod first_admin;
+mod fuzz_corpus;
 mod layers;
 mod lock;
 mod model;

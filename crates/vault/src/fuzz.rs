@@ -1,0 +1,87 @@
+//! Entry points for fuzzing the vault's parsers of untrusted input (`fuzz/`, `make fuzz`).
+//! `make test` runs the checked-in corpus through the same functions as plain tests
+//! (`tests/vault/fuzz_corpus.rs`). Each takes arbitrary bytes and must return without
+//! panicking, whatever they are; what the parsers accept is tested elsewhere, so only
+//! the invariants that must hold for every input are asserted here.
+
+use crate::accounts::{AccountUpdate, ListQuery, Listing, NewAccount, ProfileUpdate};
+use crate::lock::DeskSettingsUpdate;
+use crate::model::audit::{AuditAnchor, AuditQuery};
+use crate::password::HashParams;
+use crate::pin::check_new_pin;
+use crate::policy::{self, PasswordContext};
+use crate::second_factor::{SecondFactorPolicy, recovery};
+use crate::secret::SecretString;
+use crate::session::SessionToken;
+use crate::sign_in::FirstAdmin;
+use crate::validate::{self, Email, NAME_MAX_CHARS, PHONE_MAX_CHARS};
+
+/// Text typed by a person or read back from a store: emails, names, phone numbers,
+/// passwords and PINs, tokens, recovery codes, stored parameters and anchors.
+pub fn untrusted_text(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(email) = Email::parse(text) {
+        // A parsed email parses again to itself.
+        assert_eq!(
+            Email::parse(email.as_str())
+                .ok()
+                .map(|e| e.as_str().to_owned()),
+            Some(email.as_str().to_owned())
+        );
+    }
+    if let Ok(name) = validate::text("displayName", text, NAME_MAX_CHARS) {
+        assert!(name.chars().count() <= NAME_MAX_CHARS);
+    }
+    if let Ok(Some(phone)) = validate::optional_phone(Some(text)) {
+        assert!(phone.chars().count() <= PHONE_MAX_CHARS);
+    }
+    let secret = SecretString::from(text);
+    let _ = validate::normalise_password("password", &secret);
+    let context = PasswordContext {
+        email: "person@desk.example",
+        display_name: "Person",
+        has_second_factor: text.len() % 2 == 0,
+    };
+    let _ = policy::estimate(&secret, context);
+    if let Ok(new) = policy::new_password("password", &secret, context.has_second_factor) {
+        // The strength meter and the rule agree on what is acceptable.
+        let strength = policy::estimate(&new.0, context);
+        assert_eq!(
+            policy::check("password", &new.0, context).is_ok(),
+            strength.acceptable
+        );
+    }
+    let _ = check_new_pin("pin", &secret);
+    if let Some(token) = SessionToken::parse(text) {
+        assert_eq!(token.to_stored().expose(), text);
+    }
+    if let Some(code) = recovery::normalise(text) {
+        assert_eq!(
+            recovery::normalise(&code).as_deref().map(String::as_str),
+            Some(code.as_str())
+        );
+    }
+    let _ = HashParams::from_setting(text);
+    let _ = HashParams::from_stored_key_params(text);
+    let _ = AuditAnchor::parse(text);
+}
+
+/// A command's request as JSON, read as each of the vault's request types, and the
+/// ones that read checked as the vault checks them.
+pub fn requests(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let _ = serde_json::from_value::<FirstAdmin>(value.clone());
+    let _ = serde_json::from_value::<NewAccount>(value.clone());
+    let _ = serde_json::from_value::<ProfileUpdate>(value.clone());
+    let _ = serde_json::from_value::<AccountUpdate>(value.clone());
+    let _ = serde_json::from_value::<AuditQuery>(value.clone());
+    let _ = serde_json::from_value::<DeskSettingsUpdate>(value.clone());
+    let _ = serde_json::from_value::<SecondFactorPolicy>(value.clone());
+    if let Ok(query) = serde_json::from_value::<ListQuery>(value) {
+        let _ = Listing::parse(&query);
+    }
+}
