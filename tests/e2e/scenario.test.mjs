@@ -497,6 +497,16 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await afterStepUp(`//tr[th[contains(normalize-space(), '${USER.email}')]]/td[normalize-space()='night shift']`, ADMIN.password);
   });
 
+  await t.test("an admin looks at another account's sessions", async () => {
+    await (await app.find(`//tr[th[contains(normalize-space(), '${USER.email}')]]//button[normalize-space()='Sessions']`)).click();
+    await app.find(`//dialog//h2[normalize-space()='Sessions of ${USER.email}']`);
+    // Mina signed out earlier: nothing of hers is held at this computer.
+    await app.find(`//dialog//*[normalize-space()='No sessions at this computer.']`);
+    await shot("34-account-sessions");
+    await (await app.find(`//dialog//button[normalize-space()='Close']`)).click();
+    await app.until("the dialog to close", async () => !(await app.exists("//dialog[@open]")));
+  });
+
   await t.test("the header keeps to one line at the default and the smallest width, in both languages", async () => {
     // The header's labels whose text runs over more than one line.
     const wrapped = () =>

@@ -31,6 +31,8 @@ describe("the code step of a sign-in", () => {
     expect(document.activeElement).toBe(code);
     expect(code.getAttribute("autocomplete")).toBe("one-time-code");
     expect(screen.getByText("Enter the 6-digit code from your authenticator app.")).toBeTruthy();
+    // The password step's words go with it.
+    expect(screen.queryByText(/Use the email and password/)).toBeNull();
     await userEvent.type(code, "000000{Enter}");
     expect(await screen.findByText("That code is not correct. 4 tries left.")).toBeTruthy();
     expect((screen.getByLabelText("Code") as HTMLInputElement).value).toBe("");

@@ -77,8 +77,7 @@ export function LockScreen() {
       ) : view.kind === "other" || !listed ? (
         <section className="card auth-card" aria-labelledby="lock-other-title">
           <h1 id="lock-other-title">{listed ? t("lock.otherTitle") : t("lock.hiddenTitle")}</h1>
-          <p className="muted">{t("lock.otherIntro")}</p>
-          <SignInForm />
+          <SignInForm intro={<p className="muted">{t("lock.otherIntro")}</p>} />
           {back ? (
             <p className="lock-other">
               <button type="button" className="link" onClick={back}>

@@ -26,7 +26,7 @@ export function throttleMessage(t: I18n["t"], seconds: number): string {
  * The email and password form with its errors; a success signs the person in. `notices`
  * are shown above it until an attempt fails.
  */
-export function SignInForm({ notices }: { notices?: ReactNode }) {
+export function SignInForm({ intro, notices }: { intro?: ReactNode; notices?: ReactNode }) {
   const { t, errorMessage, fieldError } = useI18n();
   const auth = useSession();
   const password = useRef<HTMLInputElement>(null);
@@ -79,6 +79,7 @@ export function SignInForm({ notices }: { notices?: ReactNode }) {
   }
   return (
     <>
+      {intro}
       {expired ? <Notice kind="info">{t("twoStep.expired")}</Notice> : null}
       {error ? null : notices}
       {formError ? <Notice kind="error">{formError}</Notice> : null}
@@ -117,9 +118,13 @@ export function SignIn() {
     <main id="content" className="auth-page">
       <section className="card auth-card" aria-labelledby="login-title">
         <h1 id="login-title">{t("login.title")}</h1>
-        <p className="muted">{t("login.intro")}</p>
-        {!auth.staySignedIn ? <Notice kind="info">{t("session.notPersistent")}</Notice> : null}
         <SignInForm
+          intro={
+            <>
+              <p className="muted">{t("login.intro")}</p>
+              {!auth.staySignedIn ? <Notice kind="info">{t("session.notPersistent")}</Notice> : null}
+            </>
+          }
           notices={
             <>
               {notice === "expired" ? <Notice kind="info">{t("login.expired")}</Notice> : null}
