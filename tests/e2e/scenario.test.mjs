@@ -502,6 +502,8 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await app.find(`//dialog//h2[normalize-space()='Sessions of ${USER.email}']`);
     // Mina signed out earlier: nothing of hers is held at this computer.
     await app.find(`//dialog//*[normalize-space()='No sessions at this computer.']`);
+    // The dialog's first frame (still loading) can linger in the window's screenshot.
+    await settled(app);
     await shot("34-account-sessions");
     await (await app.find(`//dialog//button[normalize-space()='Close']`)).click();
     await app.until("the dialog to close", async () => !(await app.exists("//dialog[@open]")));
