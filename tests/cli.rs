@@ -184,6 +184,17 @@ fn backup_and_restore_round_trip_through_the_command_line() {
     let again = latchkey(dir.path(), &["backup", copy.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
 
+    // While the app has the vault open, a restore is refused and moves nothing aside.
+    let running = open(&path);
+    let refused = latchkey(dir.path(), &["restore", copy.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("in use") && said.contains("Nothing was changed"),
+        "{said}"
+    );
+    drop(running);
+
     let restored = latchkey(dir.path(), &["restore", copy.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&restored.stdout);
     assert!(

@@ -13,6 +13,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::clock::Timestamp;
+use crate::db::in_use::InUse;
 use crate::db::{self, audit, users};
 use crate::error::{Conflict, Error, Result};
 use crate::model::audit::{AuditEvent, NewEntry};
@@ -119,9 +120,11 @@ impl Vault {
 /// way nothing is touched. The replaced file (with its journal) is moved beside it,
 /// named with `now`. Everyone is signed out, and the restore is audited.
 ///
-/// Run it with the app closed: an app still running keeps the replaced file open.
+/// Refused (`Conflict` `VaultInUse`) while the vault is open anywhere on this computer:
+/// the app, a second instance or the recovery CLI would go on with the replaced file.
 pub fn restore(vault_path: &Path, backup: &Path, now: Timestamp) -> Result<RestoreReport> {
     check_backup(backup)?;
+    let _replacing = InUse::exclusive(vault_path)?;
     let replaced = if vault_path.exists() {
         // Fold the journal into the file first, so the file moved aside is whole.
         let conn = Connection::open(vault_path).map_err(|e| Error::Storage(e.to_string()))?;

@@ -174,6 +174,10 @@ pub enum Conflict {
     /// A file to restore from is damaged or is not a Latchkey vault.
     #[error("this file is not a whole Latchkey vault")]
     NotAVault,
+    /// A restore while the vault is open (the app, a second instance or the recovery
+    /// CLI), or the app started while a restore runs.
+    #[error("the vault is in use: quit Latchkey everywhere on this computer, then try again")]
+    VaultInUse,
     /// A file to write already exists; it is left as it is.
     #[error("the file already exists")]
     FileExists,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::db::in_use::InUse;
 use crate::db::{self, users};
 use crate::dto::BootstrapStatus;
 use crate::error::{Error, Invalid, Result};
@@ -129,12 +130,15 @@ pub struct Vault {
     pub(crate) second_factor_policy: AtomicI64,
     /// Sign-ins waiting for their code, and second factors being set up.
     pending: Mutex<Pending>,
+    /// The shared lock that keeps a restore from replacing the file under this vault.
+    _in_use: InUse,
 }
 
 impl Vault {
     /// Opens the vault file at `path`, creating and migrating it as needed. The session
     /// token is kept in `store`.
     pub fn open(path: &Path, store: Arc<dyn SessionStore>, options: VaultOptions) -> Result<Self> {
+        let in_use = InUse::shared(path)?;
         let conn = db::open(path)?;
         let params = match options.hash_params {
             Some(params) => params,
@@ -159,6 +163,7 @@ impl Vault {
             show_people: AtomicI64::new(show_people),
             second_factor_policy: AtomicI64::new(second_factor_policy),
             pending: Mutex::new(Pending::default()),
+            _in_use: in_use,
         })
     }
 

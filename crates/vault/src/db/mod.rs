@@ -2,6 +2,7 @@
 //! date from the numbered files in `migrations/`.
 
 pub(crate) mod audit;
+pub(crate) mod in_use;
 pub(crate) mod pins;
 pub(crate) mod second_factors;
 pub(crate) mod sessions;
@@ -72,9 +73,35 @@ pub(crate) fn open(path: &Path) -> Result<Connection> {
     }
     let mut conn = Connection::open(path).map_err(|e| Error::internal("open vault file", e))?;
     restrict_permissions(path);
+    check_is_vault(&conn)?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Refuses a file that is not an SQLite database, is damaged where SQLite looks first,
+/// or is some other program's database (tables, but no Latchkey schema version): the
+/// migrations must never write Latchkey's tables into it.
+fn check_is_vault(conn: &Connection) -> Result<()> {
+    let not_a_vault = || Error::Conflict(crate::error::Conflict::NotAVault);
+    let probe = conn.query_row(
+        "SELECT (SELECT count(*) FROM sqlite_master), user_version FROM pragma_user_version",
+        [],
+        |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+    );
+    match probe {
+        Ok((objects, 0)) if objects > 0 => Err(not_a_vault()),
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(failure, _))
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
+        {
+            Err(not_a_vault())
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// WAL for concurrent readers, foreign keys for cascades, and `synchronous=FULL` so a

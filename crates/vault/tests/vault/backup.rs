@@ -130,3 +130,55 @@ fn a_damaged_a_foreign_or_a_newer_file_is_refused_and_nothing_is_touched() {
         .collect();
     assert!(entries.is_empty(), "{entries:?}");
 }
+
+#[test]
+fn a_restore_is_refused_while_the_vault_is_open_and_replaces_nothing() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("backup.sqlite");
+    f.vault.backup(&admin, &copy).unwrap();
+    drop(session);
+    let (_, second_instance) = f.signed_in_clerk();
+
+    // The app and a second instance have it open: the restore changes nothing.
+    let refused = restore(&f.path(), &copy, START + 100).unwrap_err();
+    assert_eq!(
+        refused.reply().conflict,
+        Some(vault::Conflict::VaultInUse),
+        "{refused:?}"
+    );
+    let replaced = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().contains("replaced"))
+        .count();
+    assert_eq!(replaced, 0, "nothing was moved aside");
+    assert!(f.vault.verify_session().is_ok(), "the app goes on");
+
+    // Once every instance has quit, the restore goes through.
+    drop(second_instance);
+    let path = f.path();
+    drop(f.vault);
+    restore(&path, &copy, START + 100).unwrap();
+}
+
+#[test]
+fn the_app_cannot_open_the_vault_while_a_restore_replaces_it() {
+    let f = fixture().with_admin();
+    let path = f.path();
+    drop(f.vault);
+    // A restore holds the file's in-use lock exclusively while it runs; here a
+    // second handle on the same lock file stands in for it.
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(format!("{}.in-use", path.display()))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let refused = Vault::open(&path, f.store.clone(), options(&f.clock)).unwrap_err();
+    assert_eq!(refused.reply().conflict, Some(vault::Conflict::VaultInUse));
+    drop(lock);
+    Vault::open(&path, f.store.clone(), options(&f.clock)).unwrap();
+}

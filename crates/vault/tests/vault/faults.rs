@@ -152,3 +152,58 @@ fn a_full_disk_refuses_writes_with_a_storage_error_and_keeps_reads_and_the_file_
             .intact
     );
 }
+
+/// A vault folder that is read-only when the app starts: the IT department locked the
+/// profile, or the folder sits on read-only media. Root ignores file modes, so the test
+/// makes the folder read-only with a read-only bind mount; it runs where mounts are
+/// allowed (root on Linux, as in CI here) and says so where they are not.
+///
+/// (Linux refuses to make a mount read-only while a process holds a file on it open for
+/// writing, so a running vault cannot see its folder turn read-only under it; the full
+/// disk above is the mid-session case.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_vault_folder_refuses_with_a_storage_error_and_changes_nothing() {
+    use std::process::Command;
+
+    let f = crate::fixture().with_admin();
+    f.create("first@shop.example", Role::User, None);
+    let path = f.path();
+    drop(f.vault);
+    let before = std::fs::read(&path).unwrap();
+    let dir = f.dir.path();
+    let mount = |args: &[&str]| {
+        Command::new("mount")
+            .args(args)
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    let folder = dir.to_str().unwrap();
+    if !mount(&["--bind", folder, folder]) {
+        eprintln!("skipped: this user may not mount (the test needs root on Linux)");
+        return;
+    }
+    // Unmounted whatever the assertions say, so the temporary folder can go.
+    struct Unmount<'a>(&'a str);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(folder);
+    assert!(mount(&["-o", "remount,ro,bind", folder]));
+    assert!(
+        std::fs::write(dir.join("probe"), b"x").is_err(),
+        "read-only"
+    );
+
+    let opened = Vault::open(&path, f.store.clone(), options(&f.clock));
+    let error = opened.expect_err("a read-only folder cannot hold a vault");
+    assert_eq!(error.code(), vault::ErrorCode::Storage, "{error:?}");
+    assert!(!error.reply().message.contains("SQLITE"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+}

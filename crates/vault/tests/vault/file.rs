@@ -128,3 +128,39 @@ fn a_file_from_the_previous_release_keeps_its_sign_in_throttle_in_milliseconds()
         other => panic!("expected the carried-over wait, got {other:?}"),
     }
 }
+
+#[test]
+fn a_damaged_file_or_another_programs_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(vault::FixedClock::new(crate::START));
+    let open = |path: &std::path::Path| {
+        vault::Vault::open(
+            path,
+            std::sync::Arc::new(vault::MemoryStore::new()),
+            crate::options(&clock),
+        )
+    };
+    // Not a database at all: a text file saved under the vault's name.
+    let text = dir.path().join("text.sqlite");
+    std::fs::write(&text, "a shopping list, not a vault\n".repeat(200)).unwrap();
+    let error = open(&text).unwrap_err();
+    assert_eq!(error.reply().conflict, Some(vault::Conflict::NotAVault));
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "a shopping list, not a vault\n".repeat(200)
+    );
+    // Another program's database: its tables stay as they are, and no Latchkey
+    // table is written into it.
+    let other = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+        .unwrap();
+    drop(conn);
+    let error = open(&other).unwrap_err();
+    assert_eq!(error.reply().conflict, Some(vault::Conflict::NotAVault));
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(tables, 1);
+}

@@ -163,7 +163,7 @@ export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpi
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" } | { "kind": "wrongCode" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "vaultInUse" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired";
 
 export type ErrorReply = { 
 /**

@@ -25,6 +25,14 @@ describe("a password field", () => {
     expect(input.type).toBe("password");
   });
 
+  it("takes a pasted password as it is, from the clipboard or a password manager", async () => {
+    const input = passwordField();
+    await userEvent.click(input);
+    await userEvent.paste("  Granite owl, above the ferry!  ");
+    expect(input.value).toBe("  Granite owl, above the ferry!  ");
+    expect(input.getAttribute("autocomplete")).not.toBe("off");
+  });
+
   it("warns while Caps Lock is on, tied to the field for screen readers", () => {
     const input = passwordField();
     expect(screen.queryByText("Caps Lock is on.")).toBeNull();

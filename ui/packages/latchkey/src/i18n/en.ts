@@ -230,6 +230,7 @@ export const en = {
   "lock.usePin": "Use my PIN instead",
   "login.pinLockout": "Five wrong PINs in a row: that session was signed out. Sign in with your password.",
   "conflict.notAVault": "This file is not a whole Latchkey vault.",
+  "conflict.vaultInUse": "The vault is in use. Quit Latchkey everywhere on this computer, then try again.",
   "conflict.fileExists": "That file exists already; choose a new name.",
   "conflict.pinUnavailable": "A PIN cannot unlock this session now. Use your password.",
   "pin.title": "Quick unlock PIN",

@@ -228,6 +228,7 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "lock.usePin": "PIN으로 열기",
   "login.pinLockout": "PIN을 다섯 번 연속 틀려 그 세션에서 로그아웃되었습니다. 비밀번호로 로그인하세요.",
   "conflict.notAVault": "온전한 Latchkey 저장소 파일이 아닙니다.",
+  "conflict.vaultInUse": "저장소를 사용하는 중입니다. 이 컴퓨터에서 실행 중인 Latchkey를 모두 종료한 뒤 다시 시도하세요.",
   "conflict.fileExists": "같은 이름의 파일이 이미 있습니다. 새 이름을 고르세요.",
   "conflict.pinUnavailable": "지금은 PIN으로 이 세션을 열 수 없습니다. 비밀번호를 입력하세요.",
   "pin.title": "빠른 잠금 해제 PIN",
