@@ -18,6 +18,7 @@ APT_PACKAGES=(
   libssl-dev libxdo-dev libdbus-1-dev libsqlite3-dev
   python3-venv lintian rpm
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools sqlite3 webkit2gtk-driver fonts-nanum
+  xdotool
 )
 
 install_apt_packages() {

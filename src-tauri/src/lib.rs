@@ -1,14 +1,17 @@
 //! The Latchkey desktop app: the first host of `tauri-plugin-latchkey`. The plugin owns
 //! the vault, the keyring and every command; the app adds its window, its log, the
-//! navigation guard, single-instance focus and the command line.
+//! navigation guard, single-instance focus, the command line, and the dialog that
+//! explains a vault that cannot be opened.
 //!
 //! The app holds no business rules: those live in the `vault` crate.
 
 pub mod cli;
 pub mod navigation;
+pub mod start_failure;
 pub mod window_state;
 
-use tauri::{Manager, Runtime};
+use tauri::{Manager, Runtime, WebviewWindowBuilder};
+use tauri_plugin_latchkey::StartFailure;
 
 pub use tauri_plugin_latchkey::{DATA_DIR_ENV, STEP_UP_ENV, VAULT_FILE};
 
@@ -24,7 +27,9 @@ pub fn run() {
 }
 
 /// Builds and runs the app on any runtime: opens the vault, then shows the window. A
-/// second launch focuses the running window instead of opening the vault twice.
+/// second launch focuses the running window instead of opening the vault twice. A vault
+/// that cannot be opened gets a native dialog instead of the window, and the app quits
+/// with status 1 once it is answered.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     let builder = builder.plugin(logger()).plugin(navigation::guard()).plugin(
         tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -37,12 +42,30 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     );
     builder
         .plugin(window_state::plugin())
-        .plugin(tauri_plugin_latchkey::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(
+            tauri_plugin_latchkey::Builder::new()
+                .manage_start_failure()
+                .build(),
+        )
         .setup(|app| {
             log::info!("Latchkey {} starting", env!("CARGO_PKG_VERSION"));
-            if let Some(window) = app.get_webview_window("main") {
-                window_state::save_when_settled(app.handle(), &window);
+            if let Some(failure) = app.try_state::<StartFailure>() {
+                start_failure::show(app.handle(), &failure);
+                return Ok(());
             }
+            // The window is made here, not from the configuration at start, so that
+            // none opens on a vault that is not there.
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|window| window.label == "main")
+                .ok_or("tauri.conf.json has no window labelled main")?
+                .clone();
+            let window = WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            window_state::save_when_settled(app.handle(), &window);
             Ok(())
         })
         .run(context())

@@ -33,6 +33,7 @@ pub mod files;
 pub mod input;
 pub mod lock;
 mod session;
+mod start;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
@@ -46,6 +47,7 @@ use tauri::{Manager, Runtime};
 use vault::{MemoryStore, SessionStore, Vault, VaultOptions};
 
 pub use session::{AdminSession, Session, verify_session};
+pub use start::{StartFailure, StartProblem};
 /// The vault crate, for the types hosts name: `UserId`, `Role`, `ErrorReply` and more.
 pub use vault;
 pub use vault::ErrorReply;
@@ -77,6 +79,7 @@ pub struct Builder {
     export_dir: Option<PathBuf>,
     clipboard: Option<clipboard::ClipboardState>,
     lock_sources: Option<Vec<Box<dyn lock::LockSource>>>,
+    manage_start_failure: bool,
 }
 
 impl Builder {
@@ -127,8 +130,18 @@ impl Builder {
         self
     }
 
+    /// When the vault cannot be opened, lets the app start anyway with a
+    /// [`StartFailure`] in its managed state instead of the vault, so that the host can
+    /// explain it (the Latchkey app shows a native dialog and creates no window). The
+    /// plugin's commands then have no vault and refuse every call.
+    pub fn manage_start_failure(mut self) -> Self {
+        self.manage_start_failure = true;
+        self
+    }
+
     /// The plugin, ready for `tauri::Builder::plugin`. Its setup opens the vault; when
-    /// that fails the app does not start, and the reason is logged.
+    /// that fails the app does not start (unless [`Self::manage_start_failure`]), and
+    /// the reason is logged.
     pub fn build<R: Runtime>(self) -> TauriPlugin<R> {
         tauri::plugin::Builder::<R, ()>::new(NAME)
             .invoke_handler(tauri::generate_handler![
@@ -193,9 +206,21 @@ impl Builder {
                     Some(vault) => vault,
                     None => {
                         let os_default = self.data_dir.or_else(|| app.path().app_data_dir().ok());
-                        let dir = data_dir(os_default)?;
-                        log::info!("the vault lives in {}", dir.display());
-                        Arc::new(open_vault(&dir).inspect_err(|e| log::error!("{e}"))?)
+                        let opened = data_dir(os_default).and_then(|dir| {
+                            log::info!("the vault lives in {}", dir.display());
+                            open_vault(&dir)
+                        });
+                        match opened {
+                            Ok(vault) => Arc::new(vault),
+                            Err(failure) => {
+                                log::error!("{failure}");
+                                if !self.manage_start_failure {
+                                    return Err(failure.into());
+                                }
+                                app.manage(failure);
+                                return Ok(());
+                            }
+                        }
                     }
                 };
                 let exports = match self.export_dir {
@@ -241,19 +266,28 @@ impl std::fmt::Debug for Builder {
 
 /// The data directory: `LATCHKEY_DATA_DIR` when set, else `os_default`; created if
 /// missing.
-pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf, String> {
+pub fn data_dir(os_default: Option<PathBuf>) -> Result<PathBuf, StartFailure> {
     let dir = std::env::var_os(DATA_DIR_ENV)
         .filter(|value| !value.is_empty())
         .map(PathBuf::from)
         .or(os_default)
-        .ok_or("no app data directory on this system; set LATCHKEY_DATA_DIR")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        .ok_or_else(|| {
+            StartFailure::other(
+                Path::new(VAULT_FILE),
+                format!("no app data directory on this system; set {DATA_DIR_ENV}"),
+            )
+        })?;
+    std::fs::create_dir_all(&dir).map_err(|e| StartFailure {
+        problem: StartProblem::Storage,
+        vault_path: dir.join(VAULT_FILE),
+        detail: format!("cannot create {}: {e}", dir.display()),
+    })?;
     Ok(dir)
 }
 
 /// Opens the vault in `dir`, keeping sessions in the OS keyring when one works and in
 /// memory (for this run only) when none does.
-pub fn open_vault(dir: &Path) -> Result<Vault, String> {
+pub fn open_vault(dir: &Path) -> Result<Vault, StartFailure> {
     let path = dir.join(VAULT_FILE);
     let store: Arc<dyn SessionStore> = match KeyringStore::for_vault(&path) {
         Ok(store) => Arc::new(store),
@@ -270,7 +304,9 @@ pub fn open_vault(dir: &Path) -> Result<Vault, String> {
         options.session_policy = options
             .session_policy
             .with_step_up_seconds(seconds)
-            .map_err(|_| format!("{STEP_UP_ENV} must be between 0 and 300"))?;
+            .map_err(|_| {
+                StartFailure::other(&path, format!("{STEP_UP_ENV} must be between 0 and 300"))
+            })?;
     }
     if let Some(seconds) = std::env::var(AUTO_LOCK_ENV)
         .ok()
@@ -279,13 +315,12 @@ pub fn open_vault(dir: &Path) -> Result<Vault, String> {
         options.session_policy = options
             .session_policy
             .with_auto_lock_limit(seconds)
-            .map_err(|_| format!("{AUTO_LOCK_ENV} must be between 1 and 3600"))?;
+            .map_err(|_| {
+                StartFailure::other(&path, format!("{AUTO_LOCK_ENV} must be between 1 and 3600"))
+            })?;
     }
     Vault::open(&path, store, options).map_err(|e| {
-        format!(
-            "cannot open the vault at {}: {}",
-            path.display(),
-            e.user_message()
-        )
+        log::debug!("opening {}: {e:?}", path.display());
+        StartFailure::from_vault_error(&path, &e)
     })
 }

@@ -5,11 +5,13 @@
 //! the invariants that must hold for every input are asserted here.
 
 use crate::accounts::{AccountUpdate, ListQuery, Listing, NewAccount, ProfileUpdate};
+use crate::error::Error;
 use crate::lock::DeskSettingsUpdate;
 use crate::model::audit::{AuditAnchor, AuditQuery};
 use crate::password::HashParams;
 use crate::pin::check_new_pin;
 use crate::policy::{self, PasswordContext};
+use crate::request::parse_request;
 use crate::second_factor::{SecondFactorPolicy, recovery};
 use crate::secret::SecretString;
 use crate::session::SessionToken;
@@ -68,20 +70,68 @@ pub fn untrusted_text(data: &[u8]) {
     let _ = AuditAnchor::parse(text);
 }
 
-/// A command's request as JSON, read as each of the vault's request types, and the
-/// ones that read checked as the vault checks them.
+/// A command's request as JSON, read as each of the vault's request types through
+/// [`parse_request`] (the parser the plugin's command arguments use), and the ones that
+/// read checked as the vault checks them. A refusal is always a `Validation` error that
+/// names a field and never repeats a value from the request.
 pub fn requests(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
-    let _ = serde_json::from_value::<FirstAdmin>(value.clone());
-    let _ = serde_json::from_value::<NewAccount>(value.clone());
-    let _ = serde_json::from_value::<ProfileUpdate>(value.clone());
-    let _ = serde_json::from_value::<AccountUpdate>(value.clone());
-    let _ = serde_json::from_value::<AuditQuery>(value.clone());
-    let _ = serde_json::from_value::<DeskSettingsUpdate>(value.clone());
-    let _ = serde_json::from_value::<SecondFactorPolicy>(value.clone());
-    if let Ok(query) = serde_json::from_value::<ListQuery>(value) {
-        let _ = Listing::parse(&query);
+    let values = string_values(&value);
+    let refused = |result: Result<(), Error>| {
+        let Err(error) = result else { return };
+        let Error::Validation { field, .. } = &error else {
+            panic!("a request was refused with {error:?}");
+        };
+        assert!(!field.is_empty());
+        let message = error.reply().message;
+        for text in &values {
+            assert!(
+                !message.contains(text.as_str()),
+                "{message:?} repeats {text:?}"
+            );
+        }
+    };
+    refused(parse_request::<FirstAdmin>(value.clone()).map(drop));
+    refused(parse_request::<NewAccount>(value.clone()).map(drop));
+    refused(parse_request::<ProfileUpdate>(value.clone()).map(drop));
+    refused(parse_request::<AccountUpdate>(value.clone()).map(drop));
+    refused(parse_request::<AuditQuery>(value.clone()).map(drop));
+    refused(parse_request::<DeskSettingsUpdate>(value.clone()).map(drop));
+    refused(parse_request::<SecondFactorPolicy>(value.clone()).map(drop));
+    match parse_request::<ListQuery>(value) {
+        Ok(query) => {
+            let _ = Listing::parse(&query);
+        }
+        Err(error) => refused(Err(error)),
     }
+}
+
+/// The strings in value positions of `value` long enough to be telling (a password, an
+/// email), leaving out any that is also a key, which a message may name as a field.
+fn string_values(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, keys: &mut Vec<String>, texts: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(text) => texts.push(text.clone()),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, keys, texts);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, item) in fields {
+                    keys.push(key.clone());
+                    walk(item, keys, texts);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut keys, mut texts) = (Vec::new(), Vec::new());
+    walk(value, &mut keys, &mut texts);
+    texts.retain(|text| {
+        text.chars().count() >= 8 && !keys.iter().any(|key| key.contains(text.as_str()))
+    });
+    texts
 }

@@ -30,6 +30,7 @@ mod password;
 mod pin;
 mod policy;
 mod random;
+mod request;
 mod second_factor;
 mod secret;
 #[cfg(feature = "test-support")]
@@ -67,6 +68,7 @@ pub use policy::{
     MIN_SCORE, PASSWORD_MIN_CHARS, PasswordContext, PasswordPolicy, PasswordStrength,
     breached_list_len, breached_list_len_at_least, estimate, is_breached,
 };
+pub use request::parse_request;
 pub use second_factor::{
     Enrolment, QrModules, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus,
 };
