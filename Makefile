@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows asvs bindings dist packaging-files test-dist bench soak fuzz clean
+.PHONY: help deps ui run test fmt clippy deny test-rust test-ui test-e2e lint-workflows asvs licences bindings dist packaging-files test-dist bench soak fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ run: ui ## Build and start the desktop app (vault in the OS app data dir, or LAT
 	@scripts/check-display.sh
 	$(CARGO) run --features custom-protocol
 
-test: ui fmt clippy deny lint-workflows asvs test-rust test-ui test-e2e ## Run every check: fmt, clippy, dependencies, workflows, the ASVS map, Rust tests, UI tests, end-to-end
+test: ui fmt clippy deny lint-workflows asvs licences test-rust test-ui test-e2e ## Run every check: fmt, clippy, dependencies, workflows, the ASVS map, the licence list, Rust tests, UI tests, end-to-end
 	@echo "All checks passed."
 
 fmt: ## Check Rust formatting
@@ -50,6 +50,9 @@ lint-workflows: deps ## Validate the GitHub workflows against their schema
 
 asvs: ## Check that docs/asvs.md maps every ASVS 5.0 V6-V8 level 2 requirement and that every test it cites exists
 	node scripts/check-asvs.mjs
+
+licences: deny ## Check that the About page's licence list matches the crates and npm packages shipped (node scripts/licences.mjs rewrites it)
+	node scripts/licences.mjs --check
 
 test-e2e: deps ## The real app in a real window under Xvfb, driven through tauri-driver
 	scripts/e2e.sh

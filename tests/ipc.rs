@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 use tauri_plugin_latchkey::command_list::{Access, COMMANDS, Set};
+use tauri_plugin_latchkey::save::{InFolder, SaveKind, SaveTo};
 use tempfile::TempDir;
 use vault::{
     FirstAdmin, FixedClock, HashParams, MemoryStore, NewAccount, Role, SessionPolicy, Vault,
@@ -55,6 +56,8 @@ struct Fixture {
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     clipboard: Arc<tauri_plugin_latchkey::clipboard::MemoryClipboard>,
+    /// Answers the save dialog.
+    saver: Arc<ScriptedSave>,
     /// A user's account to act on.
     target: i64,
     /// A second admin's account to act on.
@@ -65,6 +68,60 @@ struct Fixture {
     /// The session the lock screen's commands name: the one signed in or locked, or one
     /// that does not exist.
     session_id: String,
+}
+
+/// The person at the save dialog: they take the proposed name in a folder, or a path
+/// of their own, or cancel; or they walk away from the open dialog and the session
+/// locks meanwhile.
+#[derive(Debug)]
+struct ScriptedSave {
+    folder: InFolder,
+    answer: std::sync::Mutex<Answer>,
+    asked: std::sync::Mutex<Vec<SaveKind>>,
+    shown: std::sync::Mutex<Vec<std::path::PathBuf>>,
+}
+
+#[derive(Debug, Clone)]
+enum Answer {
+    ProposedName,
+    Path(std::path::PathBuf),
+    Cancel,
+    WalkAway(Arc<Vault>),
+}
+
+impl ScriptedSave {
+    fn new(folder: std::path::PathBuf) -> Self {
+        Self {
+            folder: InFolder(folder),
+            answer: std::sync::Mutex::new(Answer::ProposedName),
+            asked: std::sync::Mutex::default(),
+            shown: std::sync::Mutex::default(),
+        }
+    }
+
+    fn answer(&self, answer: Answer) {
+        *self.answer.lock().unwrap() = answer;
+    }
+}
+
+impl SaveTo for ScriptedSave {
+    fn choose(&self, kind: SaveKind, name: &str) -> Option<std::path::PathBuf> {
+        self.asked.lock().unwrap().push(kind);
+        match self.answer.lock().unwrap().clone() {
+            Answer::ProposedName => self.folder.choose(kind, name),
+            Answer::Path(path) => Some(path),
+            Answer::Cancel => None,
+            Answer::WalkAway(vault) => {
+                vault.lock_session(vault::LockReason::Idle).unwrap();
+                self.folder.choose(kind, name)
+            }
+        }
+    }
+
+    fn show(&self, path: &std::path::Path) -> std::io::Result<()> {
+        self.shown.lock().unwrap().push(path.to_owned());
+        Ok(())
+    }
 }
 
 fn fixture(state: State) -> Fixture {
@@ -168,9 +225,10 @@ fn fixture(state: State) -> Fixture {
         State::NoSession => "AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
     };
     let clipboard = Arc::new(tauri_plugin_latchkey::clipboard::MemoryClipboard::default());
+    let saver = Arc::new(ScriptedSave::new(dir.path().join("exports")));
     let plugin = tauri_plugin_latchkey::Builder::new()
         .vault(vault.clone())
-        .export_dir(dir.path().join("exports"))
+        .save_to(saver.clone())
         .clipboard(clipboard.clone(), std::time::Duration::from_millis(50))
         // No OS events: a screen saver on the developer's desktop must not lock the matrix.
         .lock_sources(Vec::new())
@@ -190,6 +248,7 @@ fn fixture(state: State) -> Fixture {
         _app: app,
         webview,
         clipboard,
+        saver,
         target,
         target_admin: target_admin.0,
         disabled: disabled.0,
@@ -276,6 +335,8 @@ fn good_request(command: &str, f: &Fixture) -> Value {
             json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4, "showPeople": false}})
         }
         "backup_vault" => json!({}),
+        "show_saved_file" => json!({"request": {"path": "/etc/hostname"}}),
+        "vault_info" => json!({}),
         "complete_sign_in" => json!({"request": {"ticket": "no-such-ticket", "code": "123456"}}),
         "second_factor_status" | "begin_enrolment" | "second_factor_policy" => json!({}),
         "confirm_enrolment" => json!({"request": {"password": f.password, "code": "123456"}}),
@@ -312,8 +373,8 @@ fn allowed_outcome(command: &str) -> Option<&'static str> {
         | "regenerate_recovery_codes"
         | "remove_second_factor"
         | "reset_second_factor" => Some("Conflict"),
-        // The fixture names a session that does not exist.
-        "end_session" => Some("NotFound"),
+        // The fixture names a session that does not exist, and a file nobody saved.
+        "end_session" | "show_saved_file" => Some("NotFound"),
         _ => None,
     }
 }
@@ -577,6 +638,71 @@ fn audit_exports_are_private_files_that_never_overwrite_each_other() {
         paths.push(path);
     }
     assert_ne!(paths[0], paths[1]);
+}
+
+/// Exports and backups go where the person points the save dialog; cancelling writes
+/// nothing; walking away from the open dialog writes nothing once the session locked;
+/// a stale admin is asked for the password before any dialog; and "show in folder"
+/// opens only what this run saved, never a path the page names.
+#[test]
+fn saved_files_go_where_the_person_chooses_and_only_those_can_be_shown() {
+    let f = fixture(State::Admin);
+    let chosen = f._dir.path().join("chosen-by-the-admin.csv");
+    f.saver.answer(Answer::Path(chosen.clone()));
+    let reply = f
+        .call("export_audit", json!({"request": {"format": "csv"}}))
+        .unwrap();
+    assert_eq!(reply["path"], chosen.display().to_string());
+    assert!(
+        std::fs::read_to_string(&chosen)
+            .unwrap()
+            .starts_with("id,at_utc,event")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&chosen).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The same name again: the file is kept, and the reply asks for another.
+    let again = f.call("export_audit", json!({"request": {"format": "csv"}}));
+    assert_eq!(again.unwrap_err()["conflict"], "fileExists");
+
+    f.call("show_saved_file", json!({"request": {"path": chosen}}))
+        .unwrap();
+    for elsewhere in ["/etc/hostname", "", "chosen-by-the-admin.csv"] {
+        let refused = f.call("show_saved_file", json!({"request": {"path": elsewhere}}));
+        assert_eq!(code(&refused).as_deref(), Some("NotFound"), "{elsewhere}");
+    }
+    assert_eq!(*f.saver.shown.lock().unwrap(), vec![chosen.clone()]);
+
+    let files = |dir: &std::path::Path| std::fs::read_dir(dir).map_or(0, Iterator::count);
+    let exports = f._dir.path().join("exports");
+    f.saver.answer(Answer::Cancel);
+    assert_eq!(f.call("backup_vault", json!({})).unwrap(), Value::Null);
+    assert_eq!(
+        f.call("export_audit", json!({"request": {"format": "jsonl"}}))
+            .unwrap(),
+        Value::Null
+    );
+    assert_eq!(files(&exports), 0, "a cancelled dialog writes nothing");
+
+    f.saver.answer(Answer::WalkAway(f.vault.clone()));
+    let walked_away = f.call("backup_vault", json!({}));
+    assert_eq!(code(&walked_away).as_deref(), Some("SessionLocked"));
+    assert_eq!(
+        files(&exports),
+        0,
+        "nothing is written for a locked session"
+    );
+
+    let stale = fixture(State::StaleAdmin);
+    let refused = stale.call("backup_vault", json!({}));
+    assert_eq!(code(&refused).as_deref(), Some("ReauthRequired"));
+    assert!(
+        stale.saver.asked.lock().unwrap().is_empty(),
+        "no dialog first"
+    );
 }
 
 /// A one-time password copied from its dialog leaves the clipboard after a while, unless
@@ -865,6 +991,11 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
         ("account_sessions", json!({"request": {"id": -1.5}}), "id"),
         ("end_session", json!({"request": {}}), "sessionId"),
         ("end_all_sessions", json!({"request": {"id": "all"}}), "id"),
+        (
+            "show_saved_file",
+            json!({"request": {"path": ["/tmp"]}}),
+            "path",
+        ),
     ];
     // Every command that takes a request has at least one bad-input case here.
     let covered: std::collections::BTreeSet<&str> =

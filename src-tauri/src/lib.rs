@@ -46,6 +46,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         .plugin(
             tauri_plugin_latchkey::Builder::new()
                 .manage_start_failure()
+                .save_dialog()
                 .build(),
         )
         .setup(|app| {

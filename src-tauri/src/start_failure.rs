@@ -20,8 +20,7 @@ pub enum Language {
 impl Language {
     /// The language of a BCP 47 or POSIX locale name (`ko-KR`, `ko_KR.UTF-8`).
     pub fn of_locale(locale: &str) -> Self {
-        let primary = locale.split(['-', '_', '.']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("ko") {
+        if tauri_plugin_latchkey::is_korean(locale) {
             Self::Korean
         } else {
             Self::English
@@ -30,7 +29,11 @@ impl Language {
 
     /// The OS's language for this user.
     pub fn of_system() -> Self {
-        sys_locale::get_locale().map_or(Self::English, |locale| Self::of_locale(&locale))
+        if tauri_plugin_latchkey::os_speaks_korean() {
+            Self::Korean
+        } else {
+            Self::English
+        }
     }
 }
 

@@ -106,3 +106,57 @@ export async function startDriver(port, env) {
   await waitForDriver(`http://127.0.0.1:${port}`);
   return driver;
 }
+
+/** The ids of the top-level X windows titled exactly `title` (the app's native dialogs).
+ * xwininfo prints titles as the window gives them (UTF-8); xdotool's search cannot match
+ * Korean in the C locale. */
+export function windowsNamed(title) {
+  const tree = execFileSync("xwininfo", ["-root", "-children"], { encoding: "utf8" });
+  return tree
+    .split("\n")
+    .map((line) => line.match(/^\s*(0x[0-9a-f]+) "(.*)": \(/))
+    .filter((found) => found && found[2] === title)
+    .map((found) => found[1]);
+}
+
+/** Waits for the native window titled `title` and returns its id. */
+export async function nativeWindow(title, timeoutMs = 30_000) {
+  for (const start = Date.now(); Date.now() - start < timeoutMs; ) {
+    const found = windowsNamed(title);
+    if (found.length > 0) return found[0];
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  assert.fail(`no window titled "${title}" appeared`);
+}
+
+/** Answers the GTK save dialog titled `title` with the file `path`, as a person would:
+ * the name field holds the proposed name, selected; typing a full path replaces it. */
+export async function answerSaveDialog(title, path) {
+  const id = await nativeWindow(title);
+  execFileSync("xdotool", ["windowfocus", "--sync", id]);
+  execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
+  execFileSync("xdotool", ["type", "--delay", "15", path]);
+  // The name field completes folder names as they are typed, and a Return may first
+  // take a completion: press it again while the dialog is still showing.
+  const showing = () => windowsNamed(title).length > 0 && viewable(id);
+  for (let tries = 0; tries < 5 && showing(); tries += 1) {
+    execFileSync("xdotool", ["key", "Return"]);
+    for (let wait = 0; wait < 8 && showing(); wait += 1) {
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+  if (showing()) {
+    const tree = execFileSync("xwininfo", ["-root", "-children"], { encoding: "utf8" });
+    assert.fail(`the save dialog "${title}" did not close:\n${tree}`);
+  }
+}
+
+/** Whether the X window `id` is mapped and viewable (a closing dialog is listed a while
+ * after it is gone from the screen). */
+function viewable(id) {
+  try {
+    return /Map State: IsViewable/.test(execFileSync("xwininfo", ["-id", id], { encoding: "utf8" }));
+  } catch {
+    return false;
+  }
+}

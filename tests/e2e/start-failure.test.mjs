@@ -9,22 +9,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
+import { windowsNamed } from "./screen.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const latchkey = process.env.LATCHKEY_E2E_APP ?? join(root, "target/debug/latchkey");
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
-/** The ids of the top-level X windows titled exactly `title`. xwininfo prints titles as
- * the window gives them (UTF-8); xdotool's search cannot match Korean in the C locale. */
-function windowsNamed(title) {
-  const tree = execFileSync("xwininfo", ["-root", "-children"], { encoding: "utf8" });
-  return tree
-    .split("\n")
-    .map((line) => line.match(/^\s*(0x[0-9a-f]+) "(.*)": \(/))
-    .filter((found) => found && found[2] === title)
-    .map((found) => found[1]);
-}
 
 /** Starts the app on `dataDir` in `lang`, waits for the dialog titled `title`, presses
  * Escape, and resolves with the exit status, the log and whether a main window opened. */

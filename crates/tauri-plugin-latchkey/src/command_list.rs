@@ -130,6 +130,8 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("desk_settings", Access::Admin, Set::Admin),
     ("update_desk_settings", Access::AdminStepUp, Set::Admin),
     ("backup_vault", Access::AdminStepUp, Set::Backup),
+    ("show_saved_file", Access::Admin, Set::Admin),
+    ("vault_info", Access::Session, Set::Default),
     ("reset_second_factor", Access::AdminStepUp, Set::Admin),
     ("second_factor_policy", Access::Admin, Set::Admin),
     ("set_second_factor_policy", Access::AdminStepUp, Set::Admin),

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use vault::{
-    AccountSession, AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus,
-    Session,
+    AccountSession, AdminAction, AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy,
+    SecondFactorStatus, Session,
 };
 use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
@@ -26,6 +26,7 @@ use vault::{
 
 use crate::clipboard::ClipboardState;
 use crate::input::Input;
+use crate::save::{SaveKind, SavedFiles};
 
 /// The vault, shared by every command.
 pub type SharedVault = Arc<Vault>;
@@ -373,9 +374,40 @@ pub struct ExportResult {
     pub bytes: u64,
 }
 
-/// Where audit exports are written: the OS Downloads folder, or the data directory.
+/// Where audit exports and backups are saved: the OS's save dialog, or the next free
+/// name in Downloads.
 #[derive(Debug, Clone)]
-pub struct ExportDir(pub std::path::PathBuf);
+pub struct Saving(pub Arc<dyn crate::save::SaveTo>);
+
+/// Where the vault is, for the About page.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultInfo {
+    /// The vault file's full path.
+    pub path: String,
+    /// Its schema version (the number of migrations applied).
+    pub schema_version: i64,
+}
+
+/// Signed in: where the vault file is and its schema version, for the About page.
+#[tauri::command]
+pub async fn vault_info(vault: State<'_, SharedVault>) -> Reply<VaultInfo> {
+    with_session(&vault, |v, _| {
+        Ok(VaultInfo {
+            path: v.path().display().to_string(),
+            schema_version: v.schema_version()?,
+        })
+    })
+    .await
+}
+
+/// Which saved file to show in the file manager.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShowFileRequest {
+    /// The path an export or a backup reported.
+    pub path: String,
+}
 
 /// How many days the sign-in chart covers.
 const STATS_DAYS: u32 = 30;
@@ -625,58 +657,139 @@ pub async fn sign_in_stats(
     .await
 }
 
-/// Admin (with a recent password check): writes the audit log to a file.
+/// Asks the person where to save a `kind` file once `action` is allowed: `None` when
+/// they cancel. The step-up check made first is held for this action while the dialog
+/// is open (no lock is); the caller checks the session again before it writes, since
+/// the person may have walked away meanwhile, and then releases the check.
+async fn choose_file(
+    vault: &State<'_, SharedVault>,
+    saving: &State<'_, Saving>,
+    action: AdminAction,
+    kind: SaveKind,
+    stem: &'static str,
+) -> Reply<Option<std::path::PathBuf>> {
+    let name = with_admin(vault, move |v, admin| {
+        v.hold_step_up(admin, action)?;
+        Ok(format!("{stem}-{}", v.today()))
+    })
+    .await?;
+    let saving = saving.0.clone();
+    let chosen = tauri::async_runtime::spawn_blocking(move || saving.choose(kind, &name))
+        .await
+        .map_err(|e| Error::internal("save dialog", e).reply())?;
+    match &chosen {
+        Some(path) => log::info!("saving {kind:?} to {}", path.display()),
+        None => log::info!("saving {kind:?}: cancelled"),
+    }
+    Ok(chosen)
+}
+
+/// Admin (with a recent password check): writes the audit log to a file the person
+/// chooses; `null` when they cancel the dialog.
 #[tauri::command]
 pub async fn export_audit(
     vault: State<'_, SharedVault>,
-    dir: State<'_, ExportDir>,
+    saving: State<'_, Saving>,
+    saved: State<'_, SavedFiles>,
     request: Input<ExportRequest>,
-) -> Reply<ExportResult> {
-    let dir = dir.0.clone();
-    with_admin(&vault, move |v, admin| {
-        let format = request.parse()?.format;
-        let text = v.export_audit(admin, format)?;
-        let extension = match format {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Jsonl => "jsonl",
-        };
-        let stem = format!("latchkey-audit-{}", v.today());
-        let path = crate::files::write_private(&dir, &stem, extension, text.as_bytes())
-            .map_err(|e| Error::internal("write export", e))?;
-        Ok(ExportResult {
-            path: path.display().to_string(),
-            bytes: text.len() as u64,
-        })
+) -> Reply<Option<ExportResult>> {
+    let format = with_admin(&vault, move |_, _| request.parse())
+        .await?
+        .format;
+    let kind = match format {
+        ExportFormat::Csv => SaveKind::AuditCsv,
+        ExportFormat::Jsonl => SaveKind::AuditJsonl,
+    };
+    let chosen = choose_file(
+        &vault,
+        &saving,
+        AdminAction::ExportAudit,
+        kind,
+        "latchkey-audit",
+    );
+    let Some(path) = chosen.await? else {
+        vault.release_step_up();
+        return Ok(None);
+    };
+    let written = with_admin(&vault, move |v, admin| {
+        // The file is claimed first, so a name taken meanwhile (or a "replace" confirmed
+        // in the dialog) is refused before the export is audited.
+        let mut file = crate::files::create_private(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Conflict(vault::Conflict::FileExists),
+            _ => Error::Storage(format!("create {}: {e}", path.display())),
+        })?;
+        let written = v.export_audit(admin, format).and_then(|text| {
+            use std::io::Write as _;
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+                .map(|()| text.len() as u64)
+                .map_err(|e| Error::Storage(format!("write {}: {e}", path.display())))
+        });
+        match written {
+            Ok(bytes) => Ok((path, bytes)),
+            Err(error) => {
+                let _ = std::fs::remove_file(&path);
+                Err(error)
+            }
+        }
     })
-    .await
+    .await;
+    vault.release_step_up();
+    let written = written?;
+    let (path, bytes) = written;
+    saved.add(path.clone());
+    Ok(Some(ExportResult {
+        path: path.display().to_string(),
+        bytes,
+    }))
 }
 
-/// Admin: writes a backup of the vault to a new private file in Downloads (step-up,
-/// audited).
+/// Admin (with a recent password check): writes a backup of the vault to a new private
+/// file the person chooses (audited); `null` when they cancel the dialog.
 #[tauri::command]
 pub async fn backup_vault(
     vault: State<'_, SharedVault>,
-    dir: State<'_, ExportDir>,
-) -> Reply<BackupReport> {
-    let dir = dir.0.clone();
-    with_admin(&vault, move |v, admin| {
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
-        let stem = format!("latchkey-backup-{}", v.today());
-        for n in 1_u32..1000 {
-            let name = if n == 1 {
-                format!("{stem}.sqlite")
-            } else {
-                format!("{stem}-{n}.sqlite")
-            };
-            match v.backup(admin, &dir.join(name)) {
-                Err(Error::Conflict(vault::Conflict::FileExists)) => {}
-                other => return other,
-            }
-        }
-        Err(Error::Conflict(vault::Conflict::FileExists))
-    })
-    .await
+    saving: State<'_, Saving>,
+    saved: State<'_, SavedFiles>,
+) -> Reply<Option<BackupReport>> {
+    let chosen = choose_file(
+        &vault,
+        &saving,
+        AdminAction::Backup,
+        SaveKind::Backup,
+        "latchkey-backup",
+    );
+    let Some(path) = chosen.await? else {
+        vault.release_step_up();
+        return Ok(None);
+    };
+    let target = path.clone();
+    let report = with_admin(&vault, move |v, admin| v.backup(admin, &target)).await;
+    vault.release_step_up();
+    let report = report?;
+    saved.add(path);
+    Ok(Some(report))
+}
+
+/// Admin: shows a file this run saved (an export or a backup) in the file manager.
+/// Any other path is `NotFound`: the page cannot open what it likes.
+#[tauri::command]
+pub async fn show_saved_file(
+    vault: State<'_, SharedVault>,
+    saving: State<'_, Saving>,
+    saved: State<'_, SavedFiles>,
+    request: Input<ShowFileRequest>,
+) -> Reply<()> {
+    let path = with_admin(&vault, move |_, _| request.parse()).await?.path;
+    let path = std::path::PathBuf::from(path);
+    if !saved.contains(&path) {
+        return Err(Error::NotFound.reply());
+    }
+    let saving = saving.0.clone();
+    tauri::async_runtime::spawn_blocking(move || saving.show(&path))
+        .await
+        .map_err(|e| Error::internal("show file", e).reply())?
+        .map_err(|e| Error::internal("show file", e).reply())
 }
 
 /// Text to copy to the clipboard for a short while.

@@ -32,6 +32,7 @@ pub mod commands;
 pub mod files;
 pub mod input;
 pub mod lock;
+pub mod save;
 mod session;
 mod start;
 #[cfg(feature = "test-support")]
@@ -80,6 +81,8 @@ pub struct Builder {
     clipboard: Option<clipboard::ClipboardState>,
     lock_sources: Option<Vec<Box<dyn lock::LockSource>>>,
     manage_start_failure: bool,
+    save_dialog: bool,
+    save_to: Option<Arc<dyn save::SaveTo>>,
 }
 
 impl Builder {
@@ -103,9 +106,25 @@ impl Builder {
         self
     }
 
-    /// Writes audit exports to `dir` instead of the Downloads folder.
+    /// Saves audit exports and backups in `dir` instead of the Downloads folder (the
+    /// folder the save dialog opens in, with [`Self::save_dialog`]).
     pub fn export_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.export_dir = Some(dir.into());
+        self
+    }
+
+    /// Asks where to save each audit export and backup with the OS's save dialog,
+    /// instead of taking the next free name in the export folder. The host registers
+    /// `tauri_plugin_dialog::init()`.
+    pub fn save_dialog(mut self) -> Self {
+        self.save_dialog = true;
+        self
+    }
+
+    /// Asks `save_to` where to save exports and backups (tests, or a host with its own
+    /// way of asking); overrides [`Self::save_dialog`].
+    pub fn save_to(mut self, save_to: Arc<dyn save::SaveTo>) -> Self {
+        self.save_to = Some(save_to);
         self
     }
 
@@ -200,6 +219,8 @@ impl Builder {
                 commands::end_all_sessions,
                 commands::update_desk_settings,
                 commands::backup_vault,
+                commands::show_saved_file,
+                commands::vault_info,
             ])
             .setup(move |app, _api| {
                 let vault = match self.vault {
@@ -236,7 +257,13 @@ impl Builder {
                 lock::watch_os(sources, vault.clone(), watchers.clone())?;
                 app.manage(watchers);
                 app.manage::<commands::SharedVault>(vault);
-                app.manage(commands::ExportDir(exports));
+                let save_to: Arc<dyn save::SaveTo> = match (self.save_to, self.save_dialog) {
+                    (Some(save_to), _) => save_to,
+                    (None, true) => Arc::new(save::SaveDialog::new(app.clone(), exports)),
+                    (None, false) => Arc::new(save::InFolder(exports)),
+                };
+                app.manage(commands::Saving(save_to));
+                app.manage(save::SavedFiles::default());
                 app.manage(self.clipboard.unwrap_or_else(|| clipboard::ClipboardState {
                     clipboard: Arc::new(clipboard::SystemClipboard::new()),
                     clear_after: clipboard::CLEAR_AFTER,
@@ -323,4 +350,18 @@ pub fn open_vault(dir: &Path) -> Result<Vault, StartFailure> {
         log::debug!("opening {}: {e:?}", path.display());
         StartFailure::from_vault_error(&path, &e)
     })
+}
+
+/// Whether the OS's language for this user is Korean; the plugin's native dialogs speak
+/// Korean then, and English otherwise.
+pub fn os_speaks_korean() -> bool {
+    sys_locale::get_locale().is_some_and(|locale| is_korean(&locale))
+}
+
+/// Whether a BCP 47 or POSIX locale name (`ko-KR`, `ko_KR.UTF-8`) is Korean.
+pub fn is_korean(locale: &str) -> bool {
+    locale
+        .split(['-', '_', '.'])
+        .next()
+        .is_some_and(|primary| primary.eq_ignore_ascii_case("ko"))
 }

@@ -13,7 +13,8 @@ use tauri_plugin_latchkey::commands::{
     AccountRef, Activity, ChangePasswordRequest, CheckPasswordRequest, CompleteSignInRequest,
     ConfirmEnrolmentRequest, CopySecretRequest, ExportRequest, ExportResult, LoginRequest,
     PasswordRequest, PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest, SessionRef,
-    SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, SignInStatsRequest,
+    SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, ShowFileRequest,
+    SignInStatsRequest, VaultInfo,
 };
 use ts_rs::{Config, TS};
 use vault::{
@@ -92,14 +93,16 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("audit_log", "AuditQuery", "AuditPage"),
     ("verify_audit_chain", "null", "ChainReport"),
     ("sign_in_stats", "SignInStatsRequest", "Array<DayCount>"),
-    ("export_audit", "ExportRequest", "ExportResult"),
+    ("export_audit", "ExportRequest", "ExportResult | null"),
     ("copy_secret", "CopySecretRequest", "null"),
     ("security_health", "null", "SecurityHealth"),
     ("break_glass_notice", "null", "BreakGlassNotice | null"),
     ("acknowledge_break_glass", "null", "null"),
     ("desk_settings", "null", "DeskSettings"),
     ("update_desk_settings", "DeskSettingsUpdate", "DeskSettings"),
-    ("backup_vault", "null", "BackupReport"),
+    ("backup_vault", "null", "BackupReport | null"),
+    ("show_saved_file", "ShowFileRequest", "null"),
+    ("vault_info", "null", "VaultInfo"),
 ];
 
 fn generate() -> String {
@@ -171,6 +174,8 @@ fn generate() -> String {
         PasswordRequest::decl(&cfg),
         AccountSession::decl(&cfg),
         SessionRef::decl(&cfg),
+        ShowFileRequest::decl(&cfg),
+        VaultInfo::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

@@ -72,8 +72,9 @@ pub fn untrusted_text(data: &[u8]) {
 
 /// A command's request as JSON, read as each of the vault's request types through
 /// [`parse_request`] (the parser the plugin's command arguments use), and the ones that
-/// read checked as the vault checks them. A refusal is always a `Validation` error that
-/// names a field and never repeats a value from the request.
+/// read checked as the vault checks them. A refusal is always a `Validation` error whose
+/// message is made of the field and the reason alone, the field naming a place in the
+/// request, never a value typed into it.
 pub fn requests(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
@@ -81,15 +82,22 @@ pub fn requests(data: &[u8]) {
     let values = string_values(&value);
     let refused = |result: Result<(), Error>| {
         let Err(error) = result else { return };
-        let Error::Validation { field, .. } = &error else {
+        let Error::Validation { field, reason } = &error else {
             panic!("a request was refused with {error:?}");
         };
         assert!(!field.is_empty());
+        // The message is made of the field and the reason alone, and the field names
+        // a place in the request (keys, indices), never a value typed into it.
         let message = error.reply().message;
-        for text in &values {
+        let rebuilt = Error::invalid(field.to_string(), *reason).user_message();
+        assert_eq!(message, rebuilt);
+        let names = field
+            .split(['.', '[', ']'])
+            .filter(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()));
+        for part in names {
             assert!(
-                !message.contains(text.as_str()),
-                "{message:?} repeats {text:?}"
+                !values.iter().any(|text| text == part),
+                "{field:?} names a value"
             );
         }
     };
@@ -108,8 +116,8 @@ pub fn requests(data: &[u8]) {
     }
 }
 
-/// The strings in value positions of `value` long enough to be telling (a password, an
-/// email), leaving out any that is also a key, which a message may name as a field.
+/// The strings in value positions of `value`, leaving out any that is also a key, which
+/// a field may name.
 fn string_values(value: &serde_json::Value) -> Vec<String> {
     fn walk(value: &serde_json::Value, keys: &mut Vec<String>, texts: &mut Vec<String>) {
         match value {
@@ -130,8 +138,6 @@ fn string_values(value: &serde_json::Value) -> Vec<String> {
     }
     let (mut keys, mut texts) = (Vec::new(), Vec::new());
     walk(value, &mut keys, &mut texts);
-    texts.retain(|text| {
-        text.chars().count() >= 8 && !keys.iter().any(|key| key.contains(text.as_str()))
-    });
+    texts.retain(|text| !keys.contains(text));
     texts
 }

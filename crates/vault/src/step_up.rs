@@ -15,7 +15,10 @@
 use crate::error::Result;
 use crate::model::Role;
 use crate::session::AdminSession;
-use crate::vault::Vault;
+use crate::vault::{HeldStepUp, Vault};
+
+/// How long a step-up check held across a dialog lasts: ten minutes to choose a file.
+pub const HELD_STEP_UP_SECONDS: i64 = 600;
 
 /// An admin action as the step-up rule sees it: what it does, and to whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,12 +85,60 @@ impl AdminAction {
 
 impl Vault {
     /// Refuses `action` with `ReauthRequired` when the step-up rule asks for a password
-    /// check and `admin`'s last one is older than the window.
-    pub(crate) fn authorize(&self, admin: &AdminSession<'_>, action: AdminAction) -> Result<()> {
-        if action.needs_step_up() {
-            self.ensure_recent_auth(admin.session())?;
+    /// check and `admin`'s last one is older than the window. Every admin action calls
+    /// it; callers may also ask first, before they wait for the person (a save dialog),
+    /// so that nobody is asked where to save what they may not have.
+    pub fn authorize(&self, admin: &AdminSession<'_>, action: AdminAction) -> Result<()> {
+        if !action.needs_step_up() {
+            return Ok(());
         }
+        let Err(stale) = self.ensure_recent_auth(admin.session()) else {
+            return Ok(());
+        };
+        let mut held = self.held();
+        match held.take() {
+            Some(hold)
+                if hold.session_id == admin.session().id()
+                    && hold.action == format!("{action:?}")
+                    && self.now() <= hold.until =>
+            {
+                Ok(())
+            }
+            other => {
+                *held = other;
+                Err(stale)
+            }
+        }
+    }
+
+    /// Checks `action` as [`Self::authorize`] does, before a dialog the action needs
+    /// (where to save a file), and holds the check for this session and this action
+    /// alone, for at most [`HELD_STEP_UP_SECONDS`]: a person who takes a while to choose
+    /// is not asked for the password again. The caller releases it when the action is
+    /// done or cancelled ([`Self::release_step_up`]); the session itself is checked again
+    /// when the action is carried out, so a lock or a sign-out meanwhile still stops it.
+    pub fn hold_step_up(&self, admin: &AdminSession<'_>, action: AdminAction) -> Result<()> {
+        if !action.needs_step_up() {
+            return Ok(());
+        }
+        self.ensure_recent_auth(admin.session())?;
+        *self.held() = Some(HeldStepUp {
+            session_id: admin.session().id().to_owned(),
+            action: format!("{action:?}"),
+            until: self.now() + HELD_STEP_UP_SECONDS,
+        });
         Ok(())
+    }
+
+    /// Drops a held step-up check (the action is done, failed or cancelled).
+    pub fn release_step_up(&self) {
+        *self.held() = None;
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<HeldStepUp>> {
+        self.held_step_up
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

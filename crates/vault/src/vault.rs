@@ -4,7 +4,7 @@
 //! `audit`, `health`), each an `impl Vault` that builds on this core; this module imports
 //! none of them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -101,6 +101,17 @@ pub(crate) struct Verified {
     pub(crate) data_version: i64,
 }
 
+/// A step-up check that holds for one admin action while the person answers a dialog
+/// the action needs (where to save a file): made when the action began, used once when
+/// it is carried out, by the same session.
+#[derive(Debug)]
+pub(crate) struct HeldStepUp {
+    pub(crate) session_id: String,
+    /// The action it holds for, as the step-up rule names it (`Backup`, ...).
+    pub(crate) action: String,
+    pub(crate) until: Timestamp,
+}
+
 /// An open vault file and the session of the person at this computer.
 ///
 /// All methods block (SQLite, argon2, the session store): call them off the UI thread.
@@ -132,6 +143,10 @@ pub struct Vault {
     pending: Mutex<Pending>,
     /// The shared lock that keeps a restore from replacing the file under this vault.
     _in_use: InUse,
+    /// The vault file.
+    path: PathBuf,
+    /// A step-up check held across a dialog, if one is.
+    pub(crate) held_step_up: Mutex<Option<HeldStepUp>>,
 }
 
 impl Vault {
@@ -164,7 +179,14 @@ impl Vault {
             second_factor_policy: AtomicI64::new(second_factor_policy),
             pending: Mutex::new(Pending::default()),
             _in_use: in_use,
+            path: path.to_owned(),
+            held_step_up: Mutex::new(None),
         })
+    }
+
+    /// The vault file's path, as it was opened.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The schema version of the open file.

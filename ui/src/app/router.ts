@@ -14,6 +14,7 @@ export const PATHS = [
   "/security",
   "/directory",
   "/profile",
+  "/about",
 ] as const;
 
 export type Path = (typeof PATHS)[number];

@@ -6,6 +6,7 @@ import { ChangePassword, FirstRun, SecondFactorSettings, SignIn } from "tauri-pl
 import type { Audience } from "tauri-plugin-latchkey-api";
 import type { ComponentType } from "react";
 import type { MessageKey } from "../i18n/messages";
+import { About } from "../pages/about/About";
 import { AdminConsole } from "../pages/accounts/AdminConsole";
 import { Audit } from "../pages/audit/Audit";
 import { Dashboard } from "../pages/dashboard/Dashboard";
@@ -51,4 +52,5 @@ export const ROUTES: Record<Path, Route> = {
   "/security": { page: Security, audience: "admin", nav: "nav.security" },
   "/directory": { page: Directory, audience: "signedIn", nav: "nav.directory" },
   "/profile": { page: Profile, audience: "signedIn", nav: "nav.profile" },
+  "/about": { page: About, audience: "signedIn", nav: "nav.about" },
 };

@@ -182,3 +182,80 @@ fn the_app_cannot_open_the_vault_while_a_restore_replaces_it() {
     drop(lock);
     Vault::open(&path, f.store.clone(), options(&f.clock)).unwrap();
 }
+
+#[test]
+fn a_step_up_check_held_across_a_save_dialog_serves_that_one_backup_only() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    f.vault
+        .hold_step_up(&admin, vault::AdminAction::Backup)
+        .unwrap();
+    // Choosing a file takes longer than the step-up window.
+    f.stay_active_for(480);
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    // The hold is for a backup: another action still needs the password.
+    assert_code!(
+        f.vault.export_audit(&admin, vault::ExportFormat::Csv),
+        ReauthRequired
+    );
+    f.vault
+        .backup(&admin, &dir.path().join("first.sqlite"))
+        .unwrap();
+    // Used once: the next backup asks for the password again.
+    assert_code!(
+        f.vault.backup(&admin, &dir.path().join("second.sqlite")),
+        ReauthRequired
+    );
+    // A released or expired hold serves nothing.
+    f.vault
+        .reauthenticate(&session, &ADMIN_PASSWORD.into(), None)
+        .unwrap();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    f.vault
+        .hold_step_up(&admin, vault::AdminAction::Backup)
+        .unwrap();
+    f.vault.release_step_up();
+    f.stay_active_for(301);
+    let session = f.vault.verify_session().unwrap();
+    assert_code!(
+        f.vault.backup(
+            &require_admin(&session).unwrap(),
+            &dir.path().join("third.sqlite")
+        ),
+        ReauthRequired
+    );
+}
+
+#[test]
+fn a_held_step_up_check_does_not_pass_to_the_next_person() {
+    let f = fixture().with_admin();
+    let session = f.vault.verify_session().unwrap();
+    let admin = require_admin(&session).unwrap();
+    let (_, temporary) = f.create("second@clinic.example", Role::Admin, None);
+    f.vault
+        .hold_step_up(&admin, vault::AdminAction::Backup)
+        .unwrap();
+    drop(session);
+    // The admin signs out; another admin signs in and waits out the window.
+    f.vault.logout().unwrap();
+    crate::settle(
+        &f.vault,
+        "second@clinic.example",
+        &temporary,
+        "lamp oil beside the ledger",
+    );
+    f.stay_active_for(301);
+    let session = f.vault.verify_session().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    assert_code!(
+        f.vault.backup(
+            &require_admin(&session).unwrap(),
+            &dir.path().join("b.sqlite")
+        ),
+        ReauthRequired
+    );
+}

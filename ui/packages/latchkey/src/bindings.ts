@@ -905,6 +905,22 @@ export type SessionRef = {
  */
 sessionId: string, };
 
+export type ShowFileRequest = { 
+/**
+ * The path an export or a backup reported.
+ */
+path: string, };
+
+export type VaultInfo = { 
+/**
+ * The vault file's full path.
+ */
+path: string, 
+/**
+ * Its schema version (the number of migrations applied).
+ */
+schemaVersion: number, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const PASSWORD_MAX_BYTES = 256;
@@ -972,12 +988,14 @@ export interface Commands {
   audit_log: { request: AuditQuery; response: AuditPage };
   verify_audit_chain: { request: null; response: ChainReport };
   sign_in_stats: { request: SignInStatsRequest; response: Array<DayCount> };
-  export_audit: { request: ExportRequest; response: ExportResult };
+  export_audit: { request: ExportRequest; response: ExportResult | null };
   copy_secret: { request: CopySecretRequest; response: null };
   security_health: { request: null; response: SecurityHealth };
   break_glass_notice: { request: null; response: BreakGlassNotice | null };
   acknowledge_break_glass: { request: null; response: null };
   desk_settings: { request: null; response: DeskSettings };
   update_desk_settings: { request: DeskSettingsUpdate; response: DeskSettings };
-  backup_vault: { request: null; response: BackupReport };
+  backup_vault: { request: null; response: BackupReport | null };
+  show_saved_file: { request: ShowFileRequest; response: null };
+  vault_info: { request: null; response: VaultInfo };
 }

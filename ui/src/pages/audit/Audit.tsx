@@ -2,8 +2,18 @@
 // account, event and time, keyset paging through any number of rows, chain
 // verification, and export (which asks for a fresh password check).
 import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
-import type { AuditEntry, AuditEvent, AuditPage, ChainReport, DayCount, ExportFormat, UserId } from "tauri-plugin-latchkey-api";
+import type {
+  AuditEntry,
+  AuditEvent,
+  AuditPage,
+  ChainReport,
+  DayCount,
+  ExportFormat,
+  ExportResult,
+  UserId,
+} from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
+import { SavedFile } from "../../components/SavedFile";
 import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { useLatest } from "../../components/latest";
@@ -65,7 +75,7 @@ export function Audit() {
   const [chain, setChain] = useState<ChainReport | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState<ExportResult | null>(null);
   const stepUp = useStepUp();
   const before = keyset.cursor;
 
@@ -115,7 +125,9 @@ export function Audit() {
   const exportAs = async (format: ExportFormat) => {
     try {
       const result = await stepUp.run(() => call("export_audit", { format }));
-      setMessage(t("audit.exported", { bytes: number(result.bytes), path: result.path }));
+      // Null when the save dialog was cancelled: nothing was written.
+      if (!result) return;
+      setSaved(result);
       await load();
     } catch (failure) {
       if (!(failure instanceof StepUpCancelled)) setError(failure);
@@ -173,7 +185,11 @@ export function Audit() {
           </Notice>
         ) : null}
         {chain?.tail.kind === "unanchored" ? <Notice kind="info">{t("audit.unanchored")}</Notice> : null}
-        {message ? <Notice kind="success">{message}</Notice> : null}
+        {saved ? (
+          <SavedFile path={saved.path}>
+            {t("audit.exported", { bytes: number(saved.bytes), path: saved.path })}
+          </SavedFile>
+        ) : null}
       </div>
       {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}
 

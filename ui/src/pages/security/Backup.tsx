@@ -1,12 +1,13 @@
-// "Save a backup": a copy of the vault in Downloads, after a fresh password check,
-// because every password hash leaves the app with it.
+// "Save a backup": a copy of the vault where the admin points the save dialog, after a
+// fresh password check, because every password hash leaves the app with it.
 import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { BackupReport } from "tauri-plugin-latchkey-api";
 import { useState } from "react";
+import { SavedFile } from "../../components/SavedFile";
 import { useI18n } from "../../i18n/i18n";
 
 export function BackupCard() {
-  const { t, number, errorMessage } = useI18n();
+  const { t, errorMessage } = useI18n();
   const stepUp = useStepUp();
   const [saved, setSaved] = useState<BackupReport | null>(null);
   const [error, setError] = useState<unknown>(undefined);
@@ -14,8 +15,11 @@ export function BackupCard() {
   const save = async () => {
     setBusy(true);
     setError(undefined);
+    setSaved(null);
     try {
-      setSaved(await stepUp.run(() => call("backup_vault")));
+      // Null when the save dialog was cancelled: nothing was written, nothing to say.
+      const report = await stepUp.run(() => call("backup_vault"));
+      if (report) setSaved(report);
     } catch (failure) {
       if (!(failure instanceof StepUpCancelled)) setError(failure);
     } finally {
@@ -28,9 +32,9 @@ export function BackupCard() {
       <p className="muted">{t("backup.intro")}</p>
       <div aria-live="polite">
         {saved ? (
-          <Notice kind="success">
-            {t("backup.saved", { path: saved.path, accounts: number(saved.accounts) })}
-          </Notice>
+          <SavedFile path={saved.path}>
+            {t("backup.saved", { path: saved.path, accounts: saved.accounts })}
+          </SavedFile>
         ) : null}
       </div>
       {error !== undefined ? <Notice kind="error">{errorMessage(error)}</Notice> : null}

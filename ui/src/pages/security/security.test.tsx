@@ -1,4 +1,4 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { admin, failure, renderApp, signedInAs } from "../../test/harness";
@@ -111,6 +111,33 @@ describe("the security overview", () => {
     expect(
       await screen.findByText("Backup of 12 accounts saved as /home/desk/Downloads/latchkey-backup-2026-11-29.sqlite."),
     ).toBeTruthy();
+  });
+
+  it("shows a saved backup in its folder, and says nothing when the save dialog is cancelled", async () => {
+    const shown: unknown[] = [];
+    let answer: unknown = null;
+    renderApp(
+      signedInAs(admin(), {
+        ...overview,
+        backup_vault: () => answer,
+        show_saved_file: (request) => {
+          shown.push(request);
+          return null;
+        },
+      }),
+      { path: "/security" },
+    );
+    const save = await screen.findByRole("button", { name: "Save a backup" });
+    await userEvent.click(save);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save a backup" })).toBeTruthy());
+    expect(screen.queryByText(/saved as/)).toBeNull();
+    expect(screen.queryByRole("button", { name: "Show in folder" })).toBeNull();
+
+    answer = { path: "/media/usb/desk-backup.sqlite", bytes: 4_096, accounts: 1 };
+    await userEvent.click(screen.getByRole("button", { name: "Save a backup" }));
+    expect(await screen.findByText("Backup of 1 account saved as /media/usb/desk-backup.sqlite.")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Show in folder" }));
+    expect(shown).toEqual([{ path: "/media/usb/desk-backup.sqlite" }]);
   });
 
   it("counts the breached passwords that the minimum length leaves to refuse", async () => {
