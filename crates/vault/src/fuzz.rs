@@ -5,7 +5,7 @@
 //! the invariants that must hold for every input are asserted here.
 
 use crate::accounts::{AccountUpdate, ListQuery, Listing, NewAccount, ProfileUpdate};
-use crate::error::Error;
+use crate::error::{Error, Invalid};
 use crate::lock::DeskSettingsUpdate;
 use crate::model::audit::{AuditAnchor, AuditQuery};
 use crate::password::HashParams;
@@ -73,32 +73,40 @@ pub fn untrusted_text(data: &[u8]) {
 /// A command's request as JSON, read as each of the vault's request types through
 /// [`parse_request`] (the parser the plugin's command arguments use), and the ones that
 /// read checked as the vault checks them. A refusal is always a `Validation` error whose
-/// message is made of the field and the reason alone, the field naming a place in the
-/// request, never a value typed into it.
+/// message is made of the field and the reason alone, and the field names a place in
+/// the request, not a value typed into it.
 pub fn requests(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
-    let values = string_values(&value);
+    let keys = keys_of(&value);
     let refused = |result: Result<(), Error>| {
         let Err(error) = result else { return };
         let Error::Validation { field, reason } = &error else {
             panic!("a request was refused with {error:?}");
         };
         assert!(!field.is_empty());
-        // The message is made of the field and the reason alone, and the field names
-        // a place in the request (keys, indices), never a value typed into it.
+        // The message is made of the field and the reason alone, and the field names a
+        // place in the request, never a value typed into it: with no keys to name (a
+        // bare value or a list), only the word `request`, indices, and for a missing
+        // field the schema's name for it, last.
         let message = error.reply().message;
         let rebuilt = Error::invalid(field.to_string(), *reason).user_message();
         assert_eq!(message, rebuilt);
-        let names = field
-            .split(['.', '[', ']'])
-            .filter(|part| !part.is_empty() && !part.bytes().all(|b| b.is_ascii_digit()));
-        for part in names {
-            assert!(
-                !values.iter().any(|text| text == part),
-                "{field:?} names a value"
-            );
+        if keys.is_empty() {
+            let mut parts: Vec<&str> = field
+                .split(['.', '[', ']'])
+                .filter(|part| !part.is_empty())
+                .collect();
+            if *reason == Invalid::Missing {
+                parts.pop();
+            }
+            for part in parts {
+                assert!(
+                    part == "request" || part == "?" || part.bytes().all(|b| b.is_ascii_digit()),
+                    "{field:?} is not a place in the request"
+                );
+            }
         }
     };
     refused(parse_request::<FirstAdmin>(value.clone()).map(drop));
@@ -116,28 +124,25 @@ pub fn requests(data: &[u8]) {
     }
 }
 
-/// The strings in value positions of `value`, leaving out any that is also a key, which
-/// a field may name.
-fn string_values(value: &serde_json::Value) -> Vec<String> {
-    fn walk(value: &serde_json::Value, keys: &mut Vec<String>, texts: &mut Vec<String>) {
+/// Every key of every object in `value`, at any depth.
+fn keys_of(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, keys: &mut Vec<String>) {
         match value {
-            serde_json::Value::String(text) => texts.push(text.clone()),
             serde_json::Value::Array(items) => {
                 for item in items {
-                    walk(item, keys, texts);
+                    walk(item, keys);
                 }
             }
             serde_json::Value::Object(fields) => {
                 for (key, item) in fields {
                     keys.push(key.clone());
-                    walk(item, keys, texts);
+                    walk(item, keys);
                 }
             }
             _ => {}
         }
     }
-    let (mut keys, mut texts) = (Vec::new(), Vec::new());
-    walk(value, &mut keys, &mut texts);
-    texts.retain(|text| !keys.contains(text));
-    texts
+    let mut keys = Vec::new();
+    walk(value, &mut keys);
+    keys
 }
