@@ -179,7 +179,7 @@ fn backup_and_restore_round_trip_through_the_command_line() {
         "{said} {}",
         String::from_utf8_lossy(&backup.stderr)
     );
-    assert!(said.contains("Backed up 1 accounts"), "{said}");
+    assert!(said.contains("Backed up 1 account ("), "{said}");
     // A second backup to the same name is refused: nothing is overwritten.
     let again = latchkey(dir.path(), &["backup", copy.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(1));
@@ -202,7 +202,7 @@ fn backup_and_restore_round_trip_through_the_command_line() {
         "{said} {}",
         String::from_utf8_lossy(&restored.stderr)
     );
-    assert!(said.contains("Restored 1 accounts"), "{said}");
+    assert!(said.contains("Restored 1 account from"), "{said}");
     assert!(said.contains("was kept as"), "{said}");
     open(&path)
         .login(

@@ -172,8 +172,11 @@ fn backup(args: &[String]) -> i32 {
     match vault.backup_from_command_line(&file) {
         Ok(report) => {
             println!(
-                "Backed up {} accounts ({} bytes) to {}. It holds every password hash: keep it                  as safe as the vault.",
-                report.accounts, report.bytes, report.path
+                "Backed up {} ({} bytes) to {}. It holds every password hash: keep it as \
+                 safe as the vault.",
+                counted(report.accounts, "account", "accounts"),
+                report.bytes,
+                report.path
             );
             0
         }
@@ -182,6 +185,11 @@ fn backup(args: &[String]) -> i32 {
             1
         }
     }
+}
+
+/// "1 account", "2 accounts": `count` and the noun it takes.
+fn counted(count: i64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn restore(args: &[String]) -> i32 {
@@ -220,11 +228,15 @@ fn restore(args: &[String]) -> i32 {
         Err(e) => eprintln!("restore: the restored vault did not open: {e}"),
     }
     println!(
-        "Restored {} accounts from {} into {}. Everyone signs in again ({} sessions ended).",
-        report.accounts,
+        "Restored {} from {} into {}. Everyone signs in again ({} ended).",
+        counted(report.accounts, "account", "accounts"),
         file.display(),
         path.display(),
-        report.sessions_ended
+        counted(
+            i64::try_from(report.sessions_ended).unwrap_or(i64::MAX),
+            "session",
+            "sessions"
+        )
     );
     if let Some(replaced) = report.replaced {
         println!("The vault it replaced was kept as {}.", replaced.display());

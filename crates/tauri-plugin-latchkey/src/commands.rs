@@ -676,7 +676,10 @@ async fn choose_file(
     let saving = saving.0.clone();
     let chosen = tauri::async_runtime::spawn_blocking(move || saving.choose(kind, &name))
         .await
-        .map_err(|e| Error::internal("save dialog", e).reply())?;
+        .map_err(|e| {
+            vault.release_step_up();
+            Error::internal("save dialog", e).reply()
+        })?;
     match &chosen {
         Some(path) => log::info!("saving {kind:?} to {}", path.display()),
         None => log::info!("saving {kind:?}: cancelled"),
