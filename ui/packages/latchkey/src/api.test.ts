@@ -1,8 +1,6 @@
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { describe, expect, it } from "vitest";
 import { ApiError, call, callHost } from "./api";
-
-afterEach(() => clearMocks());
 
 describe("requests Tauri's IPC would refuse before the vault sees them", () => {
   it("are refused as typed bad input naming the field, and never sent", async () => {

@@ -1,13 +1,11 @@
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CurrentUser } from "./bindings";
 import { I18nProvider } from "./i18n/i18n";
 import { RequireRole, SessionProvider } from "./session";
 import { SignedIn } from "./SignedIn";
-
-afterEach(() => clearMocks());
 
 const person = (overrides: Partial<CurrentUser> = {}): CurrentUser => ({
   id: 7,
