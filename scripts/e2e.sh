@@ -25,5 +25,10 @@ export LATCHKEY_E2E_LOGIND="$PWD/target/debug/examples/logind_signal"
 # WEBKIT_DISABLE_COMPOSITING_MODE=1, WebKitWebDriver's screenshot never returns once a
 # page has re-rendered after a form action.
 export NO_AT_BRIDGE=1
-exec xvfb-run -a -s "-screen 0 1280x900x24" \
-  scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/
+# A hard bound (the suites take about three minutes): a window or process that never
+# ends fails the run with a message instead of holding it until CI's own limit.
+status=0
+timeout --kill-after=15s 20m xvfb-run -a -s "-screen 0 1280x900x24" \
+  scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/ || status=$?
+[ "$status" -eq 124 ] && echo "The end-to-end suites did not finish within 20 minutes." >&2
+exit "$status"

@@ -57,8 +57,13 @@ latchkey --version
 test -f /usr/share/applications/*atchkey*.desktop
 
 export LATCHKEY_DATA_DIR="$data" NO_AT_BRIDGE=1
+# Each phase takes seconds; five minutes is the bound past which it is stuck, not slow.
 run_phase() {
-  PHASE="$1" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 tests/package/
+  local status=0
+  PHASE="$1" timeout --kill-after=15s 5m \
+    xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-concurrency=1 tests/package/ || status=$?
+  [ "$status" -eq 124 ] && echo "The $1 phase did not finish within 5 minutes." >&2
+  return "$status"
 }
 export -f run_phase
 

@@ -98,11 +98,16 @@ export async function settled(app, quietMs = 300) {
  * added to the environment, and waits until it answers. Returns the driver's process.
  */
 export async function startDriver(port, env) {
+  // The driver's output (and so the app's) is copied through this process rather than
+  // handed the test runner's own pipe: an app that outlives its test then cannot hold
+  // that pipe open and keep the whole run waiting.
   const driver = spawn(
     process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver",
     ["--port", String(port), "--native-port", String(port + 1)],
-    { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
+  driver.stdout.pipe(process.stdout);
+  driver.stderr.pipe(process.stderr);
   await waitForDriver(`http://127.0.0.1:${port}`);
   return driver;
 }

@@ -2,11 +2,11 @@
 // this twice inside one D-Bus session with one keyring, once after installing the .deb
 // (PHASE=install) and once after upgrading to a newer build (PHASE=upgrade).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { Session, waitForDriver } from "../e2e/webdriver.mjs";
+import { quitApp, startDriver } from "../e2e/screen.mjs";
+import { Session } from "../e2e/webdriver.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const phase = process.env.PHASE;
@@ -32,16 +32,13 @@ async function fill(label, value) {
 before(async () => {
   assert.ok(env.LATCHKEY_DATA_DIR, "LATCHKEY_DATA_DIR is set");
   mkdirSync(shots, { recursive: true });
-  driver = spawn(process.env.LATCHKEY_TAURI_DRIVER ?? "tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, ...env },
-  });
-  await waitForDriver(base);
+  driver = await startDriver(port, env);
   app = await Session.start(base, application, env);
 });
 
 after(async () => {
-  await app?.quit().catch(() => {});
+  // The app must be gone before the next phase (and before the runner can end).
+  await quitApp(app, application);
   driver?.kill();
 });
 
