@@ -334,6 +334,11 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "update_desk_settings" => {
             json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4, "showPeople": false}})
         }
+        "sign_in_rules" => json!({}),
+        "update_sign_in_rules" => json!({"request": {
+            "idleMinutes": 20, "absoluteHours": 10, "stepUpMinutes": 4,
+            "lockAfterFailures": 50, "longestWaitSeconds": 20, "passwordMinChars": 16
+        }}),
         "backup_vault" => json!({}),
         "show_saved_file" => json!({"request": {"path": "/etc/hostname"}}),
         "vault_info" => json!({}),
@@ -951,6 +956,19 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "update_desk_settings",
             json!({"request": {"autoLockMinutes": "ten", "pinWindowHours": 8, "showPeople": true}}),
             "autoLockMinutes",
+        ),
+        (
+            "update_sign_in_rules",
+            json!({"request": {
+                "idleMinutes": 15, "absoluteHours": 12, "stepUpMinutes": 5,
+                "lockAfterFailures": 3, "longestWaitSeconds": 10, "passwordMinChars": 15
+            }}),
+            "lockAfterFailures",
+        ),
+        (
+            "update_sign_in_rules",
+            json!({"request": {"idleMinutes": 15}}),
+            "absoluteHours",
         ),
         (
             "copy_secret",

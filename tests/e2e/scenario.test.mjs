@@ -487,6 +487,40 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await shot("35-backup-saved");
   });
 
+  await t.test("an admin raises the shortest password; the vault keeps and audits it", async () => {
+    await (await app.find(`//nav//a[normalize-space()='Security']`)).click();
+    await app.find(heading("Security"));
+    const card = `//section[h2[normalize-space()='Sessions and sign-in']]`;
+    const stored = () =>
+      execFileSync("sqlite3", [vaultFile, "SELECT value FROM settings WHERE key = 'password_min_chars'"], {
+        encoding: "utf8",
+      }).trim();
+    const dialog = `//dialog//h2[normalize-space()='Confirm your password']`;
+    // Saves the shortest length, answering the password check if it comes, and waits
+    // until the vault holds it (the notice of an earlier save may still be showing).
+    const setShortest = async (chars) => {
+      await fill("Shortest new password (characters)", String(chars));
+      await (await app.find(`${card}//button[normalize-space()='Save']`)).click();
+      await app.until("the password check or the save", async () => (await app.exists(dialog)) || stored() === String(chars));
+      if (await app.exists(dialog)) {
+        await fill("Your password", ADMIN.password);
+        await (await app.find(button("Confirm"))).click();
+      }
+      await app.until(`the vault to hold ${chars}`, async () => stored() === String(chars));
+    };
+    await setShortest(20);
+    await app.find(textIn("Saved. Sessions follow the new rules from their next check."));
+    const audited = execFileSync(
+      "sqlite3",
+      [vaultFile, "SELECT count(*) FROM audit_log WHERE detail = 'password_min_chars 15 -> 20'"],
+      { encoding: "utf8" },
+    ).trim();
+    assert.equal(audited, "1");
+    await shot("37-sign-in-rules");
+    // Back to the default, for the rest of the scenario.
+    await setShortest(15);
+  });
+
   await t.test("the About page names the build, the vault file and the licences", async () => {
     await (await app.find(`//nav//a[normalize-space()='About']`)).click();
     await app.find(heading("About Latchkey"));

@@ -129,6 +129,8 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("copy_secret", Access::Admin, Set::Clipboard),
     ("desk_settings", Access::Admin, Set::Admin),
     ("update_desk_settings", Access::AdminStepUp, Set::Admin),
+    ("sign_in_rules", Access::Admin, Set::Admin),
+    ("update_sign_in_rules", Access::AdminStepUp, Set::Admin),
     ("backup_vault", Access::AdminStepUp, Set::Backup),
     ("show_saved_file", Access::Admin, Set::Admin),
     ("vault_info", Access::Session, Set::Default),

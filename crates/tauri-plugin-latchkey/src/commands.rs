@@ -13,7 +13,7 @@ use tauri::State;
 use ts_rs::TS;
 use vault::{
     AccountSession, AdminAction, AdminSession, Enrolment, RecoveryCodes, SecondFactorPolicy,
-    SecondFactorStatus, Session,
+    SecondFactorStatus, Session, SignInRules,
 };
 use vault::{
     AccountUpdate, AuditEntry, AuditPage, AuditQuery, BackupReport, BootstrapStatus,
@@ -418,12 +418,13 @@ pub async fn check_password(
     vault: State<'_, SharedVault>,
     request: Input<CheckPasswordRequest>,
 ) -> Reply<PasswordStrength> {
-    blocking(&vault, move |_| {
+    blocking(&vault, move |v| {
         let request = request.parse()?;
         let context = PasswordContext {
             email: request.email.as_deref().unwrap_or(""),
             display_name: request.display_name.as_deref().unwrap_or(""),
             has_second_factor: request.has_second_factor.unwrap_or(false),
+            min_chars: v.password_min_chars()?,
         };
         Ok(vault::estimate(&request.password, context))
     })
@@ -587,6 +588,26 @@ pub async fn report_activity(vault: State<'_, SharedVault>) -> Reply<Activity> {
 #[tauri::command]
 pub async fn desk_settings(vault: State<'_, SharedVault>) -> Reply<DeskSettings> {
     with_admin(&vault, |v, admin| v.desk_settings(admin)).await
+}
+
+/// Admin: the session and sign-in rules (timeouts, step-up window, throttling, the
+/// shortest password).
+#[tauri::command]
+pub async fn sign_in_rules(vault: State<'_, SharedVault>) -> Reply<SignInRules> {
+    with_admin(&vault, |v, admin| v.sign_in_rules(admin)).await
+}
+
+/// Admin: changes the session and sign-in rules for everyone at this computer (within
+/// their bounds, step-up, each change audited).
+#[tauri::command]
+pub async fn update_sign_in_rules(
+    vault: State<'_, SharedVault>,
+    request: Input<SignInRules>,
+) -> Reply<SignInRules> {
+    with_admin(&vault, move |v, admin| {
+        v.update_sign_in_rules(admin, &request.parse()?)
+    })
+    .await
 }
 
 /// Admin: changes the shared desk's settings for everyone at this computer (step-up,

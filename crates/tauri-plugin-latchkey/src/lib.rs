@@ -60,7 +60,8 @@ pub const NAME: &str = "latchkey";
 pub const VAULT_FILE: &str = "vault.sqlite";
 /// Overrides the data directory (tests, portable installs, a machine-wide location).
 pub const DATA_DIR_ENV: &str = "LATCHKEY_DATA_DIR";
-/// Shortens the step-up window (0 to 300 seconds); it cannot lengthen it.
+/// Shortens the step-up window below the admin's setting (0 to 600 seconds); it cannot
+/// lengthen it.
 pub const STEP_UP_ENV: &str = "LATCHKEY_STEP_UP_SECONDS";
 /// Shortens the auto-lock time (1 to 3600 seconds) below the admin's setting; it cannot
 /// lengthen it.
@@ -218,6 +219,8 @@ impl Builder {
                 commands::end_session,
                 commands::end_all_sessions,
                 commands::update_desk_settings,
+                commands::sign_in_rules,
+                commands::update_sign_in_rules,
                 commands::backup_vault,
                 commands::show_saved_file,
                 commands::vault_info,
@@ -332,7 +335,7 @@ pub fn open_vault(dir: &Path) -> Result<Vault, StartFailure> {
             .session_policy
             .with_step_up_seconds(seconds)
             .map_err(|_| {
-                StartFailure::other(&path, format!("{STEP_UP_ENV} must be between 0 and 300"))
+                StartFailure::other(&path, format!("{STEP_UP_ENV} must be between 0 and 600"))
             })?;
     }
     if let Some(seconds) = std::env::var(AUTO_LOCK_ENV)

@@ -24,7 +24,7 @@ use vault::{
     ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockScreen, LockedEmail,
     LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto,
     ProfileUpdate, QrModules, RecoveryCodes, Role, SecondFactorPolicy, SecondFactorStatus,
-    SecurityHealth, TailCheck, UnlockRequest, UserDto, UserId,
+    SecurityHealth, SignInRules, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -100,6 +100,8 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("acknowledge_break_glass", "null", "null"),
     ("desk_settings", "null", "DeskSettings"),
     ("update_desk_settings", "DeskSettingsUpdate", "DeskSettings"),
+    ("sign_in_rules", "null", "SignInRules"),
+    ("update_sign_in_rules", "SignInRules", "SignInRules"),
     ("backup_vault", "null", "BackupReport | null"),
     ("show_saved_file", "ShowFileRequest", "null"),
     ("vault_info", "null", "VaultInfo"),
@@ -159,6 +161,7 @@ fn generate() -> String {
         Activity::decl(&cfg),
         DeskSettings::decl(&cfg),
         DeskSettingsUpdate::decl(&cfg),
+        SignInRules::decl(&cfg),
         PinStatus::decl(&cfg),
         PinRequest::decl(&cfg),
         SetPinRequest::decl(&cfg),

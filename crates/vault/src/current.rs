@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::clock::Timestamp;
 use crate::db::sessions::SessionRow;
-use crate::db::{audit, sessions, users};
+use crate::db::{self, audit, sessions, users};
 use crate::dto::{CurrentUser, Viewer};
 use crate::error::{Error, Result};
 use crate::model::audit::{AuditAnchor, AuditEvent, NewEntry};
@@ -57,7 +57,6 @@ impl Vault {
     /// the auto-lock time and locks it.
     pub fn verify_session(&self) -> Result<Session> {
         let now = self.now();
-        let auto_lock = self.auto_lock_seconds();
         let mut current = self.current();
         let Some(token) = self.token(&mut current) else {
             return Err(Error::NotAuthenticated);
@@ -65,9 +64,10 @@ impl Vault {
         let conn = self.conn();
         let generation = self.generation.load(Ordering::SeqCst);
         // Cached: this runs on every command, and preparing it each time doubled the cost.
-        let data_version: i64 = conn
-            .prepare_cached("PRAGMA data_version")?
-            .query_row([], |row| row.get(0))?;
+        let data_version = db::data_version(&conn)?;
+        // An admin at another instance may have changed the timeouts.
+        self.refresh_settings(&conn, data_version)?;
+        let auto_lock = self.auto_lock_seconds();
         let recently_active = current
             .activity
             .is_some_and(|at| now >= at && now - at < auto_lock);
@@ -102,7 +102,7 @@ impl Vault {
                 reason: LockReason::Idle,
             });
         }
-        if idle >= self.policy.idle_seconds() {
+        if idle >= self.idle_seconds() {
             self.end_expired(&conn, &mut current, token.id(), &row, now, "idle")?;
             return Err(Error::SessionExpired);
         }

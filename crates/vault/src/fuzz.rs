@@ -12,6 +12,7 @@ use crate::password::HashParams;
 use crate::pin::check_new_pin;
 use crate::policy::{self, PasswordContext};
 use crate::request::parse_request;
+use crate::rules::SignInRules;
 use crate::second_factor::{SecondFactorPolicy, recovery};
 use crate::secret::SecretString;
 use crate::session::SessionToken;
@@ -45,9 +46,10 @@ pub fn untrusted_text(data: &[u8]) {
         email: "person@desk.example",
         display_name: "Person",
         has_second_factor: text.len() % 2 == 0,
+        min_chars: 15 + text.len() % 3,
     };
     let _ = policy::estimate(&secret, context);
-    if let Ok(new) = policy::new_password("password", &secret, context.has_second_factor) {
+    if let Ok(new) = policy::new_password("password", &secret, context.required_chars()) {
         // The strength meter and the rule agree on what is acceptable.
         let strength = policy::estimate(&new.0, context);
         assert_eq!(
@@ -116,6 +118,7 @@ pub fn requests(data: &[u8]) {
     refused(parse_request::<AuditQuery>(value.clone()).map(drop));
     refused(parse_request::<DeskSettingsUpdate>(value.clone()).map(drop));
     refused(parse_request::<SecondFactorPolicy>(value.clone()).map(drop));
+    refused(parse_request::<SignInRules>(value.clone()).map(drop));
     match parse_request::<ListQuery>(value) {
         Ok(query) => {
             let _ = Listing::parse(&query);

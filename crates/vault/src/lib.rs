@@ -31,11 +31,13 @@ mod pin;
 mod policy;
 mod random;
 mod request;
+mod rules;
 mod second_factor;
 mod secret;
 #[cfg(feature = "test-support")]
 mod seed;
 mod session;
+mod settings;
 mod sign_in;
 mod slots;
 mod step_up;
@@ -69,6 +71,7 @@ pub use policy::{
     breached_list_len, breached_list_len_at_least, estimate, is_breached,
 };
 pub use request::parse_request;
+pub use rules::SignInRules;
 pub use second_factor::{
     Enrolment, QrModules, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus,
 };
@@ -79,7 +82,7 @@ pub use session::{
 };
 pub use sign_in::FirstAdmin;
 pub use step_up::AdminAction;
-pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, throttle_delay};
+pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, ThrottleRules};
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PHONE_MAX_CHARS, TEAM_MAX_CHARS,
 };

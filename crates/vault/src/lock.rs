@@ -12,7 +12,7 @@ use crate::clock::Timestamp;
 use std::sync::atomic::Ordering;
 
 use crate::db::sessions::{SessionRow, UnlockedBy};
-use crate::db::{audit, sessions, settings, users};
+use crate::db::{audit, sessions, users};
 use crate::dto::CurrentUser;
 use crate::error::{Error, Result};
 use crate::model::LockReason;
@@ -97,16 +97,7 @@ impl Vault {
         let now = self.now();
         self.write(|conn| {
             for (setting, value, _) in changes {
-                let before = setting.stored(conn)?;
-                if before == value {
-                    continue;
-                }
-                settings::set(conn, setting.key, &value.to_string())?;
-                let detail = format!("{} {before} -> {value}", setting.key);
-                let entry = NewEntry::new(AuditEvent::SettingsChanged)
-                    .by(me.id, &me.email)
-                    .detail(&detail);
-                audit::append(conn, &entry, now)?;
+                setting.change(conn, value, (me.id, &me.email), now)?;
             }
             Ok(())
         })?;

@@ -13,6 +13,7 @@ use crate::model::{AccountStatus, UserId};
 use crate::password::Verdict;
 use crate::policy::{self, PasswordContext};
 use crate::random;
+use crate::rules::SignInRules;
 use crate::second_factor::Proof;
 use crate::secret::SecretString;
 use crate::session::pending::PendingSignIn;
@@ -41,12 +42,13 @@ impl Vault {
     pub fn create_first_admin(&self, admin: &FirstAdmin) -> Result<CurrentUser> {
         let email = Email::parse(&admin.email)?;
         let display_name = validate::text("displayName", &admin.display_name, NAME_MAX_CHARS)?;
-        let password = policy::new_password("password", &admin.password, false)?;
         let context = PasswordContext {
             email: email.as_str(),
             display_name: &display_name,
             has_second_factor: false,
+            min_chars: self.password_min_chars()?,
         };
+        let password = policy::new_password("password", &admin.password, context.required_chars())?;
         policy::check("password", &password.0, context)?;
         if users::count(&self.conn())? > 0 {
             return Err(Error::Conflict(Conflict::AlreadyInitialised));
@@ -218,7 +220,11 @@ impl Vault {
     /// Errors: `Locked` while the email must wait.
     pub(crate) fn reserve_attempt(&self, email: &str) -> Result<throttle::Reservation> {
         let now_ms = self.clock.now_millis();
-        self.write(|conn| throttle::reserve(conn, email, now_ms))
+        self.write(|conn| {
+            // Read in the transaction: the rules an admin at another instance saved last.
+            let rules = SignInRules::stored(conn)?.throttle();
+            throttle::reserve(conn, rules, email, now_ms)
+        })
     }
 
     /// Runs the password work of a reserved attempt. When it is refused for want of a
@@ -237,8 +243,9 @@ impl Vault {
         }
     }
 
-    /// Confirms a reserved attempt as failed and audits it; the 100th in a row locks the
-    /// email. The account's email is recorded only when it matches an account.
+    /// Confirms a reserved attempt as failed and audits it; the one that reaches the
+    /// admin's threshold (100 unless chosen lower) locks the email. The account's email
+    /// is recorded only when it matches an account.
     pub(crate) fn record_failed_sign_in(
         &self,
         reservation: &throttle::Reservation,
@@ -247,15 +254,16 @@ impl Vault {
     ) -> Result<()> {
         let email = reservation.email();
         self.write(|conn| {
-            let locks = throttle::confirm_failure(conn, reservation, now)?;
+            let rules = SignInRules::stored(conn)?.throttle();
+            let locks = throttle::confirm_failure(conn, rules, reservation, now)?;
             let mut entry = NewEntry::new(AuditEvent::SignIn).failed();
             if let Some(id) = account {
                 entry = entry.on(id, email);
             }
             audit::append(conn, &entry, now)?;
             if locks {
-                let mut lockout =
-                    NewEntry::new(AuditEvent::Lockout).detail("100 consecutive failed sign-ins");
+                let detail = format!("{} consecutive failed sign-ins", rules.lock_after);
+                let mut lockout = NewEntry::new(AuditEvent::Lockout).detail(&detail);
                 if let Some(id) = account {
                     lockout = lockout.on(id, email);
                 }
@@ -332,17 +340,18 @@ impl Vault {
         let current = validate::normalise_password("currentPassword", current)?;
         let user = session.user_id();
         let has_second_factor = second_factors::exists(&self.conn(), user)?;
-        let new = policy::new_password("newPassword", new, has_second_factor)?;
-        // The new password is judged first: a rule it breaks is not a failed attempt.
-        if new.0 == current {
-            return Err(Error::Conflict(Conflict::PasswordUnchanged));
-        }
         let me = users::require(&self.conn(), user)?;
         let context = PasswordContext {
             email: &me.email,
             display_name: &me.display_name,
             has_second_factor,
+            min_chars: self.password_min_chars()?,
         };
+        let new = policy::new_password("newPassword", new, context.required_chars())?;
+        // The new password is judged first: a rule it breaks is not a failed attempt.
+        if new.0 == current {
+            return Err(Error::Conflict(Conflict::PasswordUnchanged));
+        }
         policy::check("newPassword", &new.0, context)?;
         let now = self.now();
         let reservation = self.reserve_attempt(&me.email)?;
@@ -397,7 +406,7 @@ impl Vault {
     ) -> Result<CurrentUser> {
         let token = SessionToken::generate()?;
         let now = self.now();
-        let expires_at = now.saturating_add(self.policy.absolute_seconds());
+        let expires_at = now.saturating_add(self.absolute_seconds());
         let anchor = self.load_anchor();
         let mut current = self.current();
         self.load_held(&mut current);

@@ -17,46 +17,74 @@ use crate::clock::Timestamp;
 use crate::db::throttle::{self as rows, Failures};
 use crate::error::{Error, Result};
 
-/// Consecutive failures that lock an email until an admin unlocks it or the lock ends.
+/// Consecutive failures that lock an email when an admin has not chosen fewer.
 pub const LOCK_AFTER_FAILURES: i64 = 100;
 /// How long a lock lasts without an admin: 24 hours.
 pub const LOCK_SECONDS: i64 = 24 * 3600;
 
-/// The wait after `failures` consecutive failures: 1 s after 1–2, 3 s for 3–8, 5 s for
-/// 9–24, 10 s from 25 on.
-pub fn throttle_delay(failures: i64) -> i64 {
-    match failures {
-        ..=0 => 0,
-        1..=2 => 1,
-        3..=8 => 3,
-        9..=24 => 5,
-        _ => 10,
+/// How failed sign-ins are slowed and locked, as an admin set them (see
+/// [`crate::SignInRules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleRules {
+    /// Consecutive failures that lock an email (5 to 100).
+    pub lock_after: i64,
+    /// The longest wait between failures, in seconds (10 to 60).
+    pub longest_wait: i64,
+}
+
+impl Default for ThrottleRules {
+    /// 100 failures, and waits of 1, 3, 5 and 10 seconds.
+    fn default() -> Self {
+        Self {
+            lock_after: LOCK_AFTER_FAILURES,
+            longest_wait: 10,
+        }
     }
 }
 
-/// When `failures` started locking its email, in Unix milliseconds: at the recorded
-/// lock, or, for the 100th attempt still being checked, at that attempt.
-fn lock_start_ms(failures: Failures) -> Option<i64> {
-    match failures.locked_at {
-        Some(at) => Some(at.saturating_mul(1000)),
-        None => (failures.count >= LOCK_AFTER_FAILURES).then_some(failures.last_ms),
+impl ThrottleRules {
+    /// The wait after `failures` consecutive failures, in whole seconds. With the
+    /// longest wait at 10 s: 1 s after 1–2, 3 s for 3–8, 5 s for 9–24, 10 s from 25 on;
+    /// a longer longest wait stretches every step by the same factor (never below 1 s).
+    pub fn delay(&self, failures: i64) -> i64 {
+        let tenths = match failures {
+            ..=0 => return 0,
+            1..=2 => 1,
+            3..=8 => 3,
+            9..=24 => 5,
+            _ => 10,
+        };
+        (self.longest_wait * tenths / 10).max(1)
     }
-}
 
-/// The record as it counts at `now_ms`: a lock that has run its day starts the count
-/// anew.
-fn in_force(failures: Option<Failures>, now_ms: i64) -> Option<Failures> {
-    failures.filter(|f| lock_start_ms(*f).is_none_or(|start| now_ms < start + LOCK_SECONDS * 1000))
-}
+    /// When `failures` started locking its email, in Unix milliseconds: at the recorded
+    /// lock, or, for the attempt that reaches the threshold and is still being
+    /// checked, at that attempt.
+    fn lock_start_ms(&self, failures: Failures) -> Option<i64> {
+        match failures.locked_at {
+            Some(at) => Some(at.saturating_mul(1000)),
+            None => (failures.count >= self.lock_after).then_some(failures.last_ms),
+        }
+    }
 
-/// Whole seconds (rounded up) until `failures` allows another attempt at `now_ms`, if
-/// it does not yet.
-pub(crate) fn wait(failures: Failures, now_ms: i64) -> Option<i64> {
-    let until_ms = match lock_start_ms(failures) {
-        Some(start) => start + LOCK_SECONDS * 1000,
-        None => failures.last_ms + throttle_delay(failures.count) * 1000,
-    };
-    (now_ms < until_ms).then(|| (until_ms - now_ms + 999) / 1000)
+    /// The record as it counts at `now_ms`: a lock that has run its day starts the
+    /// count anew.
+    fn in_force(&self, failures: Option<Failures>, now_ms: i64) -> Option<Failures> {
+        failures.filter(|f| {
+            self.lock_start_ms(*f)
+                .is_none_or(|start| now_ms < start + LOCK_SECONDS * 1000)
+        })
+    }
+
+    /// Whole seconds (rounded up) until `failures` allows another attempt at `now_ms`,
+    /// if it does not yet.
+    pub(crate) fn wait(&self, failures: Failures, now_ms: i64) -> Option<i64> {
+        let until_ms = match self.lock_start_ms(failures) {
+            Some(start) => start + LOCK_SECONDS * 1000,
+            None => failures.last_ms + self.delay(failures.count) * 1000,
+        };
+        (now_ms < until_ms).then(|| (until_ms - now_ms + 999) / 1000)
+    }
 }
 
 /// An attempt that holds its place in the count while its password is checked.
@@ -79,9 +107,14 @@ impl Reservation {
 /// write are one step for every other connection.
 ///
 /// Errors: `Locked` while the email must wait; nothing is written then.
-pub(crate) fn reserve(conn: &Connection, email: &str, now_ms: i64) -> Result<Reservation> {
-    let previous = in_force(rows::get(conn, email)?, now_ms);
-    if let Some(retry_after) = previous.and_then(|f| wait(f, now_ms)) {
+pub(crate) fn reserve(
+    conn: &Connection,
+    rules: ThrottleRules,
+    email: &str,
+    now_ms: i64,
+) -> Result<Reservation> {
+    let previous = rules.in_force(rows::get(conn, email)?, now_ms);
+    if let Some(retry_after) = previous.and_then(|f| rules.wait(f, now_ms)) {
         return Err(Error::Locked { retry_after });
     }
     let claimed = Failures {
@@ -119,10 +152,11 @@ pub(crate) fn clear(conn: &Connection, email: &str) -> Result<bool> {
 /// the email (the caller audits the lockout).
 pub(crate) fn confirm_failure(
     conn: &Connection,
+    rules: ThrottleRules,
     reservation: &Reservation,
     now: Timestamp,
 ) -> Result<bool> {
-    if reservation.claimed.count < LOCK_AFTER_FAILURES {
+    if reservation.claimed.count < rules.lock_after {
         return Ok(false);
     }
     rows::lock(conn, &reservation.email, now)
@@ -134,6 +168,22 @@ mod tests {
 
     const NOW: Timestamp = 1_795_737_600;
     const NOW_MS: i64 = NOW * 1000;
+    const RULES: ThrottleRules = ThrottleRules {
+        lock_after: LOCK_AFTER_FAILURES,
+        longest_wait: 10,
+    };
+
+    fn wait(failures: Failures, now_ms: i64) -> Option<i64> {
+        RULES.wait(failures, now_ms)
+    }
+
+    fn in_force(failures: Option<Failures>, now_ms: i64) -> Option<Failures> {
+        RULES.in_force(failures, now_ms)
+    }
+
+    fn reserve(conn: &Connection, email: &str, now_ms: i64) -> Result<Reservation> {
+        super::reserve(conn, RULES, email, now_ms)
+    }
 
     fn failures(count: i64, last_ms: i64, locked_at: Option<Timestamp>) -> Failures {
         Failures {
@@ -206,5 +256,28 @@ mod tests {
             in_force(Some(ordinary), NOW_MS + 10 * day_ms),
             Some(ordinary)
         );
+    }
+
+    #[test]
+    fn the_default_schedule_is_the_documented_one() {
+        let delays: Vec<i64> = [0, 1, 2, 3, 8, 9, 24, 25, 99]
+            .iter()
+            .map(|&n| ThrottleRules::default().delay(n))
+            .collect();
+        assert_eq!(delays, [0, 1, 1, 3, 3, 5, 5, 10, 10]);
+    }
+
+    #[test]
+    fn a_longer_longest_wait_stretches_every_step() {
+        let strict = ThrottleRules {
+            lock_after: 10,
+            longest_wait: 60,
+        };
+        let delays: Vec<i64> = [1, 3, 9, 25].iter().map(|&n| strict.delay(n)).collect();
+        assert_eq!(delays, [6, 18, 30, 60]);
+        // The tenth failure locks under these rules, while it is still being checked.
+        let pending = failures(10, NOW_MS, None);
+        assert_eq!(strict.wait(pending, NOW_MS), Some(LOCK_SECONDS));
+        assert_eq!(RULES.wait(pending, NOW_MS), Some(5));
     }
 }

@@ -14,8 +14,9 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::db::in_use::InUse;
 use crate::db::{self, users};
 use crate::dto::BootstrapStatus;
-use crate::error::{Error, Invalid, Result};
+use crate::error::Result;
 use crate::password::{HashParams, Hasher};
+use crate::rules::{DeskSetting, SignInRules};
 use crate::session::pending::Pending;
 use crate::session::{Session, SessionPolicy, SessionStore, SessionToken};
 
@@ -139,6 +140,12 @@ pub struct Vault {
     /// Who must have a second factor: 0 nobody, 1 administrators, 2 everyone (cached
     /// likewise).
     pub(crate) second_factor_policy: AtomicI64,
+    /// The session and sign-in rules an admin chose (cached likewise).
+    pub(crate) rules: Mutex<SignInRules>,
+    /// SQLite's `data_version` when the settings above were last read: when another
+    /// connection (a second instance, the recovery CLI) has committed since, the next
+    /// session check reads them again.
+    settings_version: AtomicI64,
     /// Sign-ins waiting for their code, and second factors being set up.
     pending: Mutex<Pending>,
     /// The shared lock that keeps a restore from replacing the file under this vault.
@@ -164,6 +171,8 @@ impl Vault {
         let pin_window_hours = PIN_WINDOW.stored(&conn)?;
         let show_people = SHOW_PEOPLE.stored(&conn)?;
         let second_factor_policy = SECOND_FACTOR_POLICY.stored(&conn)?;
+        let rules = SignInRules::stored(&conn)?;
+        let settings_version = db::data_version(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             store,
@@ -177,6 +186,8 @@ impl Vault {
             pin_window_hours: AtomicI64::new(pin_window_hours),
             show_people: AtomicI64::new(show_people),
             second_factor_policy: AtomicI64::new(second_factor_policy),
+            rules: Mutex::new(rules),
+            settings_version: AtomicI64::new(settings_version),
             pending: Mutex::new(Pending::default()),
             _in_use: in_use,
             path: path.to_owned(),
@@ -248,7 +259,53 @@ impl Vault {
     /// Refuses with `ReauthRequired` unless `session` checked its password within the
     /// step-up window.
     pub(crate) fn ensure_recent_auth(&self, session: &Session) -> Result<()> {
-        session.ensure_recent_auth(self.now(), self.policy.step_up_seconds())
+        session.ensure_recent_auth(self.now(), self.step_up_seconds())
+    }
+
+    /// The session and sign-in rules in force for every session at this computer.
+    pub(crate) fn rules(&self) -> SignInRules {
+        *self.rules.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps `rules` as the ones in force, once they are saved.
+    pub(crate) fn cache_rules(&self, rules: SignInRules) {
+        *self.rules.lock().unwrap_or_else(PoisonError::into_inner) = rules;
+    }
+
+    /// Reads the settings cached in this vault again when another connection has
+    /// committed since they were read (`data_version`, from the caller's connection).
+    pub(crate) fn refresh_settings(&self, conn: &Connection, data_version: i64) -> Result<()> {
+        if self.settings_version.load(Ordering::SeqCst) == data_version {
+            return Ok(());
+        }
+        self.auto_lock_minutes
+            .store(AUTO_LOCK.stored(conn)?, Ordering::SeqCst);
+        self.pin_window_hours
+            .store(PIN_WINDOW.stored(conn)?, Ordering::SeqCst);
+        self.show_people
+            .store(SHOW_PEOPLE.stored(conn)?, Ordering::SeqCst);
+        self.second_factor_policy
+            .store(SECOND_FACTOR_POLICY.stored(conn)?, Ordering::SeqCst);
+        self.cache_rules(SignInRules::stored(conn)?);
+        self.settings_version.store(data_version, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// How long a password check counts for sensitive actions: the admin's choice, or
+    /// less where this process's policy shortens it.
+    pub(crate) fn step_up_seconds(&self) -> i64 {
+        (self.rules().step_up_minutes * 60).min(self.policy.step_up_seconds())
+    }
+
+    /// Seconds without activity after which a session ends (the admin's choice, within
+    /// this process's policy).
+    pub(crate) fn idle_seconds(&self) -> i64 {
+        (self.rules().idle_minutes * 60).min(self.policy.idle_seconds())
+    }
+
+    /// Seconds after sign-in at which a session ends (likewise).
+    pub(crate) fn absolute_seconds(&self) -> i64 {
+        (self.rules().absolute_hours * 3600).min(self.policy.absolute_seconds())
     }
 
     /// Seconds without activity after which the current session locks.
@@ -324,19 +381,6 @@ fn stored_or_calibrated_params(conn: &Connection) -> Result<HashParams> {
     Ok(params)
 }
 
-/// A whole-number setting an admin changes for everyone at this computer, kept in the
-/// settings table.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DeskSetting {
-    /// The settings table's key, also the audit detail's name.
-    pub(crate) key: &'static str,
-    /// The request field that carries it.
-    pub(crate) field: &'static str,
-    pub(crate) min: i64,
-    pub(crate) max: i64,
-    pub(crate) default: i64,
-}
-
 /// Minutes without activity before a session locks.
 pub(crate) const AUTO_LOCK: DeskSetting = DeskSetting {
     key: "auto_lock_minutes",
@@ -373,34 +417,3 @@ pub(crate) const SECOND_FACTOR_POLICY: DeskSetting = DeskSetting {
     max: 2,
     default: 0,
 };
-
-impl DeskSetting {
-    /// The stored value, or the default. A value out of bounds (written by hand) is
-    /// logged and replaced by the default rather than trusted.
-    pub(crate) fn stored(self, conn: &rusqlite::Connection) -> Result<i64> {
-        Ok(match db::settings::get(conn, self.key)? {
-            None => self.default,
-            Some(text) => match text.parse::<i64>() {
-                Ok(value) if (self.min..=self.max).contains(&value) => value,
-                _ => {
-                    log::warn!(
-                        "ignoring the stored {} {text:?}; using the default",
-                        self.key
-                    );
-                    self.default
-                }
-            },
-        })
-    }
-
-    /// Refuses a value out of bounds, naming the request field.
-    pub(crate) fn check(self, value: i64) -> Result<()> {
-        if value < self.min {
-            return Err(Error::invalid(self.field, Invalid::TooSmall(self.min)));
-        }
-        if value > self.max {
-            return Err(Error::invalid(self.field, Invalid::TooLarge(self.max)));
-        }
-        Ok(())
-    }
-}

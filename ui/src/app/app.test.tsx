@@ -18,6 +18,25 @@ describe("start-up", () => {
     expect(screen.getByText(/At least 15 characters \(21 so far\)/).closest("li")?.className).toBe("met");
   });
 
+  it("shows the minimum length the vault's rules ask for, when an admin raised it", async () => {
+    renderApp({
+      bootstrap_status: () => ({ needsFirstAdmin: true, staySignedIn: true }),
+      check_password: (request) => ({
+        score: 4,
+        minChars: 20,
+        longEnough: [...(request as { password: string }).password].length >= 20,
+        shortEnough: true,
+        breached: false,
+        containsPersonalInfo: false,
+        suggestions: [],
+        acceptable: false,
+      }),
+    });
+    expect(await screen.findByText(/At least 20 characters \(0 so far\)/)).toBeTruthy();
+    await userEvent.type(screen.getByLabelText("Password"), "correct horse battery");
+    expect(screen.getByText(/At least 20 characters \(21 so far\)/).closest("li")?.className).toBe("met");
+  });
+
   it("sends a signed-out person to the sign-in page", async () => {
     renderApp(signedOut, { path: "/admin" });
     expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();

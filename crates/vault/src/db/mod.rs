@@ -157,6 +157,13 @@ pub(crate) fn is_unique_violation(error: &rusqlite::Error) -> bool {
     )
 }
 
+/// SQLite's `data_version` on `conn`: it changes when another connection commits.
+pub(crate) fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |row| row.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,14 +54,14 @@ pub const PASSWORD_MIN_CHARS: usize = PasswordPolicy::min_chars(false);
 pub(crate) struct NewPassword(pub(crate) SecretString);
 
 /// Checks a password before it is hashed: size first (so a megabyte costs nothing),
-/// then NUL bytes, then the minimum length after NFKC. No composition rules.
+/// then NUL bytes, then the minimum length after NFKC (`min` characters, from
+/// [`PasswordContext::required_chars`]). No composition rules.
 pub(crate) fn new_password(
     field: &'static str,
     raw: &SecretString,
-    has_second_factor: bool,
+    min: usize,
 ) -> Result<NewPassword> {
     let normalised = validate::normalise_password(field, raw)?;
-    let min = PasswordPolicy::min_chars(has_second_factor);
     if normalised.expose().chars().count() < min {
         return Err(Error::invalid(field, Invalid::TooShort(min)));
     }
@@ -115,8 +115,8 @@ pub fn is_breached(password: &str) -> bool {
         .any(|entry| entry == wanted)
 }
 
-/// Who the password is for: words it must not contain.
-#[derive(Debug, Clone, Copy, Default)]
+/// Who the password is for (words it must not contain) and how long it must be.
+#[derive(Debug, Clone, Copy)]
 pub struct PasswordContext<'a> {
     /// The account's email.
     pub email: &'a str,
@@ -125,9 +125,33 @@ pub struct PasswordContext<'a> {
     /// Whether the account has a second factor, which allows a shorter password
     /// ([`PasswordPolicy::min_chars`]).
     pub has_second_factor: bool,
+    /// The shortest password while it is the only factor: 15 unless an admin chose
+    /// more ([`crate::SignInRules`]).
+    pub min_chars: usize,
+}
+
+impl Default for PasswordContext<'_> {
+    fn default() -> Self {
+        Self {
+            email: "",
+            display_name: "",
+            has_second_factor: false,
+            min_chars: PASSWORD_MIN_CHARS,
+        }
+    }
 }
 
 impl PasswordContext<'_> {
+    /// The shortest password this account may choose: 8 with a second factor, the
+    /// minimum in force without one.
+    pub fn required_chars(&self) -> usize {
+        if self.has_second_factor {
+            PasswordPolicy::min_chars(true)
+        } else {
+            self.min_chars.max(PASSWORD_MIN_CHARS)
+        }
+    }
+
     /// The folded words a password must not contain: the email's local part, the display
     /// name and its longer words, and the product name.
     fn words(&self) -> Vec<String> {
@@ -161,6 +185,8 @@ impl PasswordContext<'_> {
 pub struct PasswordStrength {
     /// zxcvbn's score, 0 (too guessable) to 4 (very unguessable).
     pub score: u8,
+    /// The shortest password the rules allow here, in characters.
+    pub min_chars: usize,
     /// Long enough for the current rule.
     pub long_enough: bool,
     /// Within the byte limit.
@@ -188,6 +214,7 @@ pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> Passwo
         // possibly huge input (this runs on every keystroke, signed in or not).
         return PasswordStrength {
             score: 0,
+            min_chars: context.required_chars(),
             long_enough: true,
             short_enough,
             breached: false,
@@ -199,7 +226,7 @@ pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> Passwo
     }
     let normalised = validate::nfkc(typed);
     let chars = normalised.chars().count();
-    let long_enough = chars >= PasswordPolicy::min_chars(context.has_second_factor);
+    let long_enough = chars >= context.required_chars();
     let breached = is_breached(&normalised);
     let folded = validate::fold(&normalised);
     let contains_personal_info = context
@@ -226,6 +253,7 @@ pub fn estimate(password: &SecretString, context: PasswordContext<'_>) -> Passwo
         long_enough && short_enough && !breached && !contains_personal_info && score >= MIN_SCORE;
     PasswordStrength {
         score,
+        min_chars: context.required_chars(),
         long_enough,
         short_enough,
         breached,
@@ -246,7 +274,7 @@ pub(crate) fn check(
     let reason = if !strength.short_enough {
         Invalid::TooLong(PASSWORD_MAX_BYTES)
     } else if !strength.long_enough {
-        Invalid::TooShort(PasswordPolicy::min_chars(context.has_second_factor))
+        Invalid::TooShort(context.required_chars())
     } else if strength.breached {
         Invalid::Breached
     } else if strength.contains_personal_info {

@@ -9,6 +9,7 @@ fn strength(password: &str) -> PasswordStrength {
             email: "mina.park@clinic.example",
             display_name: "Mina Park",
             has_second_factor: false,
+            ..PasswordContext::default()
         },
     )
 }
@@ -130,6 +131,7 @@ fn the_refusal_names_the_first_rule_broken() {
             email: "mina@x.example",
             display_name: "Mina",
             has_second_factor: false,
+            ..PasswordContext::default()
         },
     ) {
         Err(Error::Validation { reason, .. }) => Some(reason),
@@ -171,25 +173,25 @@ fn reason(result: Result<impl Sized>) -> Option<crate::error::Invalid> {
 fn password_rules_check_size_before_anything_else() {
     let huge = SecretString::new("x".repeat(1 << 20));
     assert_eq!(
-        reason(new_password("password", &huge, false)),
+        reason(new_password("password", &huge, 15)),
         Some(crate::error::Invalid::TooLong(256))
     );
     let short = SecretString::from("fourteen chars");
     assert_eq!(
-        reason(new_password("password", &short, false)),
+        reason(new_password("password", &short, 15)),
         Some(crate::error::Invalid::TooShort(15))
     );
     let nul = SecretString::from("a perfectly long\0password");
     assert_eq!(
-        reason(new_password("password", &nul, false)),
+        reason(new_password("password", &nul, 15)),
         Some(crate::error::Invalid::ControlCharacter)
     );
-    assert!(new_password("password", &SecretString::from("fifteen chars!!"), false).is_ok());
+    assert!(new_password("password", &SecretString::from("fifteen chars!!"), 15).is_ok());
     // Spaces count and are kept; 257 bytes is one too many.
-    assert!(new_password("password", &SecretString::new(" ".repeat(256)), false).is_ok());
+    assert!(new_password("password", &SecretString::new(" ".repeat(256)), 15).is_ok());
     let over = SecretString::new("é".repeat(128) + "a");
     assert_eq!(
-        reason(new_password("password", &over, false)),
+        reason(new_password("password", &over, 15)),
         Some(crate::error::Invalid::TooLong(256))
     );
 }
@@ -200,15 +202,16 @@ fn a_second_factor_allows_eight_characters_and_no_fewer() {
         email: "mina@x.example",
         display_name: "Mina",
         has_second_factor,
+        ..PasswordContext::default()
     };
     let eight = SecretString::from("qv7#Lz2!");
     assert_eq!(
-        reason(new_password("password", &eight, false)),
+        reason(new_password("password", &eight, 15)),
         Some(crate::error::Invalid::TooShort(15))
     );
-    assert!(new_password("password", &eight, true).is_ok());
+    assert!(new_password("password", &eight, 8).is_ok());
     assert_eq!(
-        reason(new_password("password", &"qv7#Lz2".into(), true)),
+        reason(new_password("password", &"qv7#Lz2".into(), 8)),
         Some(crate::error::Invalid::TooShort(8))
     );
     assert!(!estimate(&eight, context(false)).long_enough);
@@ -221,4 +224,33 @@ fn a_second_factor_allows_eight_characters_and_no_fewer() {
             ..
         })
     ));
+}
+
+#[test]
+fn an_admin_minimum_lengthens_the_rule_for_passwords_alone() {
+    let context = |has_second_factor| PasswordContext {
+        email: "mina@x.example",
+        display_name: "Mina",
+        has_second_factor,
+        min_chars: 20,
+    };
+    let seventeen = SecretString::from("orbit vellum keel");
+    let alone = estimate(&seventeen, context(false));
+    assert_eq!((alone.min_chars, alone.long_enough), (20, false));
+    assert!(matches!(
+        check("password", &seventeen, context(false)),
+        Err(Error::Validation {
+            reason: crate::error::Invalid::TooShort(20),
+            ..
+        })
+    ));
+    // A second factor keeps the eight-character rule.
+    let with_factor = estimate(&seventeen, context(true));
+    assert_eq!((with_factor.min_chars, with_factor.long_enough), (8, true));
+    // A context asking for less than 15 still gets 15.
+    let lax = PasswordContext {
+        min_chars: 4,
+        ..PasswordContext::default()
+    };
+    assert_eq!(lax.required_chars(), 15);
 }

@@ -1,10 +1,10 @@
-//! How long sessions last: idle and absolute timeouts, and the step-up window.
+//! The limits this process puts on how long sessions last: idle and absolute timeouts,
+//! the step-up window and the auto-lock time. An admin's choices (`SignInRules`,
+//! `DeskSettings`) apply within them; a limit can only shorten.
 
 use crate::error::{Error, Result};
 
-use super::Session;
-
-/// How long sessions last.
+/// The longest times sessions may last in this process, whatever an admin chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {
     idle_seconds: i64,
@@ -30,8 +30,11 @@ impl SessionPolicy {
     /// Activity closer together than this does not rewrite last-seen.
     pub const TOUCH_INTERVAL: i64 = 60;
 
-    /// An idle timeout of 1 to 60 minutes and an absolute lifetime of 1 to 24 hours, no
-    /// shorter than the idle timeout.
+    /// The longest step-up window an admin may choose: ten minutes.
+    pub const STEP_UP_MAX_SECONDS: i64 = 10 * 60;
+
+    /// Sessions end after at most `idle_minutes` (1 to 60) without activity and at most
+    /// `absolute_hours` (1 to 24) after sign-in, whatever an admin chose.
     pub fn new(idle_minutes: i64, absolute_hours: i64) -> Result<Self> {
         if !(1..=60).contains(&idle_minutes) {
             return Err(Error::invalid(
@@ -48,8 +51,7 @@ impl SessionPolicy {
         Ok(Self {
             idle_seconds: idle_minutes * 60,
             absolute_seconds: absolute_hours * 3600,
-            step_up_seconds: Session::STEP_UP_SECONDS,
-            auto_lock_limit_seconds: Self::AUTO_LOCK_MAX_MINUTES * 60,
+            ..Self::default()
         })
     }
 
@@ -75,10 +77,10 @@ impl SessionPolicy {
         (minutes * 60).min(self.auto_lock_limit_seconds)
     }
 
-    /// The same policy with a shorter step-up window: a password check counts for
-    /// `seconds` (0 to 300) instead of five minutes. It can only be shortened.
+    /// The same policy with a step-up window of at most `seconds` (0 to 600): for tests,
+    /// which need a password check to run out quickly.
     pub fn with_step_up_seconds(self, seconds: i64) -> Result<Self> {
-        if !(0..=Session::STEP_UP_SECONDS).contains(&seconds) {
+        if !(0..=Self::STEP_UP_MAX_SECONDS).contains(&seconds) {
             return Err(Error::invalid(
                 "step_up_seconds",
                 crate::error::Invalid::Malformed,
@@ -90,29 +92,30 @@ impl SessionPolicy {
         })
     }
 
-    /// How long a password check counts for sensitive actions.
+    /// The longest a password check counts for sensitive actions.
     pub fn step_up_seconds(&self) -> i64 {
         self.step_up_seconds
     }
 
-    /// Seconds of inactivity after which a session ends.
+    /// The most seconds of inactivity before a session ends.
     pub fn idle_seconds(&self) -> i64 {
         self.idle_seconds
     }
 
-    /// Seconds after sign-in at which a session ends regardless of activity.
+    /// The most seconds after sign-in before a session ends, whatever its activity.
     pub fn absolute_seconds(&self) -> i64 {
         self.absolute_seconds
     }
 }
 
 impl Default for SessionPolicy {
-    /// 15 minutes idle, 12 hours absolute.
+    /// No limit below an admin's bounds: 60 minutes idle, 24 hours absolute, a ten-minute
+    /// step-up window, an hour's auto-lock.
     fn default() -> Self {
         Self {
-            idle_seconds: 15 * 60,
-            absolute_seconds: 12 * 3600,
-            step_up_seconds: Session::STEP_UP_SECONDS,
+            idle_seconds: 60 * 60,
+            absolute_seconds: 24 * 3600,
+            step_up_seconds: Self::STEP_UP_MAX_SECONDS,
             auto_lock_limit_seconds: Self::AUTO_LOCK_MAX_MINUTES * 60,
         }
     }
@@ -129,7 +132,7 @@ mod tests {
         assert!(SessionPolicy::new(0, 12).is_err());
         assert!(SessionPolicy::new(61, 12).is_err());
         assert!(SessionPolicy::new(15, 25).is_err());
-        assert_eq!(SessionPolicy::default().idle_seconds(), 900);
+        assert_eq!(SessionPolicy::default().idle_seconds(), 3600);
     }
 
     #[test]

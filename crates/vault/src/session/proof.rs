@@ -22,7 +22,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// How long a password check counts for sensitive actions (step-up).
+    /// How long a password check counts for sensitive actions (step-up) unless an admin
+    /// chose otherwise ([`crate::SignInRules`]).
     pub const STEP_UP_SECONDS: i64 = 5 * 60;
 
     /// Refuses with `ReauthRequired` unless the password was checked (at sign-in or by

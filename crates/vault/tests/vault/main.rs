@@ -22,6 +22,7 @@ mod layers;
 mod lock;
 mod model;
 mod pin;
+mod rules;
 mod second_factor;
 mod security;
 mod sessions;

@@ -1,8 +1,8 @@
 //! Throttling, lockout, step-up re-authentication and the audit chain.
 
 use vault::{
-    AccountUpdate, AuditEvent, AuditQuery, ExportFormat, NewAccount, Role, UnlockRequest,
-    require_admin, throttle_delay,
+    AccountUpdate, AuditEvent, AuditQuery, ExportFormat, NewAccount, Role, ThrottleRules,
+    UnlockRequest, require_admin,
 };
 
 use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, assert_code, fixture, settle};
@@ -20,7 +20,11 @@ fn the_delay_schedule_matches_the_policy() {
         (99, 10),
     ];
     for (failures, delay) in expected {
-        assert_eq!(throttle_delay(failures), delay, "after {failures}");
+        assert_eq!(
+            ThrottleRules::default().delay(failures),
+            delay,
+            "after {failures}"
+        );
     }
 }
 

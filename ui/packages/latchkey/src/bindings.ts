@@ -339,6 +339,10 @@ export type PasswordStrength = {
  */
 score: number, 
 /**
+ * The shortest password the rules allow here, in characters.
+ */
+minChars: number, 
+/**
  * Long enough for the current rule.
  */
 longEnough: boolean, 
@@ -751,6 +755,34 @@ pinWindowHours: number,
  */
 showPeople: boolean, };
 
+export type SignInRules = { 
+/**
+ * Minutes without activity after which a session ends, 1 to 60 (15). A session
+ * that locks first stays signed in, locked, until its lifetime ends.
+ */
+idleMinutes: number, 
+/**
+ * Hours after sign-in at which a session ends, 1 to 24 (12).
+ */
+absoluteHours: number, 
+/**
+ * Minutes a password check counts for sensitive actions, 1 to 10 (5).
+ */
+stepUpMinutes: number, 
+/**
+ * Consecutive failed sign-ins that lock an email for a day, 5 to 100 (100).
+ */
+lockAfterFailures: number, 
+/**
+ * The longest wait between failed sign-ins, 10 to 60 seconds (10).
+ */
+longestWaitSeconds: number, 
+/**
+ * The shortest new password while it is the only factor, 15 to 64 characters (15).
+ * With a second factor, 8.
+ */
+passwordMinChars: number, };
+
 export type PinStatus = { 
 /**
  * When the PIN was set (Unix seconds, UTC), if there is one.
@@ -995,6 +1027,8 @@ export interface Commands {
   acknowledge_break_glass: { request: null; response: null };
   desk_settings: { request: null; response: DeskSettings };
   update_desk_settings: { request: DeskSettingsUpdate; response: DeskSettings };
+  sign_in_rules: { request: null; response: SignInRules };
+  update_sign_in_rules: { request: SignInRules; response: SignInRules };
   backup_vault: { request: null; response: BackupReport | null };
   show_saved_file: { request: ShowFileRequest; response: null };
   vault_info: { request: null; response: VaultInfo };

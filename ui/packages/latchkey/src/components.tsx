@@ -202,12 +202,21 @@ export function passwordLength(password: string): number {
 }
 
 /** The password rules, ticked off live as the person types. */
-export function PasswordRules({ password, confirm }: { password: string; confirm?: string }) {
+export function PasswordRules({
+  password,
+  confirm,
+  min = PASSWORD_MIN_CHARS,
+}: {
+  password: string;
+  confirm?: string;
+  /** The shortest password allowed: 15 unless an admin raised it. */
+  min?: number;
+}) {
   const { t } = useI18n();
   const count = passwordLength(password);
   const bytes = new TextEncoder().encode(password).length;
   const rules: [string, boolean][] = [
-    [t("rules.length", { min: PASSWORD_MIN_CHARS, count }), count >= PASSWORD_MIN_CHARS],
+    [t("rules.length", { min, count }), count >= min],
     [t("rules.max", { max: PASSWORD_MAX_BYTES }), bytes <= PASSWORD_MAX_BYTES],
   ];
   if (confirm !== undefined) rules.push([t("rules.match"), password.length > 0 && password === confirm]);

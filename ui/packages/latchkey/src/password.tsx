@@ -4,6 +4,7 @@
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { ApiError, call } from "./api";
+import { PASSWORD_MIN_CHARS } from "./bindings";
 import type { PasswordStrength } from "./bindings";
 import { Field, Modal, Notice, PasswordRules, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
@@ -199,6 +200,23 @@ function StepUpDialog({ onConfirmed, onCancel }: { onConfirmed(): void; onCancel
   );
 }
 
+/** The shortest new password the vault's rules allow now: an admin may have raised it. */
+function useMinChars(): number {
+  const [min, setMin] = useState(PASSWORD_MIN_CHARS);
+  useEffect(() => {
+    let live = true;
+    call("check_password", { password: "", email: null, displayName: null })
+      .then((result) => live && setMin(result.minChars))
+      .catch(() => {
+        // The default stays; the vault refuses a short password whatever this shows.
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return min;
+}
+
 /**
  * A new password and its confirmation, with the rules and the strength meter under them:
  * the same block in the first-run wizard and on the change-password page.
@@ -217,6 +235,7 @@ export function NewPasswordFields(props: {
   displayName?: string | undefined;
 }) {
   const { t } = useI18n();
+  const min = useMinChars();
   return (
     <>
       <Field
@@ -239,7 +258,7 @@ export function NewPasswordFields(props: {
         onChange={(event) => props.onConfirm(event.target.value)}
         error={props.mismatch ? t("setup.mismatch") : undefined}
       />
-      <PasswordRules password={props.password} confirm={props.confirm} />
+      <PasswordRules password={props.password} confirm={props.confirm} min={min} />
       <StrengthMeter password={props.password} email={props.email} displayName={props.displayName} />
     </>
   );

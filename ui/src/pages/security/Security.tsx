@@ -1,10 +1,11 @@
 // The admin's security page: how passwords are hashed, what needs attention, the shared
-// desk's auto-lock time, and the emails locked after too many failed sign-ins, with a
-// way to unlock them.
+// desk's auto-lock time, the session and sign-in rules, and the emails locked after too
+// many failed sign-ins, with a way to unlock them.
 import { Notice, StepUpCancelled, call, useStepUp } from "tauri-plugin-latchkey-api";
 import type { LockedEmail, SecurityHealth } from "tauri-plugin-latchkey-api";
 import { DataTable } from "../../components/DataTable";
 import { DeskSettingsCard } from "./DeskSettings";
+import { SignInRulesCard } from "./SignInRules";
 import { SecondFactorPolicyCard } from "./SecondFactorPolicy";
 import { BackupCard } from "./Backup";
 import { useCallback, useEffect, useState } from "react";
@@ -84,6 +85,7 @@ export function Security() {
         ))}
       </div>
       <DeskSettingsCard />
+      <SignInRulesCard />
       <SecondFactorPolicyCard withoutSecondFactor={health ? health.withoutSecondFactor : null} />
       <BackupCard />
       <h2>{t("security.lockedTitle")}</h2>

@@ -22,6 +22,16 @@ const overview: Record<string, Handler> = {
   }),
   locked_emails: () => [],
   desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8, showPeople: true }),
+  sign_in_rules: () => defaultRules,
+};
+
+const defaultRules = {
+  idleMinutes: 15,
+  absoluteHours: 12,
+  stepUpMinutes: 5,
+  lockAfterFailures: 100,
+  longestWaitSeconds: 10,
+  passwordMinChars: 15,
 };
 
 describe("the security overview", () => {
@@ -69,7 +79,8 @@ describe("the security overview", () => {
     expect((field as HTMLInputElement).value).toBe("5");
     await userEvent.clear(field);
     await userEvent.type(field, "10");
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    const card = screen.getByRole("region", { name: "Shared desk" });
+    await userEvent.click(within(card).getByRole("button", { name: "Save" }));
     await userEvent.type(await screen.findByLabelText("Your password"), "morning shift at the front desk");
     await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
     expect(
@@ -85,8 +96,50 @@ describe("the security overview", () => {
     const again = screen.getByLabelText("Lock after (minutes without activity)");
     await userEvent.clear(again);
     await userEvent.type(again, "90");
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    await userEvent.click(within(card).getByRole("button", { name: "Save" }));
     expect(await screen.findByText("Use 60 or less.")).toBeTruthy();
+  });
+
+  it("changes the session and sign-in rules after a password check, and names a value out of bounds", async () => {
+    let checked = false;
+    const { calls } = renderApp(
+      signedInAs(admin(), {
+        ...overview,
+        reauthenticate: () => {
+          checked = true;
+          return null;
+        },
+        update_sign_in_rules: (request) => {
+          const rules = request as typeof defaultRules;
+          if (!checked) failure("ReauthRequired");
+          if (rules.lockAfterFailures < 5) {
+            failure("Validation", { field: "lockAfterFailures", reason: { kind: "tooSmall", limit: 5 } });
+          }
+          return rules;
+        },
+      }),
+      { path: "/security" },
+    );
+    const card = await screen.findByRole("region", { name: "Sessions and sign-in" });
+    const lockAfter = await within(card).findByLabelText("Lock an email after (failed sign-ins in a row)");
+    expect((lockAfter as HTMLInputElement).value).toBe("100");
+    await userEvent.clear(lockAfter);
+    await userEvent.type(lockAfter, "20");
+    const shortest = within(card).getByLabelText("Shortest new password (characters)");
+    await userEvent.clear(shortest);
+    await userEvent.type(shortest, "18");
+    await userEvent.click(within(card).getByRole("button", { name: "Save" }));
+    await userEvent.type(await screen.findByLabelText("Your password"), "morning shift at the front desk");
+    await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(await within(card).findByText("Saved. Sessions follow the new rules from their next check.")).toBeTruthy();
+    const saved = { ...defaultRules, lockAfterFailures: 20, passwordMinChars: 18 };
+    expect(calls.filter((c) => c.command === "update_sign_in_rules").map((c) => c.request)).toEqual([saved, saved]);
+
+    const again = within(card).getByLabelText("Lock an email after (failed sign-ins in a row)");
+    await userEvent.clear(again);
+    await userEvent.type(again, "3");
+    await userEvent.click(within(card).getByRole("button", { name: "Save" }));
+    expect(await within(card).findByText("Use 5 or more.")).toBeTruthy();
   });
 
   it("saves a backup after a password check and says where", async () => {
