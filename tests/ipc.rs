@@ -334,6 +334,17 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "update_desk_settings" => {
             json!({"request": {"autoLockMinutes": 10, "pinWindowHours": 4, "showPeople": false}})
         }
+        "check_account_import" => {
+            json!({"request": {"csv": "email,name\nimported@matrix.example,Imported Person\n"}})
+        }
+        "import_accounts" => json!({
+            "request": {"csv": "email,name\nimported@matrix.example,Imported Person\n"},
+            "onProgress": "__CHANNEL__:1"
+        }),
+        "save_temporary_passwords" => json!({"request": {"accounts": [
+            {"email": "imported@matrix.example", "temporaryPassword": "abcde-fghjk-mnpqr-stuvw"}
+        ]}}),
+        "export_accounts" => json!({}),
         "sign_in_rules" => json!({}),
         "update_sign_in_rules" => json!({"request": {
             "idleMinutes": 20, "absoluteHours": 10, "stepUpMinutes": 4,
@@ -710,6 +721,65 @@ fn saved_files_go_where_the_person_chooses_and_only_those_can_be_shown() {
     );
 }
 
+#[test]
+fn an_import_reports_progress_and_its_passwords_and_the_list_go_to_private_files() {
+    let f = fixture(State::Admin);
+    let csv = "email,name,team\nnew.one@matrix.example,New One,=cmd|' /C calc'!A0\nnew.two@matrix.example,New Two,\n";
+    let check = f
+        .call("check_account_import", json!({"request": {"csv": csv}}))
+        .unwrap();
+    assert_eq!(
+        (check["rows"].as_u64(), check["problemCount"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let made = f
+        .call(
+            "import_accounts",
+            json!({"request": {"csv": csv}, "onProgress": "__CHANNEL__:1"}),
+        )
+        .unwrap();
+    let made = made.as_array().unwrap();
+    assert_eq!(made.len(), 2);
+    assert_eq!(made[0]["email"], "new.one@matrix.example");
+    let temporary = made[0]["temporaryPassword"].as_str().unwrap().to_owned();
+
+    let private = |path: &std::path::Path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+        }
+        std::fs::read_to_string(path).unwrap()
+    };
+    let passwords = f._dir.path().join("passwords.csv");
+    f.saver.answer(Answer::Path(passwords.clone()));
+    let accounts: Vec<Value> = made
+        .iter()
+        .map(|a| json!({"email": a["email"], "temporaryPassword": a["temporaryPassword"]}))
+        .collect();
+    f.call(
+        "save_temporary_passwords",
+        json!({"request": {"accounts": accounts}}),
+    )
+    .unwrap();
+    assert_eq!(
+        private(&passwords).lines().nth(1),
+        Some(format!("new.one@matrix.example,{temporary}").as_str())
+    );
+
+    let list = f._dir.path().join("accounts.csv");
+    f.saver.answer(Answer::Path(list.clone()));
+    f.call("export_accounts", json!({})).unwrap();
+    let text = private(&list);
+    assert!(text.starts_with("email,name,role,team,phone,status,created_utc,last_sign_in_utc\n"));
+    assert!(
+        text.contains("new.one@matrix.example,New One,user,'=cmd|' /C calc'!A0,"),
+        "{text}"
+    );
+    assert!(!text.contains(&temporary), "the list holds no password");
+}
+
 /// A one-time password copied from its dialog leaves the clipboard after a while, unless
 /// something else was copied meanwhile.
 #[test]
@@ -969,6 +1039,21 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "update_sign_in_rules",
             json!({"request": {"idleMinutes": 15}}),
             "absoluteHours",
+        ),
+        (
+            "check_account_import",
+            json!({"request": {"csv": 5}}),
+            "csv",
+        ),
+        (
+            "import_accounts",
+            json!({"request": {"csv": "email,name\nnot-an-email,Somebody\n"}, "onProgress": "__CHANNEL__:1"}),
+            "csv",
+        ),
+        (
+            "save_temporary_passwords",
+            json!({"request": {"accounts": [{"email": "nobody", "temporaryPassword": "x"}]}}),
+            "email",
         ),
         (
             "copy_secret",

@@ -4,7 +4,7 @@
 // and the build; this file drives the app through tauri-driver.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
@@ -310,7 +310,9 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
         return false;
       }
     });
-    await app.quit();
+    // Wait for the process to end: a new launch while the old one still holds the
+    // single-instance name would hand its arguments over and exit.
+    await quitApp(app, application);
     app = undefined;
     await launch();
     await app.find(heading(`Welcome, ${USER.name}`));
@@ -345,7 +347,7 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
   });
 
   await t.test("with a short auto-lock, a warning counts down and the idle session locks by itself", async () => {
-    await app.quit();
+    await quitApp(app, application);
     app = undefined;
     // The app takes its environment from the driver: a second driver, for this launch.
     const shortPort = port + 6;
@@ -610,6 +612,66 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await (await app.find(button("Verify chain"))).click();
     await app.find(`//*[starts-with(normalize-space(), 'The chain is intact')]`);
     await shot("15-audit-log");
+    await signOut();
+  });
+
+  // After the audit view's check: the import's 202 rows would fill its first page.
+  await t.test("an admin imports a class from a CSV file, problems first, then exports the list", async () => {
+    await signIn(ADMIN.email, ADMIN.password);
+    await app.find(heading("Administration"));
+    await (await app.find(`//nav//a[normalize-space()='Accounts']`)).click();
+    await app.find(heading("Accounts"));
+    await (await app.find(button("Import or export (CSV)"))).click();
+    await app.find(heading("Import and export accounts"));
+    const dir = mkdtempSync(join(tmpdir(), "latchkey-e2e-import-"));
+    const sql = (query) => execFileSync("sqlite3", [vaultFile, query], { encoding: "utf8" }).trim();
+
+    // A file with a bad row: the check names it, and nothing is created.
+    const flawed = join(dir, "class-with-a-typo.csv");
+    writeFileSync(flawed, "email,name,role\nstudent001@school.example,Student 1,user\nstudent002-school.example,Student 2,user\n");
+    await (await app.find(`//input[@type='file']`)).type(flawed);
+    await app.find(textIn("class-with-a-typo.csv has 1 problem. Nothing was created: fix the file, then choose it again."));
+    await app.find(`//table//tr[th[normalize-space()='3']]/td[normalize-space()='This is not in the expected format.']`);
+    await app.execute("document.querySelector('main table').scrollIntoView({ block: 'end' });");
+    await shot("38-import-problems");
+    assert.equal(sql("SELECT count(*) FROM users WHERE email LIKE '%@school.example'"), "0");
+
+    // The corrected file: 200 students and two teachers, made at once.
+    const rows = ["email,name,role,team"];
+    for (let i = 1; i <= 200; i += 1) rows.push(`student${String(i).padStart(3, "0")}@school.example,Student ${i},user,class ${i % 8}`);
+    rows.push("teacher1@school.example,Teacher One,admin,staff", "teacher2@school.example,Teacher Two,admin,staff");
+    const fixed = join(dir, "class.csv");
+    writeFileSync(fixed, `${rows.join("\n")}\n`);
+    await (await app.find(`//input[@type='file']`)).type(fixed);
+    await app.find(textIn("class.csv is ready: 202 accounts, 2 of them administrators."));
+    await (await app.find(button("Create 202 accounts"))).click();
+    await afterStepUp(
+      textIn("202 accounts were created. The temporary passwords below are shown only now: hand them over or save the list."),
+      ADMIN.password,
+    );
+    await app.execute("document.querySelector('main .notice-success').scrollIntoView({ block: 'start' });");
+    await shot("39-import-done");
+    assert.equal(sql("SELECT count(*) FROM users WHERE email LIKE '%@school.example' AND must_change_password = 1"), "202");
+    assert.equal(sql("SELECT count(*) FROM audit_log WHERE event = 'account_created' AND detail LIKE '%(import)'"), "202");
+
+    // The list, through the OS's save dialog: private, formulas defused, no passwords.
+    await (await app.find(button("Export to CSV"))).click();
+    const title = "Save the account list";
+    const stepUp = `//dialog//h2[normalize-space()='Confirm your password']`;
+    await app.until("the password check or the save dialog", async () => windowsNamed(title).length > 0 || (await app.exists(stepUp)));
+    if (windowsNamed(title).length === 0) {
+      await fill("Your password", ADMIN.password);
+      await (await app.find(button("Confirm"))).click();
+    }
+    const chosen = join(dir, "everyone.csv");
+    await answerSaveDialog(title, chosen);
+    await app.find(`//*[contains(normalize-space(), ${literal(`to ${chosen}.`)})]`, 20_000);
+    assert.equal(statSync(chosen).mode & 0o777, 0o600);
+    const list = readFileSync(chosen, "utf8");
+    assert.match(list, /^email,name,role,team,phone,status,created_utc,last_sign_in_utc\n/);
+    assert.match(list, /\nteacher2@school\.example,Teacher Two,admin,staff,,active,/);
+    assert.equal(list.split("\n").filter(Boolean).length, 1 + Number(sql("SELECT count(*) FROM users")));
+    assert.equal(sql("SELECT count(*) FROM audit_log WHERE event = 'accounts_exported'"), "1");
     await signOut();
   });
 

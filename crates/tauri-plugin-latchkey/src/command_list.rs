@@ -38,16 +38,20 @@ pub enum Set {
     AuditExport,
     /// `latchkey:backup`: writing a backup of the vault to a file in Downloads.
     Backup,
+    /// `latchkey:accounts-file`: importing accounts from a CSV file and writing the
+    /// account list or an import's temporary passwords to a file.
+    AccountsFile,
 }
 
 impl Set {
     /// Every set, in the order the docs list them.
-    pub const ALL: [Set; 5] = [
+    pub const ALL: [Set; 6] = [
         Set::Default,
         Set::Admin,
         Set::Clipboard,
         Set::AuditExport,
         Set::Backup,
+        Set::AccountsFile,
     ];
 
     /// The set's name after `latchkey:`.
@@ -58,6 +62,7 @@ impl Set {
             Set::Clipboard => "clipboard",
             Set::AuditExport => "audit-export",
             Set::Backup => "backup",
+            Set::AccountsFile => "accounts-file",
         }
     }
 
@@ -71,9 +76,12 @@ impl Set {
             Set::Clipboard => {
                 "Copying a one-time password to the system clipboard, emptied again after 30 seconds"
             }
-            Set::AuditExport => "Writing the audit log to a private file in the Downloads folder",
+            Set::AuditExport => "Writing the audit log to a private file the admin chooses",
             Set::Backup => {
-                "Writing a backup of the vault (every password hash) to a private file in the Downloads folder"
+                "Writing a backup of the vault (every password hash) to a private file the admin chooses"
+            }
+            Set::AccountsFile => {
+                "Importing accounts from a CSV file, and writing the account list or an import's temporary passwords to a private file the admin chooses"
             }
         }
     }
@@ -131,6 +139,10 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("update_desk_settings", Access::AdminStepUp, Set::Admin),
     ("sign_in_rules", Access::Admin, Set::Admin),
     ("update_sign_in_rules", Access::AdminStepUp, Set::Admin),
+    ("check_account_import", Access::Admin, Set::AccountsFile),
+    ("import_accounts", Access::AdminStepUp, Set::AccountsFile),
+    ("save_temporary_passwords", Access::Admin, Set::AccountsFile),
+    ("export_accounts", Access::AdminStepUp, Set::AccountsFile),
     ("backup_vault", Access::AdminStepUp, Set::Backup),
     ("show_saved_file", Access::Admin, Set::Admin),
     ("vault_info", Access::Session, Set::Default),

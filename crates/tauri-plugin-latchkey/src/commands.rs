@@ -23,6 +23,7 @@ use vault::{
     ProfileDto, ProfileUpdate, Role, SecretString, SecurityHealth, UnlockRequest, UserDto, UserId,
     Vault, require_admin,
 };
+use vault::{AccountsCsv, ImportCheck, ImportProgress, ImportedAccount};
 
 use crate::clipboard::ClipboardState;
 use crate::input::Input;
@@ -738,17 +739,10 @@ pub async fn export_audit(
     let written = with_admin(&vault, move |v, admin| {
         // The file is claimed first, so a name taken meanwhile (or a "replace" confirmed
         // in the dialog) is refused before the export is audited.
-        let mut file = crate::files::create_private(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::Conflict(vault::Conflict::FileExists),
-            _ => Error::Storage(format!("create {}: {e}", path.display())),
-        })?;
-        let written = v.export_audit(admin, format).and_then(|text| {
-            use std::io::Write as _;
-            file.write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-                .map(|()| text.len() as u64)
-                .map_err(|e| Error::Storage(format!("write {}: {e}", path.display())))
-        });
+        let file = claim_private(&path)?;
+        let written = v
+            .export_audit(admin, format)
+            .and_then(|text| fill(file, &path, &text));
         match written {
             Ok(bytes) => Ok((path, bytes)),
             Err(error) => {
@@ -766,6 +760,179 @@ pub async fn export_audit(
         path: path.display().to_string(),
         bytes,
     }))
+}
+
+/// Admin: what importing an accounts CSV would do, or every problem by line and column.
+/// Writes nothing.
+#[tauri::command]
+pub async fn check_account_import(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountsCsv>,
+) -> Reply<ImportCheck> {
+    with_admin(&vault, move |v, admin| {
+        v.check_import(admin, &request.parse()?)
+    })
+    .await
+}
+
+/// Admin (with a recent password check): makes every account of an accounts CSV in one
+/// transaction, each with a temporary password returned once; `onProgress` hears how
+/// far the temporary passwords have got.
+#[tauri::command]
+pub async fn import_accounts(
+    vault: State<'_, SharedVault>,
+    request: Input<AccountsCsv>,
+    on_progress: tauri::ipc::Channel<ImportProgress>,
+) -> Reply<Vec<ImportedAccount>> {
+    with_admin(&vault, move |v, admin| {
+        let file = request.parse()?;
+        v.import_accounts(admin, &file, &mut |progress| {
+            // A page that went away stops hearing; the import goes on to the end.
+            let _ = on_progress.send(progress);
+        })
+    })
+    .await
+}
+
+/// The temporary passwords an import showed, to write to a file once.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemporaryPasswords {
+    /// Each account's email and temporary password, as the import returned them.
+    pub accounts: Vec<TemporaryPassword>,
+}
+
+/// One account's temporary password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemporaryPassword {
+    /// The account's email.
+    pub email: String,
+    /// Its temporary password.
+    #[ts(type = "string")]
+    pub temporary_password: SecretString,
+}
+
+/// Admin: writes an import's temporary passwords to a new private (0600) CSV file the
+/// person chooses, for handing them over; `null` when they cancel the dialog. The
+/// passwords come from the page that showed them: the vault keeps only their hashes.
+#[tauri::command]
+pub async fn save_temporary_passwords(
+    vault: State<'_, SharedVault>,
+    saving: State<'_, Saving>,
+    saved: State<'_, SavedFiles>,
+    request: Input<TemporaryPasswords>,
+) -> Reply<Option<ExportResult>> {
+    let (text, name) = with_admin(&vault, move |v, _| {
+        let request = request.parse()?;
+        if request.accounts.len() > vault::IMPORT_MAX_ROWS {
+            return Err(Error::invalid(
+                "accounts",
+                vault::Invalid::TooLarge(vault::IMPORT_MAX_ROWS as i64),
+            ));
+        }
+        let mut text = String::from("email,temporary_password\n");
+        for account in &request.accounts {
+            let email = vault::normalise_email(&account.email)?;
+            let password = account.temporary_password.expose();
+            if password.len() > vault::PASSWORD_MAX_BYTES {
+                return Err(Error::invalid(
+                    "temporaryPassword",
+                    vault::Invalid::TooLong(vault::PASSWORD_MAX_BYTES),
+                ));
+            }
+            text.push_str(&vault::spreadsheet_line(&[email.as_str(), password]));
+        }
+        Ok((text, format!("latchkey-temporary-passwords-{}", v.today())))
+    })
+    .await?;
+    let saving = saving.0.clone();
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        saving.choose(SaveKind::TemporaryPasswords, &name)
+    })
+    .await
+    .map_err(|e| Error::internal("save dialog", e).reply())?;
+    let Some(path) = chosen else {
+        return Ok(None);
+    };
+    let bytes = with_admin(&vault, move |_, _| {
+        write_private(&path, &text).map(|bytes| (path, bytes))
+    })
+    .await?;
+    let (path, bytes) = bytes;
+    saved.add(path.clone());
+    Ok(Some(ExportResult {
+        path: path.display().to_string(),
+        bytes,
+    }))
+}
+
+/// Admin (with a recent password check): writes the account list as CSV to a new
+/// private file the person chooses (audited); `null` when they cancel the dialog.
+#[tauri::command]
+pub async fn export_accounts(
+    vault: State<'_, SharedVault>,
+    saving: State<'_, Saving>,
+    saved: State<'_, SavedFiles>,
+) -> Reply<Option<ExportResult>> {
+    let chosen = choose_file(
+        &vault,
+        &saving,
+        AdminAction::ExportAccounts,
+        SaveKind::AccountsCsv,
+        "latchkey-accounts",
+    );
+    let Some(path) = chosen.await? else {
+        vault.release_step_up();
+        return Ok(None);
+    };
+    let written = with_admin(&vault, move |v, admin| {
+        // The file is claimed before the export is audited, as for the audit log.
+        let file = claim_private(&path)?;
+        let written = v
+            .export_accounts(admin)
+            .and_then(|text| fill(file, &path, &text));
+        match written {
+            Ok(bytes) => Ok((path, bytes)),
+            Err(error) => {
+                let _ = std::fs::remove_file(&path);
+                Err(error)
+            }
+        }
+    })
+    .await;
+    vault.release_step_up();
+    let (path, bytes) = written?;
+    saved.add(path.clone());
+    Ok(Some(ExportResult {
+        path: path.display().to_string(),
+        bytes,
+    }))
+}
+
+/// Creates `path` new and private (0600); a file already there is `Conflict(FileExists)`.
+fn claim_private(path: &std::path::Path) -> vault::Result<std::fs::File> {
+    crate::files::create_private(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Conflict(vault::Conflict::FileExists),
+        _ => Error::Storage(format!("create {}: {e}", path.display())),
+    })
+}
+
+/// Writes `text` into `file` (made by [`claim_private`]) and flushes it to disk.
+fn fill(mut file: std::fs::File, path: &std::path::Path, text: &str) -> vault::Result<u64> {
+    use std::io::Write as _;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map(|()| text.len() as u64)
+        .map_err(|e| Error::Storage(format!("write {}: {e}", path.display())))
+}
+
+/// [`claim_private`] and [`fill`]; a half-written file is removed.
+fn write_private(path: &std::path::Path, text: &str) -> vault::Result<u64> {
+    let file = claim_private(path)?;
+    fill(file, path, text).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Admin (with a recent password check): writes a backup of the vault to a new private

@@ -20,13 +20,17 @@ pub enum SaveKind {
     AuditJsonl,
     /// A copy of the vault.
     Backup,
+    /// The account list as CSV.
+    AccountsCsv,
+    /// The temporary passwords of an import, as CSV.
+    TemporaryPasswords,
 }
 
 impl SaveKind {
     /// The file name's extension.
     pub const fn extension(self) -> &'static str {
         match self {
-            SaveKind::AuditCsv => "csv",
+            SaveKind::AuditCsv | SaveKind::AccountsCsv | SaveKind::TemporaryPasswords => "csv",
             SaveKind::AuditJsonl => "jsonl",
             SaveKind::Backup => "sqlite",
         }
@@ -39,13 +43,17 @@ impl SaveKind {
             (SaveKind::AuditCsv | SaveKind::AuditJsonl, true) => "감사 로그 저장",
             (SaveKind::Backup, false) => "Save a backup of the vault",
             (SaveKind::Backup, true) => "저장소 백업 저장",
+            (SaveKind::AccountsCsv, false) => "Save the account list",
+            (SaveKind::AccountsCsv, true) => "계정 목록 저장",
+            (SaveKind::TemporaryPasswords, false) => "Save the temporary passwords",
+            (SaveKind::TemporaryPasswords, true) => "임시 비밀번호 저장",
         }
     }
 
     /// The file type the dialog offers.
     fn filter(self) -> &'static str {
         match self {
-            SaveKind::AuditCsv => "CSV",
+            SaveKind::AuditCsv | SaveKind::AccountsCsv | SaveKind::TemporaryPasswords => "CSV",
             SaveKind::AuditJsonl => "JSON Lines",
             SaveKind::Backup => "Latchkey vault",
         }

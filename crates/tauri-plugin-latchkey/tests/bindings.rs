@@ -14,17 +14,18 @@ use tauri_plugin_latchkey::commands::{
     ConfirmEnrolmentRequest, CopySecretRequest, ExportRequest, ExportResult, LoginRequest,
     PasswordRequest, PinRequest, ReauthenticateRequest, SecondFactorPolicyRequest, SessionRef,
     SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, ShowFileRequest,
-    SignInStatsRequest, VaultInfo,
+    SignInStatsRequest, TemporaryPassword, TemporaryPasswords, VaultInfo,
 };
 use ts_rs::{Config, TS};
 use vault::{
-    AccountSession, AccountStatus, AccountUpdate, AuditEntry, AuditEvent, AuditPage, AuditQuery,
-    BackupReport, BootstrapStatus, BreakGlassNotice, ChainReport, Conflict, CreatedAccount,
-    CurrentUser, DayCount, DeskSettings, DeskSettingsUpdate, Enrolment, ErrorCode, ErrorReply,
-    ExportFormat, FirstAdmin, Invalid, ListQuery, LockReason, LockScreen, LockedEmail,
-    LockedSession, NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto,
-    ProfileUpdate, QrModules, RecoveryCodes, Role, SecondFactorPolicy, SecondFactorStatus,
-    SecurityHealth, SignInRules, TailCheck, UnlockRequest, UserDto, UserId,
+    AccountSession, AccountStatus, AccountUpdate, AccountsCsv, AuditEntry, AuditEvent, AuditPage,
+    AuditQuery, BackupReport, BootstrapStatus, BreakGlassNotice, ChainReport, Conflict,
+    CreatedAccount, CurrentUser, DayCount, DeskSettings, DeskSettingsUpdate, Enrolment, ErrorCode,
+    ErrorReply, ExportFormat, FirstAdmin, ImportCheck, ImportProblem, ImportProgress,
+    ImportedAccount, Invalid, ListQuery, LockReason, LockScreen, LockedEmail, LockedSession,
+    NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, QrModules,
+    RecoveryCodes, Role, RowProblem, SecondFactorPolicy, SecondFactorStatus, SecurityHealth,
+    SignInRules, TailCheck, UnlockRequest, UserDto, UserId,
 };
 
 const PATH: &str = concat!(
@@ -102,6 +103,14 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("update_desk_settings", "DeskSettingsUpdate", "DeskSettings"),
     ("sign_in_rules", "null", "SignInRules"),
     ("update_sign_in_rules", "SignInRules", "SignInRules"),
+    ("check_account_import", "AccountsCsv", "ImportCheck"),
+    ("import_accounts", "AccountsCsv", "Array<ImportedAccount>"),
+    (
+        "save_temporary_passwords",
+        "TemporaryPasswords",
+        "ExportResult | null",
+    ),
+    ("export_accounts", "null", "ExportResult | null"),
     ("backup_vault", "null", "BackupReport | null"),
     ("show_saved_file", "ShowFileRequest", "null"),
     ("vault_info", "null", "VaultInfo"),
@@ -162,6 +171,14 @@ fn generate() -> String {
         DeskSettings::decl(&cfg),
         DeskSettingsUpdate::decl(&cfg),
         SignInRules::decl(&cfg),
+        AccountsCsv::decl(&cfg),
+        RowProblem::decl(&cfg),
+        ImportProblem::decl(&cfg),
+        ImportCheck::decl(&cfg),
+        ImportProgress::decl(&cfg),
+        ImportedAccount::decl(&cfg),
+        TemporaryPassword::decl(&cfg),
+        TemporaryPasswords::decl(&cfg),
         PinStatus::decl(&cfg),
         PinRequest::decl(&cfg),
         SetPinRequest::decl(&cfg),
@@ -190,6 +207,8 @@ fn generate() -> String {
     }
     let limits = [
         ("PASSWORD_MIN_CHARS", vault::PASSWORD_MIN_CHARS),
+        ("IMPORT_MAX_BYTES", vault::IMPORT_MAX_BYTES),
+        ("IMPORT_MAX_ROWS", vault::IMPORT_MAX_ROWS),
         ("PASSWORD_MAX_BYTES", vault::PASSWORD_MAX_BYTES),
         ("EMAIL_MAX_BYTES", vault::EMAIL_MAX_BYTES),
         ("NAME_MAX_CHARS", vault::NAME_MAX_CHARS),

@@ -4,7 +4,7 @@
 //! panicking, whatever they are; what the parsers accept is tested elsewhere, so only
 //! the invariants that must hold for every input are asserted here.
 
-use crate::accounts::{AccountUpdate, ListQuery, Listing, NewAccount, ProfileUpdate};
+use crate::accounts::{AccountUpdate, AccountsCsv, ListQuery, Listing, NewAccount, ProfileUpdate};
 use crate::error::{Error, Invalid};
 use crate::lock::DeskSettingsUpdate;
 use crate::model::audit::{AuditAnchor, AuditQuery};
@@ -25,6 +25,13 @@ pub fn untrusted_text(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // An accounts CSV: every row either passes or is named; the lists stay bounded.
+    if let Ok(parsed) = crate::accounts::parse_import(text) {
+        assert!(parsed.problems.len() as u64 <= parsed.problem_count);
+        assert!(parsed.problems.len() <= 200);
+        assert!(parsed.rows.len() <= crate::accounts::IMPORT_MAX_ROWS);
+        assert!(parsed.problems.windows(2).all(|w| w[0].line <= w[1].line));
+    }
     if let Ok(email) = Email::parse(text) {
         // A parsed email parses again to itself.
         assert_eq!(
@@ -119,6 +126,7 @@ pub fn requests(data: &[u8]) {
     refused(parse_request::<DeskSettingsUpdate>(value.clone()).map(drop));
     refused(parse_request::<SecondFactorPolicy>(value.clone()).map(drop));
     refused(parse_request::<SignInRules>(value.clone()).map(drop));
+    refused(parse_request::<AccountsCsv>(value.clone()).map(drop));
     match parse_request::<ListQuery>(value) {
         Ok(query) => {
             let _ = Listing::parse(&query);

@@ -40,14 +40,16 @@ mod session;
 mod settings;
 mod sign_in;
 mod slots;
+mod spreadsheet;
 mod step_up;
 mod throttle;
 mod validate;
 mod vault;
 
 pub use accounts::{
-    AccountSession, AccountUpdate, ListQuery, LockedEmail, NewAccount, PAGE_DEFAULT, PAGE_MAX,
-    ProfileUpdate, UnlockRequest,
+    AccountSession, AccountUpdate, AccountsCsv, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ImportCheck,
+    ImportProblem, ImportProgress, ImportedAccount, ListQuery, LockedEmail, NewAccount,
+    PAGE_DEFAULT, PAGE_MAX, ProfileUpdate, RowProblem, UnlockRequest,
 };
 pub use backup::{BackupReport, RestoreReport, restore};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
@@ -81,9 +83,11 @@ pub use session::{
     SessionStore, SessionToken, StoreError, require_admin,
 };
 pub use sign_in::FirstAdmin;
+pub use spreadsheet::line as spreadsheet_line;
 pub use step_up::AdminAction;
 pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, ThrottleRules};
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PHONE_MAX_CHARS, TEAM_MAX_CHARS,
+    normalise_email,
 };
 pub use vault::{CALIBRATION_TARGET, Vault, VaultOptions};

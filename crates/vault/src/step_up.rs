@@ -50,6 +50,8 @@ pub enum AdminAction {
     UnlockEmail,
     /// Writing the audit log to a file.
     ExportAudit,
+    /// Writing the account list to a file.
+    ExportAccounts,
     /// Clearing the break-glass notice for every admin.
     AcknowledgeBreakGlass,
     /// Writing a backup of the vault (every password hash) to a file.
@@ -72,6 +74,7 @@ impl AdminAction {
             | Self::ResetPassword
             | Self::UnlockEmail
             | Self::ExportAudit
+            | Self::ExportAccounts
             | Self::AcknowledgeBreakGlass
             | Self::ChangeSettings
             | Self::ResetSecondFactor
@@ -184,6 +187,7 @@ mod tests {
             (AdminAction::ResetPassword, true),
             (AdminAction::UnlockEmail, true),
             (AdminAction::ExportAudit, true),
+            (AdminAction::ExportAccounts, true),
             (AdminAction::AcknowledgeBreakGlass, true),
             (AdminAction::ChangeSettings, true),
             (AdminAction::Backup, true),

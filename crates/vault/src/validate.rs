@@ -71,6 +71,13 @@ impl Email {
 }
 
 /// A required single-line text field: trimmed, NFKC, no control characters.
+/// `raw` as the vault keeps an email (see [`Email::parse`]), for hosts that check one.
+///
+/// Errors: `Validation` on `email`.
+pub fn normalise_email(raw: &str) -> Result<String> {
+    Email::parse(raw).map(|email| email.as_str().to_owned())
+}
+
 pub(crate) fn text(field: &'static str, raw: &str, max_chars: usize) -> Result<String> {
     if raw.len() > max_chars * 4 {
         return Err(Error::invalid(field, Invalid::TooLong(max_chars)));

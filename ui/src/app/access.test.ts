@@ -20,7 +20,7 @@ const person = (role: "admin" | "user", mustChangePassword = false): CurrentUser
 describe("what a role sees", () => {
   it("gives admin pages to admins only, and not before a temporary password is replaced", () => {
     const adminPages = PATHS.filter((path) => ROUTES[path].audience === "admin");
-    expect(adminPages).toEqual(["/admin", "/audit", "/security"]);
+    expect(adminPages).toEqual(["/admin", "/accounts-file", "/audit", "/security"]);
     for (const path of adminPages) {
       expect(maySee(person("admin"), ROUTES[path].audience), path).toBe(true);
       expect(maySee(person("admin", true), ROUTES[path].audience), path).toBe(false);

@@ -10,6 +10,7 @@ export const PATHS = [
   "/two-step",
   "/dashboard",
   "/admin",
+  "/accounts-file",
   "/audit",
   "/security",
   "/directory",

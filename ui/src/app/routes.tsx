@@ -7,6 +7,7 @@ import type { Audience } from "tauri-plugin-latchkey-api";
 import type { ComponentType } from "react";
 import type { MessageKey } from "../i18n/messages";
 import { About } from "../pages/about/About";
+import { AccountsFile } from "../pages/accounts/AccountsFile";
 import { AdminConsole } from "../pages/accounts/AdminConsole";
 import { Audit } from "../pages/audit/Audit";
 import { Dashboard } from "../pages/dashboard/Dashboard";
@@ -48,6 +49,7 @@ export const ROUTES: Record<Path, Route> = {
   "/two-step": { page: TwoStepPage, audience: "signedIn" },
   "/dashboard": { page: Dashboard, audience: "signedIn", nav: "nav.dashboard" },
   "/admin": { page: AdminConsole, audience: "admin", nav: "nav.admin" },
+  "/accounts-file": { page: AccountsFile, audience: "admin" },
   "/audit": { page: Audit, audience: "admin", nav: "nav.audit" },
   "/security": { page: Security, audience: "admin", nav: "nav.security" },
   "/directory": { page: Directory, audience: "signedIn", nav: "nav.directory" },

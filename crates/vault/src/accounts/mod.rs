@@ -10,9 +10,16 @@ mod admin;
 mod locks;
 mod own;
 mod sessions;
+mod transfer;
 
 pub use locks::{LockedEmail, UnlockRequest};
 pub use sessions::AccountSession;
+#[cfg(feature = "test-support")]
+pub(crate) use transfer::parse as parse_import;
+pub use transfer::{
+    AccountsCsv, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ImportCheck, ImportProblem, ImportProgress,
+    ImportedAccount, RowProblem,
+};
 
 use serde::Deserialize;
 use ts_rs::TS;

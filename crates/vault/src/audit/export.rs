@@ -1,11 +1,13 @@
 //! Writing the whole audit log out as CSV or JSON Lines, for an admin with a recent
-//! password check; CSV fields are quoted and spreadsheet formulas defused.
+//! password check; CSV fields are quoted and spreadsheet formulas defused
+//! ([`crate::spreadsheet`]).
 
 use crate::clock::format_utc;
 use crate::db::{audit, users};
 use crate::error::{Error, Result};
 use crate::model::audit::{AuditEntry, AuditEvent, ExportFormat, NewEntry};
 use crate::session::AdminSession;
+use crate::spreadsheet;
 use crate::step_up::AdminAction;
 use crate::vault::Vault;
 
@@ -51,26 +53,10 @@ impl Vault {
     }
 }
 
-fn csv_field(value: &str) -> String {
-    // Quote everything that could split a field, and defuse spreadsheet formulas.
-    let needs_guard = value.starts_with(['=', '+', '-', '@']);
-    let text = if needs_guard {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 fn csv_line(row: &AuditEntry) -> String {
-    let at = format_utc(row.at);
-    let fields = [
+    spreadsheet::line(&[
         row.id.to_string(),
-        at,
+        format_utc(row.at),
         row.event.as_str().to_owned(),
         row.outcome.as_str().to_owned(),
         row.actor_id.map(|id| id.0.to_string()).unwrap_or_default(),
@@ -78,14 +64,7 @@ fn csv_line(row: &AuditEntry) -> String {
         row.target_id.map(|id| id.0.to_string()).unwrap_or_default(),
         row.target_email.clone().unwrap_or_default(),
         row.detail.clone().unwrap_or_default(),
-    ];
-    let mut line = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
+    ])
 }
 
 #[cfg(test)]
@@ -100,10 +79,21 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    fn a_detail_that_looks_like_a_formula_is_defused() {
+        let row = AuditEntry {
+            id: 7,
+            at: 0,
+            event: AuditEvent::ProfileUpdated,
+            outcome: crate::model::audit::Outcome::Success,
+            actor_id: None,
+            actor_email: None,
+            target_id: None,
+            target_email: Some("=HYPERLINK(\"x\")@x.example".into()),
+            detail: Some("\t=1+1".into()),
+        };
+        assert_eq!(
+            csv_line(&row),
+            "7,1970-01-01T00:00:00Z,profile_updated,success,,,,\"'=HYPERLINK(\"\"x\"\")@x.example\",'\t=1+1\n"
+        );
     }
 }

@@ -91,6 +91,24 @@ pub(crate) fn get(conn: &Connection, id: UserId) -> Result<Option<UserRow>> {
         .optional()?)
 }
 
+/// Every account in email order, for an export.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY email");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map([], UserRow::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Whether an account has `email` (as stored: normalised).
+pub(crate) fn email_exists(conn: &Connection, email: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM users WHERE email = ?1")?
+        .query_row([email], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Like [`get`], but a missing account is `NotFound`.
 pub(crate) fn require(conn: &Connection, id: UserId) -> Result<UserRow> {
     get(conn, id)?.ok_or(Error::NotFound)

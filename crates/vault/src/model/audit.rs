@@ -43,6 +43,8 @@ pub enum AuditEvent {
     BreakGlassUsed,
     BreakGlassAcknowledged,
     AuditExported,
+    /// The account list was written to a CSV file.
+    AccountsExported,
     AuditTailMissing,
     SettingsChanged,
     PinSet,
@@ -54,7 +56,7 @@ pub enum AuditEvent {
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -80,6 +82,7 @@ impl AuditEvent {
         Self::BreakGlassUsed,
         Self::BreakGlassAcknowledged,
         Self::AuditExported,
+        Self::AccountsExported,
         Self::AuditTailMissing,
         Self::SettingsChanged,
         Self::PinSet,
@@ -117,6 +120,7 @@ impl AuditEvent {
             Self::BreakGlassUsed => "break_glass_used",
             Self::BreakGlassAcknowledged => "break_glass_acknowledged",
             Self::AuditExported => "audit_exported",
+            Self::AccountsExported => "accounts_exported",
             Self::AuditTailMissing => "audit_tail_missing",
             Self::SettingsChanged => "settings_changed",
             Self::PinSet => "pin_set",

@@ -67,13 +67,31 @@ impl Hasher {
     ///
     /// Errors: `Busy` when every hashing slot is taken and the queue is full.
     pub(crate) fn hash(&self, password: &SecretString) -> Result<String> {
+        self.hash_at(password, self.params)
+    }
+
+    /// A PHC string for a random temporary password issued in bulk: at the floor
+    /// ([`HashParams::MINIMUM`]) rather than the calibrated cost, or at the current
+    /// parameters when they are cheaper (tests). A ~99-bit random secret needs no
+    /// more to resist guessing, and its person replaces it at first sign-in, when the
+    /// new password gets the full cost. `Busy` as for [`Self::hash`].
+    pub(crate) fn hash_temporary(&self, password: &SecretString) -> Result<String> {
+        let floor = HashParams::MINIMUM;
+        let params = if self.params.weaker_than(&floor) {
+            self.params
+        } else {
+            floor
+        };
+        self.hash_at(password, params)
+    }
+
+    fn hash_at(&self, password: &SecretString, params: HashParams) -> Result<String> {
         let mut salt = [0_u8; 16];
         random::fill(&mut salt)?;
         let salt = SaltString::encode_b64(&salt).map_err(|e| Error::internal("salt", e))?;
         let _slot = self.slots.acquire()?;
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let phc = self
-            .params
+        let phc = params
             .argon2()?
             .hash_password(password.expose().as_bytes(), &salt)
             .map_err(|e| Error::internal("argon2 hash", e))?;

@@ -27,6 +27,7 @@ mod second_factor;
 mod security;
 mod sessions;
 mod sign_in;
+mod transfer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 // the UI branches on the code, never on text. A host's own commands that take a
 // `Session` argument refuse with the same replies, so `ApiError.from` reads those too.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { Commands, Conflict, ErrorCode, ErrorReply, Invalid, LockReason } from "./bindings";
+import type { Commands, Conflict, ErrorCode, ErrorReply, ImportProgress, ImportedAccount, Invalid, LockReason } from "./bindings";
 
 export type CommandName = keyof Commands;
 
@@ -152,7 +152,26 @@ export async function call<C extends CommandName>(
   command: C,
   ...request: Request<C> extends null ? [] : [Request<C>]
 ): Promise<Response<C>> {
-  const args = request.length > 0 ? { request: request[0] } : {};
+  return send(command, request.length > 0 ? { request: request[0] } : {});
+}
+
+/**
+ * Imports an accounts CSV (`import_accounts`): `onProgress` hears how many temporary
+ * passwords are ready as they are made, which for thousands of rows takes a while.
+ */
+export async function importAccounts(
+  csv: string,
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportedAccount[]> {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return send("import_accounts", { request: { csv }, onProgress: channel });
+}
+
+async function send<C extends CommandName>(
+  command: C,
+  args: { request?: unknown; [other: string]: unknown },
+): Promise<Response<C>> {
   const field = unsendable(args.request, "request");
   if (field !== null) {
     throw new ApiError({ code: "Validation", message: `The ${field} is not valid text.`, field, reason: { kind: "malformed" } });

@@ -400,7 +400,7 @@ password: string,
  */
 code?: string | null, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "accounts_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
 
 export type Outcome = "success" | "failure";
 
@@ -783,6 +783,98 @@ longestWaitSeconds: number,
  */
 passwordMinChars: number, };
 
+export type AccountsCsv = { 
+/**
+ * The file's text (UTF-8), at most 4 MiB.
+ */
+csv: string, };
+
+export type RowProblem = { "kind": "invalid", 
+/**
+ * Which rule.
+ */
+reason: Invalid, } | { "kind": "emailTaken" } | { "kind": "repeated", 
+/**
+ * That line.
+ */
+line: number, } | { "kind": "unknownRole" } | { "kind": "unknownColumn" } | { "kind": "missingColumn" } | { "kind": "unreadable" };
+
+export type ImportProblem = { 
+/**
+ * The line of the file, from 1 (the column names).
+ */
+line: number, 
+/**
+ * The column (`email`, `name`, ...), or empty for a whole line.
+ */
+column: string, 
+/**
+ * What is wrong.
+ */
+problem: RowProblem, };
+
+export type ImportCheck = { 
+/**
+ * Accounts the file describes.
+ */
+rows: number, 
+/**
+ * How many of them would be admins.
+ */
+admins: number, 
+/**
+ * The first 200 problems, in file order; the import needs none.
+ */
+problems: Array<ImportProblem>, 
+/**
+ * How many problems there are in all.
+ */
+problemCount: number, };
+
+export type ImportProgress = { 
+/**
+ * Accounts ready to write.
+ */
+done: number, 
+/**
+ * Accounts in the file.
+ */
+total: number, };
+
+export type ImportedAccount = { 
+/**
+ * The account's email.
+ */
+email: string, 
+/**
+ * Its name.
+ */
+displayName: string, 
+/**
+ * Its role.
+ */
+role: Role, 
+/**
+ * The temporary password to hand over; it must be changed at first sign-in.
+ */
+temporaryPassword: string, };
+
+export type TemporaryPassword = { 
+/**
+ * The account's email.
+ */
+email: string, 
+/**
+ * Its temporary password.
+ */
+temporaryPassword: string, };
+
+export type TemporaryPasswords = { 
+/**
+ * Each account's email and temporary password, as the import returned them.
+ */
+accounts: Array<TemporaryPassword>, };
+
 export type PinStatus = { 
 /**
  * When the PIN was set (Unix seconds, UTC), if there is one.
@@ -955,6 +1047,8 @@ schemaVersion: number, };
 
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
+export const IMPORT_MAX_BYTES = 4194304;
+export const IMPORT_MAX_ROWS = 10000;
 export const PASSWORD_MAX_BYTES = 256;
 export const EMAIL_MAX_BYTES = 254;
 export const NAME_MAX_CHARS = 200;
@@ -1029,6 +1123,10 @@ export interface Commands {
   update_desk_settings: { request: DeskSettingsUpdate; response: DeskSettings };
   sign_in_rules: { request: null; response: SignInRules };
   update_sign_in_rules: { request: SignInRules; response: SignInRules };
+  check_account_import: { request: AccountsCsv; response: ImportCheck };
+  import_accounts: { request: AccountsCsv; response: Array<ImportedAccount> };
+  save_temporary_passwords: { request: TemporaryPasswords; response: ExportResult | null };
+  export_accounts: { request: null; response: ExportResult | null };
   backup_vault: { request: null; response: BackupReport | null };
   show_saved_file: { request: ShowFileRequest; response: null };
   vault_info: { request: null; response: VaultInfo };

@@ -1,7 +1,7 @@
 // The guest side of tauri-plugin-latchkey: the typed commands, the signed-in state, and
 // the screens a host needs to let people sign in. Nothing here is a security boundary;
 // the plugin checks every command in Rust.
-export { ApiError, PLUGIN_PREFIX, call, callHost, onSessionEnd, onSessionLocked, toApiError, watchLock } from "./api";
+export { ApiError, PLUGIN_PREFIX, call, callHost, importAccounts, onSessionEnd, onSessionLocked, toApiError, watchLock } from "./api";
 export type { CommandName, Request, Response } from "./api";
 export * from "./bindings";
 export { maySee } from "./access";

@@ -10,6 +10,7 @@ import { useI18n } from "../../i18n/i18n";
 import { useLatest } from "../../components/latest";
 import { Pager, useKeyset } from "../../components/paging";
 import { SessionsDialog } from "./Sessions";
+import { navigate } from "../../app/router";
 
 type Dialog =
   | { kind: "create" }
@@ -101,9 +102,14 @@ export function AdminConsole() {
           <h1>{t("admin.title")}</h1>
           <p className="muted">{t("admin.intro")}</p>
         </div>
-        <button type="button" className="primary" onClick={() => setDialog({ kind: "create" })}>
-          {t("admin.new")}
-        </button>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => navigate("/accounts-file")}>
+            {t("accountsFile.open")}
+          </button>
+          <button type="button" className="primary" onClick={() => setDialog({ kind: "create" })}>
+            {t("admin.new")}
+          </button>
+        </div>
       </div>
 
       <div className="toolbar">

@@ -45,6 +45,7 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   break_glass_used: true,
   break_glass_acknowledged: true,
   audit_exported: true,
+  accounts_exported: true,
   sessions_revoked: true,
   audit_tail_missing: true,
   settings_changed: true,
