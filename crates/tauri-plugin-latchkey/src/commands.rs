@@ -679,19 +679,22 @@ pub async fn sign_in_stats(
     .await
 }
 
-/// Asks the person where to save a `kind` file once `action` is allowed: `None` when
-/// they cancel. The step-up check made first is held for this action while the dialog
-/// is open (no lock is); the caller checks the session again before it writes, since
-/// the person may have walked away meanwhile, and then releases the check.
+/// Asks an admin where to save a `kind` file, proposed as `stem` and today's date:
+/// `None` when they cancel. With `hold`, the action must be allowed first, and its
+/// step-up check is held for it while the dialog is open (no lock is); the caller
+/// checks the session again before it writes, since the person may have walked away
+/// meanwhile, and then releases the check.
 async fn choose_file(
     vault: &State<'_, SharedVault>,
     saving: &State<'_, Saving>,
-    action: AdminAction,
+    hold: Option<AdminAction>,
     kind: SaveKind,
     stem: &'static str,
 ) -> Reply<Option<std::path::PathBuf>> {
     let name = with_admin(vault, move |v, admin| {
-        v.hold_step_up(admin, action)?;
+        if let Some(action) = hold {
+            v.hold_step_up(admin, action)?;
+        }
         Ok(format!("{stem}-{}", v.today()))
     })
     .await?;
@@ -725,25 +728,34 @@ pub async fn export_audit(
         ExportFormat::Csv => SaveKind::AuditCsv,
         ExportFormat::Jsonl => SaveKind::AuditJsonl,
     };
-    let chosen = choose_file(
+    export_to_chosen_file(
         &vault,
         &saving,
-        AdminAction::ExportAudit,
-        kind,
-        "latchkey-audit",
-    );
-    let Some(path) = chosen.await? else {
+        &saved,
+        (AdminAction::ExportAudit, kind, "latchkey-audit"),
+        move |v, admin| v.export_audit(admin, format),
+    )
+    .await
+}
+
+/// Asks where to save (see [`choose_file`]), then writes what `export` returns into a
+/// new private file there. The file is claimed before `export` runs, so a name taken
+/// meanwhile (or a "replace" confirmed in the dialog) is refused before the export is
+/// audited; a failed export leaves no file. `null` when the dialog was cancelled.
+async fn export_to_chosen_file(
+    vault: &State<'_, SharedVault>,
+    saving: &State<'_, Saving>,
+    saved: &State<'_, SavedFiles>,
+    (action, kind, stem): (AdminAction, SaveKind, &'static str),
+    export: impl FnOnce(&Vault, &AdminSession<'_>) -> vault::Result<String> + Send + 'static,
+) -> Reply<Option<ExportResult>> {
+    let Some(path) = choose_file(vault, saving, Some(action), kind, stem).await? else {
         vault.release_step_up();
         return Ok(None);
     };
-    let written = with_admin(&vault, move |v, admin| {
-        // The file is claimed first, so a name taken meanwhile (or a "replace" confirmed
-        // in the dialog) is refused before the export is audited.
+    let written = with_admin(vault, move |v, admin| {
         let file = claim_private(&path)?;
-        let written = v
-            .export_audit(admin, format)
-            .and_then(|text| fill(file, &path, &text));
-        match written {
+        match export(v, admin).and_then(|text| fill(file, &path, &text)) {
             Ok(bytes) => Ok((path, bytes)),
             Err(error) => {
                 let _ = std::fs::remove_file(&path);
@@ -753,13 +765,17 @@ pub async fn export_audit(
     })
     .await;
     vault.release_step_up();
-    let written = written?;
-    let (path, bytes) = written;
+    let (path, bytes) = written?;
+    Ok(Some(saved_as(saved, path, bytes)))
+}
+
+/// Remembers `path` for "Show in folder" and says where it went.
+fn saved_as(saved: &SavedFiles, path: std::path::PathBuf, bytes: u64) -> ExportResult {
     saved.add(path.clone());
-    Ok(Some(ExportResult {
+    ExportResult {
         path: path.display().to_string(),
         bytes,
-    }))
+    }
 }
 
 /// Admin: what importing an accounts CSV would do, or every problem by line and column.
@@ -823,7 +839,7 @@ pub async fn save_temporary_passwords(
     saved: State<'_, SavedFiles>,
     request: Input<TemporaryPasswords>,
 ) -> Reply<Option<ExportResult>> {
-    let (text, name) = with_admin(&vault, move |v, _| {
+    let text = with_admin(&vault, move |_, _| {
         let request = request.parse()?;
         if request.accounts.len() > vault::IMPORT_MAX_ROWS {
             return Err(Error::invalid(
@@ -843,28 +859,20 @@ pub async fn save_temporary_passwords(
             }
             text.push_str(&vault::spreadsheet_line(&[email.as_str(), password]));
         }
-        Ok((text, format!("latchkey-temporary-passwords-{}", v.today())))
+        Ok(text)
     })
     .await?;
-    let saving = saving.0.clone();
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        saving.choose(SaveKind::TemporaryPasswords, &name)
-    })
-    .await
-    .map_err(|e| Error::internal("save dialog", e).reply())?;
-    let Some(path) = chosen else {
+    let kind = SaveKind::TemporaryPasswords;
+    let Some(path) =
+        choose_file(&vault, &saving, None, kind, "latchkey-temporary-passwords").await?
+    else {
         return Ok(None);
     };
-    let bytes = with_admin(&vault, move |_, _| {
+    let (path, bytes) = with_admin(&vault, move |_, _| {
         write_private(&path, &text).map(|bytes| (path, bytes))
     })
     .await?;
-    let (path, bytes) = bytes;
-    saved.add(path.clone());
-    Ok(Some(ExportResult {
-        path: path.display().to_string(),
-        bytes,
-    }))
+    Ok(Some(saved_as(&saved, path, bytes)))
 }
 
 /// Admin (with a recent password check): writes the account list as CSV to a new
@@ -875,39 +883,18 @@ pub async fn export_accounts(
     saving: State<'_, Saving>,
     saved: State<'_, SavedFiles>,
 ) -> Reply<Option<ExportResult>> {
-    let chosen = choose_file(
+    export_to_chosen_file(
         &vault,
         &saving,
-        AdminAction::ExportAccounts,
-        SaveKind::AccountsCsv,
-        "latchkey-accounts",
-    );
-    let Some(path) = chosen.await? else {
-        vault.release_step_up();
-        return Ok(None);
-    };
-    let written = with_admin(&vault, move |v, admin| {
-        // The file is claimed before the export is audited, as for the audit log.
-        let file = claim_private(&path)?;
-        let written = v
-            .export_accounts(admin)
-            .and_then(|text| fill(file, &path, &text));
-        match written {
-            Ok(bytes) => Ok((path, bytes)),
-            Err(error) => {
-                let _ = std::fs::remove_file(&path);
-                Err(error)
-            }
-        }
-    })
-    .await;
-    vault.release_step_up();
-    let (path, bytes) = written?;
-    saved.add(path.clone());
-    Ok(Some(ExportResult {
-        path: path.display().to_string(),
-        bytes,
-    }))
+        &saved,
+        (
+            AdminAction::ExportAccounts,
+            SaveKind::AccountsCsv,
+            "latchkey-accounts",
+        ),
+        |v, admin| v.export_accounts(admin),
+    )
+    .await
 }
 
 /// Creates `path` new and private (0600); a file already there is `Conflict(FileExists)`.
@@ -946,7 +933,7 @@ pub async fn backup_vault(
     let chosen = choose_file(
         &vault,
         &saving,
-        AdminAction::Backup,
+        Some(AdminAction::Backup),
         SaveKind::Backup,
         "latchkey-backup",
     );

@@ -200,9 +200,4 @@ impl SignInRules {
             longest_wait: self.longest_wait_seconds,
         }
     }
-
-    /// The shortest new password allowed while it is the only factor.
-    pub(crate) fn password_min_chars(&self) -> usize {
-        usize::try_from(self.password_min_chars).unwrap_or(usize::MAX)
-    }
 }

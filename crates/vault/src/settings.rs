@@ -2,7 +2,7 @@
 
 use crate::db::users;
 use crate::error::Result;
-use crate::rules::SignInRules;
+use crate::rules::{PASSWORD_MIN, SignInRules};
 use crate::session::AdminSession;
 use crate::step_up::AdminAction;
 use crate::vault::Vault;
@@ -12,7 +12,8 @@ impl Vault {
     /// admin at another instance may just have changed it): for a new password's
     /// rules and the strength meter.
     pub fn password_min_chars(&self) -> Result<usize> {
-        Ok(SignInRules::stored(&self.conn())?.password_min_chars())
+        let chars = PASSWORD_MIN.stored(&self.conn())?;
+        Ok(usize::try_from(chars).unwrap_or(usize::MAX))
     }
 
     /// The session and sign-in rules, for the admin's settings screen.

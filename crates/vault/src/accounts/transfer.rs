@@ -132,6 +132,8 @@ pub struct ImportedAccount {
 /// A row that passed every rule.
 #[derive(Debug)]
 pub(crate) struct Row {
+    /// Where it is in the file.
+    line: u64,
     email: Email,
     display_name: String,
     role: Role,
@@ -275,6 +277,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed> {
             (email, display_name, role, team, phone)
         {
             parsed.rows.push(Row {
+                line,
                 email,
                 display_name,
                 role,
@@ -314,25 +317,18 @@ impl Vault {
         let mut parsed = parse(text)?;
         let conn = self.conn();
         let mut taken = Vec::new();
-        for (index, row) in parsed.rows.iter().enumerate() {
+        for row in &parsed.rows {
             if users::email_exists(&conn, row.email.as_str())? {
-                taken.push(index);
+                taken.push(row.line);
             }
         }
         drop(conn);
-        // Lines were not kept with the rows; a second pass over the file finds them.
         if !taken.is_empty() {
-            let emails: Vec<String> = taken
-                .iter()
-                .map(|&i| parsed.rows[i].email.as_str().to_owned())
-                .collect();
-            for line in lines_of(text, &emails) {
+            for &line in &taken {
                 parsed.problem(line, "email", RowProblem::EmailTaken);
             }
             parsed.problems.sort_by_key(|p| p.line);
-            for index in taken.into_iter().rev() {
-                parsed.rows.remove(index);
-            }
+            parsed.rows.retain(|row| !taken.contains(&row.line));
         }
         Ok(parsed)
     }
@@ -488,31 +484,6 @@ impl Vault {
         })?;
         Ok(out)
     }
-}
-
-/// The lines of `text` (from 1) whose email column holds one of `emails`, after the same
-/// normalisation an import applies.
-fn lines_of(text: &str, emails: &[String]) -> Vec<u64> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let Some(column) = reader.headers().ok().and_then(|header| {
-        header
-            .iter()
-            .position(|name| name.trim().eq_ignore_ascii_case("email"))
-    }) else {
-        return Vec::new();
-    };
-    reader
-        .records()
-        .filter_map(std::result::Result::ok)
-        .filter_map(|record| {
-            let email = Email::parse(record.get(column)?).ok()?;
-            emails
-                .iter()
-                .any(|taken| taken == email.as_str())
-                .then(|| record.position().map_or(0, csv::Position::line))
-        })
-        .collect()
 }
 
 #[cfg(test)]
