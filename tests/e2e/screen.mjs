@@ -138,6 +138,10 @@ export async function nativeWindow(title, timeoutMs = 30_000) {
  * the name field holds the proposed name, selected; typing a full path replaces it. */
 export async function answerSaveDialog(title, path) {
   const id = await nativeWindow(title);
+  // The window is listed before it is mapped, and X refuses to focus an unmapped one.
+  for (let wait = 0; wait < 120 && !viewable(id); wait += 1) {
+    await new Promise((done) => setTimeout(done, 250));
+  }
   execFileSync("xdotool", ["windowfocus", "--sync", id]);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "15", path]);
