@@ -134,15 +134,20 @@ export async function nativeWindow(title, timeoutMs = 30_000) {
   assert.fail(`no window titled "${title}" appeared`);
 }
 
+/** Gives the native window `id` the keyboard once it is on screen: a window is listed
+ * before it is mapped, X refuses to focus it until then, and keys sent meanwhile are lost. */
+export async function focusWindow(id, timeoutMs = 30_000) {
+  for (const start = Date.now(); !viewable(id) && Date.now() - start < timeoutMs; ) {
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  execFileSync("xdotool", ["windowfocus", "--sync", id]);
+}
+
 /** Answers the GTK save dialog titled `title` with the file `path`, as a person would:
  * the name field holds the proposed name, selected; typing a full path replaces it. */
 export async function answerSaveDialog(title, path) {
   const id = await nativeWindow(title);
-  // The window is listed before it is mapped, and X refuses to focus an unmapped one.
-  for (let wait = 0; wait < 120 && !viewable(id); wait += 1) {
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  execFileSync("xdotool", ["windowfocus", "--sync", id]);
+  await focusWindow(id);
   execFileSync("xdotool", ["key", "--clearmodifiers", "ctrl+a"]);
   execFileSync("xdotool", ["type", "--delay", "15", path]);
   // The name field completes folder names as they are typed, and a Return may first

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { windowsNamed } from "./screen.mjs";
+import { focusWindow, windowsNamed } from "./screen.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const latchkey = process.env.LATCHKEY_E2E_APP ?? join(root, "target/debug/latchkey");
@@ -40,7 +40,7 @@ async function startAndQuit(dataDir, lang, title) {
     await exited;
     assert.fail(`no dialog titled "${title}" appeared; the app said:\n${log}`);
   }
-  execFileSync("xdotool", ["windowfocus", "--sync", dialog[0]]);
+  await focusWindow(dialog[0]);
   execFileSync("xdotool", ["key", "Escape"]);
   const code = await Promise.race([exited, sleep(20_000).then(() => "still running")]);
   if (code === "still running") app.kill();
