@@ -1,13 +1,14 @@
 //! The Latchkey desktop app: the first host of `tauri-plugin-latchkey`. The plugin owns
 //! the vault, the keyring and every command; the app adds its window, its log, the
-//! navigation guard, single-instance focus, the command line, and the dialog that
-//! explains a vault that cannot be opened.
+//! navigation guard, single-instance focus, the command line, the dialog that explains
+//! a vault that cannot be opened, and its own updates (`updates`, its only commands).
 //!
 //! The app holds no business rules: those live in the `vault` crate.
 
 pub mod cli;
 pub mod navigation;
 pub mod start_failure;
+pub mod updates;
 pub mod window_state;
 
 use tauri::{Manager, Runtime, WebviewWindowBuilder};
@@ -31,6 +32,7 @@ pub fn run() {
 /// that cannot be opened gets a native dialog instead of the window, and the app quits
 /// with status 1 once it is answered.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
+    let context = context();
     let builder = builder.plugin(logger()).plugin(navigation::guard()).plugin(
         tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -43,6 +45,12 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     builder
         .plugin(window_state::plugin())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(updates::plugin(updates::UpdateSource::from_config(
+            context.config(),
+            std::env::var(updates::UPDATE_URL_ENV).ok().as_deref(),
+        )))
+        .invoke_handler(commands())
         .plugin(
             tauri_plugin_latchkey::Builder::new()
                 .manage_start_failure()
@@ -69,7 +77,17 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             window_state::save_when_settled(app.handle(), &window);
             Ok(())
         })
-        .run(context())
+        .run(context)
+}
+
+/// The app's own commands: its updates. Every other command is the plugin's.
+pub fn commands<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        updates::update_status,
+        updates::check_for_update,
+        updates::install_update,
+        updates::restart_after_update,
+    ]
 }
 
 /// The app's configuration, assets and permissions, compiled in from `tauri.conf.json`

@@ -527,6 +527,9 @@ test("first run, sign-in, roles, and a session that survives a restart", async (
     await (await app.find(`//nav//a[normalize-space()='About']`)).click();
     await app.find(heading("About Latchkey"));
     await app.find(textIn(vaultFile));
+    // The app's own update command answers through the capability: a build without a
+    // release key says it does not update itself (tests/updates.rs covers the rest).
+    await app.find(`//p[starts-with(normalize-space(), 'This copy does not update itself.')]`);
     await (await app.find(`//summary[contains(normalize-space(), 'Rust crates')]`)).click();
     await app.find(`//table//th[normalize-space()='tauri']`);
     await shot("36-about");

@@ -93,6 +93,10 @@ pub enum Error {
     /// became read-only. The write was rolled back; reads still work.
     #[error("storage: {0}")]
     Storage(String),
+    /// A server outside this computer (the update server) did not answer; the detail is
+    /// logged, never shown.
+    #[error("unreachable: {0}")]
+    Unreachable(String),
     /// A fault inside the vault (database, randomness, hashing). Logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -206,6 +210,23 @@ pub enum Conflict {
     /// Removing one's own second factor while an admin requires one.
     #[error("an administrator requires a second factor for your account")]
     SecondFactorRequired,
+    /// This build has no update server or no release key, so it cannot update itself.
+    #[error("this build of Latchkey is not set up to update itself")]
+    UpdatesOff,
+    /// The update server's answer is not a valid update manifest, or names no package
+    /// for this system.
+    #[error("the update server's answer is not a valid Latchkey update")]
+    UpdateInvalid,
+    /// The downloaded package does not match the release key's signature (or the version
+    /// it was signed for); it was thrown away.
+    #[error("the update is not signed with Latchkey's release key: nothing was installed")]
+    UpdateRefused,
+    /// Installing an update that no check offered in this run.
+    #[error("check for updates first")]
+    NoUpdatePending,
+    /// The system's installer refused or failed; the installed version is unchanged.
+    #[error("the update could not be installed: this version stays in place")]
+    UpdateInstallFailed,
 }
 
 /// Stable machine-readable codes, shared with the UI.
@@ -232,6 +253,7 @@ pub enum ErrorCode {
     Conflict,
     NotFound,
     Storage,
+    Unreachable,
     Internal,
 }
 
@@ -296,6 +318,7 @@ impl Error {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::NotFound => ErrorCode::NotFound,
             Self::Storage(_) => ErrorCode::Storage,
+            Self::Unreachable(_) => ErrorCode::Unreachable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -350,6 +373,10 @@ impl Error {
             Self::Storage(_) => "The vault could not be saved: the disk may be full or read-only. \
                                  Nothing was changed."
                 .into(),
+            Self::Unreachable(_) => {
+                "The server could not be reached. Check the network connection and try again."
+                    .into()
+            }
             Self::Internal(_) => "Something went wrong in the vault. Please try again.".into(),
         }
     }
@@ -359,6 +386,7 @@ impl Error {
         match self {
             Self::Internal(detail) => log::error!("vault internal error: {detail}"),
             Self::Storage(detail) => log::error!("vault storage error: {detail}"),
+            Self::Unreachable(detail) => log::warn!("server unreachable: {detail}"),
             _ => {}
         }
         ErrorReply {

@@ -43,6 +43,7 @@ mod slots;
 mod spreadsheet;
 mod step_up;
 mod throttle;
+mod updates;
 mod validate;
 mod vault;
 
@@ -86,6 +87,7 @@ pub use sign_in::FirstAdmin;
 pub use spreadsheet::line as spreadsheet_line;
 pub use step_up::AdminAction;
 pub use throttle::{LOCK_AFTER_FAILURES, LOCK_SECONDS, ThrottleRules};
+pub use updates::UpdateStep;
 pub use validate::{
     EMAIL_MAX_BYTES, NAME_MAX_CHARS, PASSWORD_MAX_BYTES, PHONE_MAX_CHARS, TEAM_MAX_CHARS,
     normalise_email,

@@ -62,6 +62,8 @@ pub enum AdminAction {
     ResetSecondFactor,
     /// Signing out someone's session, or all of them.
     EndSessions,
+    /// Installing a new version of the app, which every person at this computer runs.
+    InstallUpdate,
 }
 
 impl AdminAction {
@@ -79,6 +81,7 @@ impl AdminAction {
             | Self::ChangeSettings
             | Self::ResetSecondFactor
             | Self::EndSessions
+            | Self::InstallUpdate
             | Self::Backup => true,
             Self::UpdateAccount { target } => target == Role::Admin,
             Self::SetDisabled { target, disabled } => target == Role::Admin || !disabled,
@@ -193,6 +196,7 @@ mod tests {
             (AdminAction::Backup, true),
             (AdminAction::ResetSecondFactor, true),
             (AdminAction::EndSessions, true),
+            (AdminAction::InstallUpdate, true),
         ];
         for (action, expected) in cases {
             assert_eq!(action.needs_step_up(), expected, "{action:?}");

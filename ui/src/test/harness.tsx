@@ -52,6 +52,9 @@ export function failure(code: ErrorReply["code"], extra: Partial<ErrorReply> = {
   throw { code, message: `${code} (English from the vault)`, ...extra } satisfies ErrorReply;
 }
 
+/** The commands the app registers itself (src-tauri/src/updates.rs). */
+const APP_COMMANDS = new Set(["update_status", "check_for_update", "install_update", "restart_after_update"]);
+
 /** What every signed-in screen sends without being asked: the lock watch and activity. */
 const SESSION_DEFAULTS: Record<string, Handler> = {
   watch_lock: () => null,
@@ -64,10 +67,11 @@ export function renderApp(
 ) {
   const calls: { command: string; request: unknown }[] = [];
   mockIPC((sent, args) => {
-    // The app sends nothing but the plugin's commands.
-    if (!sent.startsWith(PLUGIN_PREFIX)) throw { code: "Internal", message: `not a plugin command: ${sent}` };
-    const command = sent.slice(PLUGIN_PREFIX.length);
-    const request = (args as { request?: unknown } | undefined)?.request;
+    // The app sends the plugin's commands and its own few (its updates), nothing else.
+    const own = !sent.startsWith(PLUGIN_PREFIX);
+    if (own && !APP_COMMANDS.has(sent)) throw { code: "Internal", message: `not a command of the app: ${sent}` };
+    const command = own ? sent : sent.slice(PLUGIN_PREFIX.length);
+    const request = own ? args : (args as { request?: unknown } | undefined)?.request;
     calls.push({ command, request });
     const handler = handlers[command] ?? SESSION_DEFAULTS[command];
     if (!handler) throw { code: "Internal", message: `no mock for ${command}` };

@@ -279,7 +279,7 @@ impl Vault {
 
 /// Checks, inside the write transaction, that the acting admin is still an active admin:
 /// a proof built a moment before a demotion must not outlive it.
-pub(super) fn ensure_still_admin(
+pub(crate) fn ensure_still_admin(
     conn: &rusqlite::Connection,
     admin: &AdminSession<'_>,
 ) -> Result<users::UserRow> {

@@ -12,6 +12,7 @@ mod own;
 mod sessions;
 mod transfer;
 
+pub(crate) use admin::ensure_still_admin;
 pub use locks::{LockedEmail, UnlockRequest};
 pub use sessions::AccountSession;
 #[cfg(feature = "test-support")]

@@ -52,11 +52,14 @@ pub enum AuditEvent {
     PinLockout,
     BackupCreated,
     VaultRestored,
+    /// A signed update of the app was verified and handed to the installer; a failed
+    /// install is a second row with the failure outcome.
+    UpdateInstalled,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 34] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -90,6 +93,7 @@ impl AuditEvent {
         Self::PinLockout,
         Self::BackupCreated,
         Self::VaultRestored,
+        Self::UpdateInstalled,
     ];
 
     /// The stored name.
@@ -128,6 +132,7 @@ impl AuditEvent {
             Self::PinLockout => "pin_lockout",
             Self::BackupCreated => "backup_created",
             Self::VaultRestored => "vault_restored",
+            Self::UpdateInstalled => "update_installed",
         }
     }
 

@@ -159,11 +159,11 @@ account: UserDto,
  */
 temporaryPassword: string, };
 
-export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "CodeRequired" | "WrongCode" | "SecondFactorRequired" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Storage" | "Internal";
+export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpired" | "Forbidden" | "PasswordChangeRequired" | "Locked" | "SessionLocked" | "WrongPin" | "CodeRequired" | "WrongCode" | "SecondFactorRequired" | "ReauthRequired" | "Busy" | "Validation" | "Conflict" | "NotFound" | "Storage" | "Unreachable" | "Internal";
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" } | { "kind": "wrongCode" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "vaultInUse" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "vaultInUse" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired" | "updatesOff" | "updateInvalid" | "updateRefused" | "noUpdatePending" | "updateInstallFailed";
 
 export type ErrorReply = { 
 /**
@@ -400,7 +400,7 @@ password: string,
  */
 code?: string | null, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "accounts_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "accounts_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored" | "update_installed";
 
 export type Outcome = "success" | "failure";
 

@@ -54,6 +54,7 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   pin_lockout: true,
   backup_created: true,
   vault_restored: true,
+  update_installed: true,
 };
 const EVENTS = Object.keys(EVENT_ORDER) as AuditEvent[];
 
