@@ -15,7 +15,7 @@ export { SignedIn } from "./SignedIn";
 export { SignIn, SignInForm } from "./SignIn";
 export { useDraft } from "./drafts";
 export type { Draft } from "./drafts";
-export { dropDrafts, hasDrafts } from "./draftStore";
+export { dropDrafts, hasDrafts, onPersonLeft } from "./draftStore";
 export { FirstRun } from "./FirstRun";
 export { ChangePassword } from "./ChangePassword";
 export { Field, Modal, Notice, PasswordRules, RoleLabel, SubmitButton, passwordLength } from "./components";

@@ -2,7 +2,8 @@
 // chooses. The import reads a file the admin picks, has the vault check every row first
 // (nothing is written while any row has a problem), then makes all the accounts at
 // once with a progress bar, and shows each temporary password once, with a way to save
-// them to a private file for handing over.
+// them to a private file for handing over. The run and its result live in importRun.ts,
+// so that leaving the page does not lose them.
 import {
   ApiError,
   IMPORT_MAX_BYTES,
@@ -11,9 +12,10 @@ import {
   StepUpCancelled,
   call,
   importAccounts,
+  useCurrentUser,
   useStepUp,
 } from "tauri-plugin-latchkey-api";
-import type { ExportResult, ImportCheck, ImportProgress, ImportedAccount, ImportProblem } from "tauri-plugin-latchkey-api";
+import type { ExportResult, ImportCheck, ImportProblem } from "tauri-plugin-latchkey-api";
 import { useState } from "react";
 import type { ChangeEvent } from "react";
 import { DataTable } from "../../components/DataTable";
@@ -21,6 +23,7 @@ import { SavedFile } from "../../components/SavedFile";
 import { navigate } from "../../app/router";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/messages";
+import { forgetImport, runImport, useImportRun } from "./importRun";
 
 /** The file's text, read as UTF-8 (FileReader: every engine the app and its tests run in). */
 function readText(file: File): Promise<string> {
@@ -46,8 +49,10 @@ export function AccountsFile() {
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [chosen, setChosen] = useState<Chosen | null>(null);
   const [checking, setChecking] = useState(false);
-  const [progress, setProgress] = useState<ImportProgress | null>(null);
-  const [made, setMade] = useState<ImportedAccount[] | null>(null);
+  const me = useCurrentUser();
+  const run = useImportRun(me.id);
+  const progress = run?.progress ?? null;
+  const made = run?.made ?? null;
   const [savedList, setSavedList] = useState<ExportResult | null>(null);
 
   const problemText = (problem: ImportProblem["problem"]): string => {
@@ -75,7 +80,7 @@ export function AccountsFile() {
     const file = event.target.files?.[0];
     setError(undefined);
     setChosen(null);
-    setMade(null);
+    forgetImport(me.id);
     setSavedList(null);
     if (!file) return;
     if (file.size > IMPORT_MAX_BYTES) {
@@ -93,19 +98,18 @@ export function AccountsFile() {
     }
   };
 
-  const runImport = async () => {
+  const startImport = async () => {
     if (!chosen) return;
     setError(undefined);
-    // The button goes at once: a second click cannot start a second import.
-    setProgress({ done: 0, total: chosen.check.rows });
+    // The button goes at once (the run shows its progress): a second click cannot start
+    // a second import. The result is kept for this admin if they leave the page.
     try {
-      const accounts = await stepUp.run(() => importAccounts(chosen.csv, setProgress));
-      setMade(accounts);
+      await runImport(me.id, chosen.check.rows, (onProgress) =>
+        stepUp.run(() => importAccounts(chosen.csv, onProgress)),
+      );
       setChosen(null);
     } catch (failure) {
       if (!(failure instanceof StepUpCancelled)) setError(failure);
-    } finally {
-      setProgress(null);
     }
   };
 
@@ -181,7 +185,7 @@ export function AccountsFile() {
               {t("accountsFile.ready", { file: chosen.name, rows: check.rows, admins: check.admins })}
             </Notice>
             {progress === null ? (
-              <button type="button" className="primary" onClick={() => void runImport()}>
+              <button type="button" className="primary" onClick={() => void startImport()}>
                 {t("accountsFile.import", { rows: check.rows })}
               </button>
             ) : null}

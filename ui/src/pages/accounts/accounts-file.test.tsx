@@ -1,6 +1,8 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ImportCheck, ImportedAccount } from "tauri-plugin-latchkey-api";
+import { act } from "react";
+import { dropDrafts } from "tauri-plugin-latchkey-api";
 import { describe, expect, it } from "vitest";
 import { admin, failure, renderApp, signedInAs } from "../../test/harness";
 
@@ -73,6 +75,35 @@ describe("importing and exporting accounts", () => {
     expect(calls.find((c) => c.command === "save_temporary_passwords")?.request).toEqual({
       accounts: made.map(({ email, temporaryPassword }) => ({ email, temporaryPassword })),
     });
+  });
+
+  it("keeps the temporary passwords for an admin who left the page while they were made, until their session ends", async () => {
+    let finish: (accounts: ImportedAccount[]) => void = () => undefined;
+    renderApp(
+      signedInAs(admin(), {
+        check_account_import: () => clean,
+        import_accounts: () =>
+          new Promise<ImportedAccount[]>((resolve) => {
+            finish = resolve;
+          }),
+        list_accounts: () => ({ items: [], nextCursor: null }),
+      }),
+      { path: "/accounts-file" },
+    );
+    await userEvent.upload(await screen.findByLabelText("CSV file"), csvFile("email,name\njo@clinic.example,Jo Lee\n"));
+    await userEvent.click(await screen.findByRole("button", { name: "Create 2 accounts" }));
+    expect(await screen.findByRole("progressbar")).toBeTruthy();
+    // The admin walks off to the accounts list while the passwords are hashed.
+    await userEvent.click(screen.getByRole("button", { name: "Back to accounts" }));
+    await screen.findByRole("button", { name: "Import or export (CSV)" });
+    await act(async () => finish(made));
+    await userEvent.click(screen.getByRole("button", { name: "Import or export (CSV)" }));
+    expect(await screen.findByText("abcde-fghjk-mnpqr-stuvw")).toBeTruthy();
+    expect(screen.getByText("vwxyz-23456-789ab-cdefg")).toBeTruthy();
+
+    // Their session ends (the session drops what the window kept for them): gone.
+    act(() => dropDrafts(1));
+    expect(screen.queryByText("abcde-fghjk-mnpqr-stuvw")).toBeNull();
   });
 
   it("exports the list where the admin chooses, and says nothing when they cancel", async () => {
