@@ -70,6 +70,7 @@ export const en = {
   "accountsFile.madeCaption": "The new accounts and their temporary passwords",
   "accountsFile.temporary": "Temporary password",
   "accountsFile.saveList": "Save the temporary passwords…",
+  "accountsFile.dismiss": "Done: hide the temporary passwords",
   "accountsFile.tooBig": "The file is larger than {limit} MB.",
   "accountsFile.tooMany": "The file has more than {limit} rows: split it.",
   "accountsFile.empty": "The file has no accounts in it.",

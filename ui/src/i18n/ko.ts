@@ -69,6 +69,7 @@ export const ko: Record<AppMessageKey, string> = {
   "accountsFile.madeCaption": "새 계정과 임시 비밀번호",
   "accountsFile.temporary": "임시 비밀번호",
   "accountsFile.saveList": "임시 비밀번호 저장…",
+  "accountsFile.dismiss": "완료: 임시 비밀번호 숨기기",
   "accountsFile.tooBig": "파일이 {limit}MB보다 큽니다.",
   "accountsFile.tooMany": "파일이 {limit}행을 넘습니다. 나누어 가져오세요.",
   "accountsFile.empty": "파일에 계정이 없습니다.",

@@ -225,9 +225,14 @@ export function AccountsFile() {
         {made ? (
           <>
             <Notice kind="success">{t("accountsFile.made", { count: made.length })}</Notice>
-            <button type="button" onClick={() => void saveList()}>
-              {t("accountsFile.saveList")}
-            </button>
+            <div className="actions">
+              <button type="button" onClick={() => void saveList()}>
+                {t("accountsFile.saveList")}
+              </button>
+              <button type="button" className="secondary" onClick={() => forgetImport(me.id)}>
+                {t("accountsFile.dismiss")}
+              </button>
+            </div>
             {savedList ? (
               <SavedFile path={savedList.path}>
                 {t("audit.exported", { bytes: number(savedList.bytes), path: savedList.path })}

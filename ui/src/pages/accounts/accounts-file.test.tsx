@@ -75,6 +75,10 @@ describe("importing and exporting accounts", () => {
     expect(calls.find((c) => c.command === "save_temporary_passwords")?.request).toEqual({
       accounts: made.map(({ email, temporaryPassword }) => ({ email, temporaryPassword })),
     });
+
+    // Handed over: the admin hides them, and they are gone from the window.
+    await userEvent.click(screen.getByRole("button", { name: "Done: hide the temporary passwords" }));
+    expect(screen.queryByText("abcde-fghjk-mnpqr-stuvw")).toBeNull();
   });
 
   it("keeps the temporary passwords for an admin who left the page while they were made, until their session ends", async () => {
