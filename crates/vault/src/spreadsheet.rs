@@ -17,6 +17,16 @@ pub(crate) fn field(value: &str) -> String {
     }
 }
 
+/// A field read back from a file this module wrote: the apostrophe that [`field`] put
+/// before a formula is taken off. (A value that itself began with an apostrophe and one
+/// of those characters loses the apostrophe too; names and teams do not start so.)
+pub(crate) fn undefused(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => value,
+    }
+}
+
 /// One line of fields, ending in a newline: each field quoted and defused as needed.
 pub fn line<S: AsRef<str>>(fields: &[S]) -> String {
     let mut line = fields
@@ -45,5 +55,15 @@ mod tests {
         assert_eq!(field("\r=1"), "\"'\r=1\"");
         assert_eq!(field("a=b"), "a=b");
         assert_eq!(line(&["x", "=y"]), "x,'=y\n");
+    }
+
+    #[test]
+    fn the_guard_comes_off_what_it_guarded_and_nothing_else() {
+        for value in ["=cmd()", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(undefused(&format!("'{value}")), value);
+        }
+        assert_eq!(undefused("'quoted'"), "'quoted'");
+        assert_eq!(undefused("O'Brien"), "O'Brien");
+        assert_eq!(undefused("plain"), "plain");
     }
 }

@@ -241,7 +241,11 @@ pub(crate) fn parse(text: &str) -> Result<Parsed> {
                 Invalid::TooLarge(IMPORT_MAX_ROWS as i64),
             ));
         }
-        let value = |name: &str| at.get(name).and_then(|&i| record.get(i)).unwrap_or("");
+        // A file this vault exported has its formulas defused; the guard comes off here.
+        let value = |name: &str| {
+            let raw = at.get(name).and_then(|&i| record.get(i)).unwrap_or("");
+            crate::spreadsheet::undefused(raw)
+        };
         let optional = |name: &str| Some(value(name)).filter(|v| !v.trim().is_empty());
         let email = parsed.check(line, "email", Email::parse(value("email")));
         let display_name = parsed.check(

@@ -170,6 +170,33 @@ fn an_export_defuses_formulas_and_imports_back_into_another_vault() {
     let owner = require_admin(&session).unwrap();
     let check = other.vault.check_import(&owner, &csv(&exported)).unwrap();
     assert_eq!((check.rows, check.admins, check.problem_count), (3, 1, 0));
+    // The apostrophes the export added are taken off again: the names come back as
+    // they were, not as text a spreadsheet was kept from running.
+    other
+        .vault
+        .reauthenticate(&session, &ADMIN_PASSWORD.into(), None)
+        .unwrap();
+    let owner = require_admin(&session).unwrap();
+    let made = other
+        .vault
+        .import_accounts(&owner, &csv(&exported), &mut |_| {})
+        .unwrap();
+    let sly = made
+        .iter()
+        .find(|account| account.email == "sly@clinic.example")
+        .unwrap();
+    assert_eq!(sly.display_name, "=HYPERLINK(\"http://x.example\")");
+    let page = other
+        .vault
+        .list_accounts(
+            &owner,
+            &vault::ListQuery {
+                search: Some("sly@".into()),
+                ..vault::ListQuery::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(page.items[0].team.as_deref(), Some("@team"));
 }
 
 #[test]
