@@ -253,6 +253,11 @@ fn a_signed_update_is_offered_verified_installed_and_audited() {
         update,
         "the update replaced the installed file"
     );
+    // Installed once: nothing is left to install.
+    assert_eq!(
+        conflict(&f.call("install_update").unwrap_err()),
+        "noUpdatePending"
+    );
     let rows = f.update_rows();
     assert_eq!(
         rows,
@@ -285,10 +290,17 @@ fn a_package_changed_after_signing_is_refused_and_not_installed() {
     assert_eq!(refused["code"], "Conflict");
     assert_eq!(conflict(&refused), "updateRefused");
     assert_eq!(f.installed(), INSTALLED);
+    // The offer stays: a second try is checked (and refused) again.
+    assert_eq!(
+        conflict(&f.call("install_update").unwrap_err()),
+        "updateRefused"
+    );
     let rows = f.update_rows();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].0, Outcome::Failure);
-    assert!(rows[0].1.contains("signature does not match"), "{rows:?}");
+    assert_eq!(rows.len(), 2);
+    for (outcome, detail) in &rows {
+        assert_eq!(*outcome, Outcome::Failure);
+        assert!(detail.contains("signature does not match"), "{rows:?}");
+    }
 }
 
 #[test]

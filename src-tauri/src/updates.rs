@@ -235,10 +235,33 @@ pub async fn install_update<R: Runtime>(
     pending: State<'_, PendingUpdate>,
     installed: State<'_, Installed>,
 ) -> Result<String, ErrorReply> {
+    // Taken out while this install runs, so that a second call meanwhile finds nothing
+    // to install; put back unless it was installed.
     let update = pending
         .lock()
-        .clone()
+        .take()
         .ok_or_else(|| Error::Conflict(Conflict::NoUpdatePending).reply())?;
+    let result = install_taken(&app, &admin, &update).await;
+    match &result {
+        Ok(()) => {
+            *installed
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(update.version.clone());
+        }
+        Err(_) => {
+            pending.lock().get_or_insert(update.clone());
+        }
+    }
+    result.map(|()| update.version)
+}
+
+/// The password check held for the install, the download, and [`finish_install`].
+async fn install_taken<R: Runtime>(
+    app: &AppHandle<R>,
+    admin: &AdminSession,
+    update: &Update,
+) -> Result<(), ErrorReply> {
     let vault = admin.vault().clone();
     let proof = admin.proof().clone();
     blocking(move || {
@@ -250,16 +273,9 @@ pub async fn install_update<R: Runtime>(
     })
     .await?;
     let downloaded = update.download(|_, _| {}, || {}).await;
-    let result = finish_install(&app, &update, downloaded).await;
+    let result = finish_install(app, update, downloaded).await;
     admin.vault().release_step_up();
-    if result.is_ok() {
-        *pending.lock() = None;
-        *installed
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(update.version.clone());
-    }
-    result.map(|()| update.version)
+    result
 }
 
 /// After the download: the person must still be at the keyboard as an admin; a package
