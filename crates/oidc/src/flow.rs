@@ -58,27 +58,15 @@ pub async fn discover(http: &Http, issuer: &str) -> Result<Discovered> {
             "the provider has no token endpoint".into(),
         ));
     }
-    let json = |value: &dyn erased::Json| value.to_json();
     Ok(Discovered {
         issuer: metadata.issuer().to_string(),
-        metadata: json(&metadata)?,
-        jwks: json(metadata.jwks())?,
+        metadata: to_json(&metadata)?,
+        jwks: to_json(metadata.jwks())?,
     })
 }
 
-mod erased {
-    use crate::error::{Error, Result};
-
-    /// Anything the cache keeps as JSON.
-    pub(super) trait Json {
-        fn to_json(&self) -> Result<String>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> Result<String> {
-            serde_json::to_string(self).map_err(|e| Error::DiscoveryInvalid(e.to_string()))
-        }
-    }
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::DiscoveryInvalid(e.to_string()))
 }
 
 type Client = CoreClient<
