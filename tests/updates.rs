@@ -222,6 +222,16 @@ impl Fixture {
     fn installed(&self) -> Vec<u8> {
         std::fs::read(&self.installed).unwrap()
     }
+
+    /// The offered package is refused as not signed for this update, and the installed
+    /// file is untouched.
+    fn install_is_refused(&self) {
+        assert_eq!(
+            conflict(&self.call("install_update").unwrap_err()),
+            "updateRefused"
+        );
+        assert_eq!(self.installed(), INSTALLED);
+    }
 }
 
 fn conflict(reply: &Value) -> &str {
@@ -313,11 +323,7 @@ fn a_package_signed_by_another_key_is_refused() {
     let f = fixture(&key, &server);
 
     f.call("check_for_update").unwrap();
-    assert_eq!(
-        conflict(&f.call("install_update").unwrap_err()),
-        "updateRefused"
-    );
-    assert_eq!(f.installed(), INSTALLED);
+    f.install_is_refused();
 }
 
 #[test]
@@ -330,11 +336,7 @@ fn an_old_signed_package_announced_as_a_new_version_is_refused() {
     let f = fixture(&key, &server);
 
     assert_eq!(f.call("check_for_update").unwrap()["version"], NEXT);
-    assert_eq!(
-        conflict(&f.call("install_update").unwrap_err()),
-        "updateRefused"
-    );
-    assert_eq!(f.installed(), INSTALLED);
+    f.install_is_refused();
 }
 
 #[test]
