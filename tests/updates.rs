@@ -223,6 +223,13 @@ impl Fixture {
         std::fs::read(&self.installed).unwrap()
     }
 
+    /// Every update command is refused with `code`.
+    fn nothing_answers(&self, code: &str) {
+        for command in updates::COMMANDS {
+            assert_eq!(self.call(command).unwrap_err()["code"], code, "{command}");
+        }
+    }
+
     /// The offered package is refused as not signed for this update, and the installed
     /// file is untouched.
     fn install_is_refused(&self) {
@@ -470,17 +477,19 @@ fn only_an_admin_checks_and_only_after_a_recent_password_check_installs() {
         );
     }
 
-    // Nobody signed in: nothing at all.
+    // A locked session, an expired one, and nobody signed in: nothing at all.
+    f.vault.lock_session(vault::LockReason::Manual).unwrap();
+    f.nothing_answers("SessionLocked");
     f.vault.logout().unwrap();
-    for command in [
-        "update_status",
-        "check_for_update",
-        "install_update",
-        "restart_after_update",
-    ] {
+    f.nothing_answers("NotAuthenticated");
+    // An expired session is reported once, then it is gone: one fresh one per command.
+    for command in updates::COMMANDS {
+        f.vault.login(ADMIN.0, &ADMIN.1.into()).unwrap();
+        f.clock
+            .advance(vault::SessionPolicy::default().absolute_seconds());
         assert_eq!(
             f.call(command).unwrap_err()["code"],
-            "NotAuthenticated",
+            "SessionExpired",
             "{command}"
         );
     }
