@@ -227,6 +227,84 @@ pub enum Conflict {
     /// The system's installer refused or failed; the installed version is unchanged.
     #[error("the update could not be installed: this version stays in place")]
     UpdateInstallFailed,
+    /// The account signs in through an organisation's provider and has no password at
+    /// this computer.
+    #[error("this account has no password at this computer: sign in with your organisation")]
+    NoLocalPassword,
+    /// An identity provider with this issuer is set up already.
+    #[error("this identity provider is set up already")]
+    ProviderExists,
+    /// The provider's discovery document or keys are not valid OpenID metadata, or name
+    /// another issuer.
+    #[error("the identity provider's settings could not be read: check the issuer URL")]
+    ProviderInvalid,
+    /// Finishing or cancelling a sign-in through the provider when none was started.
+    #[error("start the sign-in with your organisation again")]
+    NoOrganisationSignIn,
+    /// The person cancelled the sign-in through the provider.
+    #[error("the sign-in with your organisation was cancelled")]
+    OrganisationSignInCancelled,
+    /// Nobody came back from the browser in time.
+    #[error("the sign-in in the browser took too long: start again")]
+    OrganisationSignInTimedOut,
+    /// The browser came back with another sign-in's `state` (another tab, or a forgery).
+    #[error("the browser came back from another sign-in: start again")]
+    OrganisationStateMismatch,
+    /// The browser came back to another address than the sign-in's.
+    #[error("the browser came back to an unexpected address: start again")]
+    OrganisationWrongPath,
+    /// The browser came back from another identity provider than the one asked.
+    #[error("the browser came back from another identity provider: start again")]
+    OrganisationIssuerMismatch,
+    /// The provider refused the sign-in (the person declined, or has no access).
+    #[error("your organisation refused the sign-in")]
+    OrganisationDenied,
+    /// The provider refused the sign-in code (used already, or expired).
+    #[error("your organisation refused the sign-in code: start again")]
+    OrganisationCodeRefused,
+    /// The ID token's signature does not verify against the provider's keys.
+    #[error("the sign-in was refused: its signature is not your organisation's")]
+    TokenSignatureInvalid,
+    /// The ID token was issued for another application.
+    #[error("the sign-in was refused: it was issued for another application")]
+    TokenAudienceInvalid,
+    /// The ID token has expired (or this computer's clock is far off).
+    #[error("the sign-in was refused: it has expired (check this computer's clock)")]
+    TokenExpired,
+    /// The ID token's nonce is not this sign-in's (a replay).
+    #[error("the sign-in was refused: it belongs to another sign-in")]
+    TokenNonceMismatch,
+    /// The ID token failed another check (issuer, algorithm, form), or none came.
+    #[error("the sign-in was refused: your organisation's answer is not valid")]
+    TokenInvalid,
+    /// The provider shared no verified email address, which an account needs.
+    #[error("your organisation did not share a verified email address")]
+    OrganisationEmailMissing,
+    /// An account with the token's email exists here and may not be linked.
+    #[error(
+        "an account with your email exists at this computer and is not linked to your organisation: ask an administrator"
+    )]
+    OrganisationEmailTaken,
+    /// The account is linked to another provider or subject already.
+    #[error("this account is linked to another sign-in of your organisation already")]
+    AccountLinkedElsewhere,
+    /// The account is disabled at this computer, whatever the provider says.
+    #[error("your account is disabled at this computer: ask an administrator")]
+    AccountDisabledHere,
+    /// A password sign-in of a linked account while its provider can be reached.
+    #[error("your organisation can be reached: sign in with it")]
+    UseOrganisationSignIn,
+    /// The offline window since the last sign-in through the provider has passed.
+    #[error("signing in without your organisation is no longer allowed: sign in with it online")]
+    OfflineWindowPassed,
+    /// This computer's clock is behind the latest time the vault recorded.
+    #[error(
+        "this computer's clock is behind the last recorded time: offline sign-in is refused until it is set right"
+    )]
+    ClockBehind,
+    /// An action for accounts linked to a provider, on one that is not.
+    #[error("this account is not linked to an organisation")]
+    NotLinked,
 }
 
 /// Stable machine-readable codes, shared with the UI.

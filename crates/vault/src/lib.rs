@@ -26,6 +26,7 @@ pub mod fuzz;
 mod health;
 mod lock;
 mod model;
+mod organisation;
 mod password;
 mod pin;
 mod policy;
@@ -67,6 +68,11 @@ pub use model::audit::{
     ExportFormat, Outcome, TailCheck,
 };
 pub use model::{AccountStatus, LockReason, Role, UserId};
+pub use organisation::{
+    DEFAULT_OFFLINE_DAYS, DOCUMENTS_FRESH_SECONDS, IdentityProvider, MAX_OFFLINE_DAYS,
+    OrganisationLink, OrganisationProvider, ProviderConnection, ProviderDocuments,
+    ProviderIdentity, ProviderSetup,
+};
 pub use password::HashParams;
 pub use pin::{PIN_MAX_DIGITS, PIN_MIN_DIGITS, PIN_TRIES, PinStatus};
 pub use policy::{

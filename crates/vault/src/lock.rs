@@ -170,8 +170,8 @@ impl Vault {
         if row.locked.is_some() || !selected {
             // The argon2 work runs without holding the session's lock, so that other
             // checks (the idle timer, a refused command) do not wait behind it.
-            let reservation = self.reserve_attempt(&row.email)?;
             let phc = users::password_hash(&self.conn(), row.user_id)?;
+            let reservation = self.reserve_attempt(&row.email)?;
             let verdict =
                 self.unless_busy(&reservation, || self.hasher().verify(&phc, &password))?;
             if verdict == Verdict::Mismatch {

@@ -101,8 +101,8 @@ impl Vault {
         let password = validate::normalise_password("password", password)?;
         let user = users::require(&self.conn(), session.user_id())?;
         let now = self.now();
-        let reservation = self.reserve_attempt(&user.email)?;
         let phc = users::password_hash(&self.conn(), user.id)?;
+        let reservation = self.reserve_attempt(&user.email)?;
         let pin_phc = self.unless_busy(&reservation, || {
             match self.hasher().verify(&phc, &password)? {
                 Verdict::Mismatch => Ok(None),

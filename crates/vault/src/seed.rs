@@ -28,7 +28,7 @@ impl Vault {
                     team: Some(if i % 2 == 0 { "even" } else { "odd" }),
                     phone: None,
                     must_change_password: false,
-                    phc: BENCH_PHC,
+                    phc: Some(BENCH_PHC),
                 };
                 users::insert(conn, &user, now)?;
             }

@@ -16,7 +16,7 @@ use crate::random;
 use crate::rules::SignInRules;
 use crate::second_factor::Proof;
 use crate::secret::SecretString;
-use crate::session::pending::PendingSignIn;
+use crate::session::pending::{PendingSignIn, Through};
 use crate::session::{SIGN_IN_TRIES, Session, SessionToken};
 use crate::throttle;
 use crate::validate::{self, Email, NAME_MAX_CHARS};
@@ -77,7 +77,7 @@ impl Vault {
             Ok(id)
         })?;
         log::info!("first admin created (account {})", id.0);
-        self.start_session(id, None, None)
+        self.start_session(id, None, How::default())
     }
 
     /// Signs in with email and password and makes the new session this computer's
@@ -90,7 +90,26 @@ impl Vault {
     /// running already (the attempt is not counted); `CodeRequired` when the password
     /// was right and the account has a second factor: no session exists yet, and
     /// [`Vault::complete_sign_in`] finishes with the ticket and a code.
+    ///
+    /// An account linked to an organisation's provider signs in this way only offline:
+    /// see [`Self::login_probing`]. Here the provider counts as unreachable.
     pub fn login(&self, email: &str, password: &SecretString) -> Result<CurrentUser> {
+        self.login_probing(email, password, &|_| false)
+    }
+
+    /// [`Self::login`], asking `reachable` (with the issuer) whether the provider of an
+    /// account linked to one answers right now; it is asked only after the password was
+    /// right. A linked account's password is its offline sign-in: refused with
+    /// `UseOrganisationSignIn` while the provider answers, with `ClockBehind` when this
+    /// computer's clock is behind the latest time the vault recorded, and with
+    /// `OfflineWindowPassed` once the provider's offline days since the person's last
+    /// online sign-in are over. Each refusal and each offline sign-in is audited.
+    pub fn login_probing(
+        &self,
+        email: &str,
+        password: &SecretString,
+        reachable: &dyn Fn(&str) -> bool,
+    ) -> Result<CurrentUser> {
         let password = validate::normalise_password("password", password)?;
         let email = Email::parse(email)?;
         let now = self.now();
@@ -127,6 +146,14 @@ impl Vault {
             Err(Error::Busy) => None,
             other => other?,
         };
+        let offline = match self.check_offline(id, now, reachable) {
+            Ok(offline) => offline,
+            Err(refused) => {
+                // The password was right: not a failed attempt, but a refused one.
+                self.write(|conn| throttle::release(conn, &reservation))?;
+                return Err(refused);
+            }
+        };
         let email = email.as_str().to_owned();
         let secret = match self.open_second_factor(id, &password) {
             Err(Error::Busy) => {
@@ -136,7 +163,7 @@ impl Vault {
             other => other?,
         };
         let Some(secret) = secret else {
-            return self.start_session(id, upgraded, None);
+            return self.start_session(id, upgraded, How::offline(offline));
         };
         // The password was right: this attempt is not a failure. Earlier failures stay
         // counted until the whole sign-in succeeds, so wrong codes add to them.
@@ -151,6 +178,7 @@ impl Vault {
                 email,
                 secret,
                 upgraded,
+                offline,
                 started: now,
                 tries: 0,
             },
@@ -211,7 +239,11 @@ impl Vault {
             // Finished by a parallel call with another code meanwhile.
             return Err(Error::Conflict(Conflict::SignInExpired));
         };
-        self.start_session(user, pending.upgraded, Some(proof))
+        let how = How {
+            proof: Some(proof),
+            ..How::offline(pending.offline)
+        };
+        self.start_session(user, pending.upgraded, how)
     }
 
     /// Counts an attempt at `email` before its password is checked (see [`throttle`]),
@@ -296,8 +328,8 @@ impl Vault {
             return Err(Error::invalid("code", Invalid::Missing));
         }
         let now = self.now();
-        let reservation = self.reserve_attempt(&user.email)?;
         let phc = users::password_hash(&self.conn(), user.id)?;
+        let reservation = self.reserve_attempt(&user.email)?;
         let opened = self.unless_busy(&reservation, || {
             match self.hasher.verify(&phc, &password)? {
                 Verdict::Mismatch => Ok(None),
@@ -354,8 +386,8 @@ impl Vault {
         }
         policy::check("newPassword", &new.0, context)?;
         let now = self.now();
-        let reservation = self.reserve_attempt(&me.email)?;
         let phc = users::password_hash(&self.conn(), user)?;
+        let reservation = self.reserve_attempt(&me.email)?;
         let replacement = self.unless_busy(&reservation, || {
             match self.hasher.verify(&phc, &current)? {
                 Verdict::Mismatch => Ok(None),
@@ -389,20 +421,20 @@ impl Vault {
             "password changed (account {}); its sessions were ended",
             user.0
         );
-        self.start_session(user, None, None)
+        self.start_session(user, None, How::default())
     }
 
     /// Creates a session for `user` and makes it this computer's active one, keeping its
     /// token. The person's own earlier session here is ended (replaced); whoever else was
     /// active is locked (reason `switch`), and when the computer already holds as many
     /// sessions as it may, the locked one used least recently is ended. `upgraded` is a
-    /// stronger hash of the same password to store; `proof` says how the second step of
-    /// a two-step sign-in was passed.
-    fn start_session(
+    /// stronger hash of the same password to store; `how` says how the person got in,
+    /// for the audit log.
+    pub(crate) fn start_session(
         &self,
         user: UserId,
         upgraded: Option<String>,
-        proof: Option<Proof>,
+        how: How,
     ) -> Result<CurrentUser> {
         let token = SessionToken::generate()?;
         let now = self.now();
@@ -449,13 +481,20 @@ impl Vault {
                 users::set_password(conn, user, phc, false, false, now)?;
             }
             throttle::clear(conn, &account.email)?;
-            let mut entry = NewEntry::new(AuditEvent::SignIn)
+            let event = match how.through {
+                Some(Through::Offline { .. }) => AuditEvent::OfflineSignIn,
+                _ => AuditEvent::SignIn,
+            };
+            let detail = how.detail();
+            let mut entry = NewEntry::new(event)
                 .by(user, &account.email)
                 .on(user, &account.email);
-            match proof {
-                Some(Proof::Code) => entry = entry.detail("with a code"),
+            if !detail.is_empty() {
+                entry = entry.detail(&detail);
+            }
+            match how.proof {
+                Some(Proof::Code) | None => {}
                 Some(Proof::RecoveryCode { left }) => {
-                    entry = entry.detail("with a recovery code");
                     let left = format!("{left} left");
                     let used = NewEntry::new(AuditEvent::RecoveryCodeUsed)
                         .by(user, &account.email)
@@ -463,7 +502,6 @@ impl Vault {
                         .detail(&left);
                     audit::append(conn, &used, now)?;
                 }
-                None => {}
             }
             audit::append(conn, &entry, now)?;
             Ok((
@@ -493,5 +531,42 @@ impl Vault {
         current.held.get_or_insert_with(Vec::new).push(token);
         current.select(&id, now);
         self.with_factor_due(row.into_current_user(expires_at, self.stay_signed_in()))
+    }
+}
+
+/// How a person got in, for the sign-in's audit row.
+#[derive(Debug, Default)]
+pub(crate) struct How {
+    /// How the second step of a two-step sign-in was passed.
+    pub(crate) proof: Option<Proof>,
+    /// Through an organisation's provider, online or offline.
+    pub(crate) through: Option<Through>,
+}
+
+impl How {
+    fn offline(offline: Option<Through>) -> Self {
+        Self {
+            proof: None,
+            through: offline,
+        }
+    }
+
+    /// The audit detail: the way in, then the second step.
+    fn detail(&self) -> String {
+        let mut parts = Vec::new();
+        match &self.through {
+            Some(Through::Provider { name }) => parts.push(format!("through {name}")),
+            Some(Through::Offline { name, until }) => {
+                let until = crate::clock::format_utc(*until);
+                parts.push(format!("{name} unreachable, allowed until {until}"));
+            }
+            None => {}
+        }
+        match self.proof {
+            Some(Proof::Code) => parts.push("with a code".to_owned()),
+            Some(Proof::RecoveryCode { .. }) => parts.push("with a recovery code".to_owned()),
+            None => {}
+        }
+        parts.join(", ")
     }
 }

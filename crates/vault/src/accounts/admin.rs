@@ -65,7 +65,7 @@ impl Vault {
                 team: team.as_deref(),
                 phone: phone.as_deref(),
                 must_change_password: true,
-                phc: &phc,
+                phc: Some(&phc),
             };
             let id = users::insert(conn, &user, now)?;
             let entry = NewEntry::new(AuditEvent::AccountCreated)
@@ -314,7 +314,7 @@ mod tests {
             team: None,
             phone: None,
             must_change_password: false,
-            phc: "$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA",
+            phc: Some("$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA"),
         };
         users::insert(conn, &user, NOW).unwrap()
     }

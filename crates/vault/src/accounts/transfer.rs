@@ -377,7 +377,7 @@ impl Vault {
                     team: row.team.as_deref(),
                     phone: row.phone.as_deref(),
                     must_change_password: true,
-                    phc,
+                    phc: Some(phc),
                 };
                 let id = users::insert(conn, &user, now)?;
                 let detail = format!("{} (import)", row.role.as_str());

@@ -248,7 +248,8 @@ pub(crate) fn sign_ins_per_day(
 }
 
 /// Rows about `account` after `since` that its owner should hear about: failed sign-ins,
-/// lockouts, and what admins did to it; for an admin (`log_events`), also rows found
+/// lockouts, offline sign-ins, what the organisation's provider changed, and what admins
+/// did to it; for an admin (`log_events`), also rows found
 /// missing from the log.
 pub(crate) fn notices_for(
     conn: &Connection,
@@ -260,7 +261,9 @@ pub(crate) fn notices_for(
         "SELECT {COLUMNS} FROM audit_log
          WHERE at > ?2
            AND ((target_id = ?1
-                 AND ((event = 'sign_in' AND outcome = 'failure')
+                 AND ((event IN ('sign_in', 'offline_sign_in') AND outcome = 'failure')
+                      OR event IN ('offline_sign_in', 'account_linked')
+                      OR (event IN ('role_changed', 'profile_updated') AND actor_id IS NULL)
                       OR event IN ('lockout', 'unlock', 'pin_set', 'pin_cleared', 'pin_lockout')
                       OR (event = 'session_locked' AND actor_id IS NULL)
                       OR (actor_id IS NOT NULL AND actor_id <> ?1)))

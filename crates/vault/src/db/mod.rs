@@ -2,6 +2,7 @@
 //! date from the numbered files in `migrations/`.
 
 pub(crate) mod audit;
+pub(crate) mod identity;
 pub(crate) mod in_use;
 pub(crate) mod pins;
 pub(crate) mod second_factors;
@@ -48,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_second_factor.sql",
         include_str!("../../../../migrations/0007_second_factor.sql"),
+    ),
+    (
+        "0008_identity_providers.sql",
+        include_str!("../../../../migrations/0008_identity_providers.sql"),
     ),
 ];
 

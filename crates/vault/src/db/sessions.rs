@@ -56,6 +56,7 @@ pub(crate) fn find(conn: &Connection, id: &str) -> Result<Option<SessionRow>> {
                 s.last_seen_at, s.expires_at, s.verified_at, s.previous_sign_in_at, u.email,
                 s.locked_at, s.lock_reason, coalesce(s.password_at, s.created_at), s.pin_failures,
                 EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = s.user_id)
+                OR EXISTS (SELECT 1 FROM identity_links l WHERE l.user_id = s.user_id)
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.id = ?1",
     )?;
@@ -228,4 +229,12 @@ pub(crate) fn delete(conn: &Connection, id: &str) -> Result<()> {
 /// change.
 pub(crate) fn delete_for_user(conn: &Connection, user: UserId) -> Result<usize> {
     Ok(conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user.0])?)
+}
+
+/// Ends every session of `user` but `keep`.
+pub(crate) fn delete_for_user_except(conn: &Connection, user: UserId, keep: &str) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2",
+        params![user.0, keep],
+    )?)
 }

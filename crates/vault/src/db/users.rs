@@ -68,7 +68,9 @@ pub(crate) struct NewUser<'a> {
     pub(crate) team: Option<&'a str>,
     pub(crate) phone: Option<&'a str>,
     pub(crate) must_change_password: bool,
-    pub(crate) phc: &'a str,
+    /// The password's hash; `None` for an account that signs in only through an
+    /// organisation's provider until its person sets a password.
+    pub(crate) phc: Option<&'a str>,
 }
 
 pub(crate) fn count(conn: &Connection) -> Result<i64> {
@@ -130,11 +132,13 @@ pub(crate) fn credentials_by_email(conn: &Connection, email: &str) -> Result<Opt
         .optional()?)
 }
 
+/// The stored hash of `id`'s password. Errors: `Conflict` (`NoLocalPassword`) for an
+/// account that signs in only through an organisation's provider.
 pub(crate) fn password_hash(conn: &Connection, id: UserId) -> Result<String> {
     conn.prepare_cached("SELECT phc FROM password_hashes WHERE user_id = ?1")?
         .query_row([id.0], |row| row.get(0))
         .optional()?
-        .ok_or(Error::NotFound)
+        .ok_or(Error::Conflict(Conflict::NoLocalPassword))
 }
 
 pub(crate) fn insert(conn: &Connection, user: &NewUser<'_>, now: Timestamp) -> Result<UserId> {
@@ -161,10 +165,12 @@ pub(crate) fn insert(conn: &Connection, user: &NewUser<'_>, now: Timestamp) -> R
         Err(e) => return Err(e.into()),
     }
     let id = UserId(conn.last_insert_rowid());
-    conn.execute(
-        "INSERT INTO password_hashes (user_id, phc) VALUES (?1, ?2)",
-        params![id.0, user.phc],
-    )?;
+    if let Some(phc) = user.phc {
+        conn.execute(
+            "INSERT INTO password_hashes (user_id, phc) VALUES (?1, ?2)",
+            params![id.0, phc],
+        )?;
+    }
     Ok(id)
 }
 
@@ -188,12 +194,12 @@ pub(crate) fn insert_admin(
         team: None,
         phone: None,
         must_change_password,
-        phc,
+        phc: Some(phc),
     };
     insert(conn, &user, now)
 }
 
-/// Stores a new password hash. `must_change` marks a temporary password; `changed`
+/// Stores a new password hash (the first, for an account that had none). `must_change` marks a temporary password; `changed`
 /// false means the same password was only rehashed with stronger parameters.
 pub(crate) fn set_password(
     conn: &Connection,
@@ -204,7 +210,8 @@ pub(crate) fn set_password(
     now: Timestamp,
 ) -> Result<()> {
     conn.execute(
-        "UPDATE password_hashes SET phc = ?2 WHERE user_id = ?1",
+        "INSERT INTO password_hashes (user_id, phc) VALUES (?1, ?2)
+         ON CONFLICT (user_id) DO UPDATE SET phc = excluded.phc",
         params![id.0, phc],
     )?;
     if changed {
@@ -336,4 +343,25 @@ pub(crate) fn list(conn: &Connection, listing: Listing<'_>) -> Result<Vec<UserRo
         }
     };
     Ok(rows)
+}
+
+/// Changes `id`'s email. Errors: `Conflict` (`EmailTaken`) when another account has it.
+pub(crate) fn set_email(conn: &Connection, id: UserId, email: &str, now: Timestamp) -> Result<()> {
+    match conn.execute(
+        "UPDATE users SET email = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id.0, email, now],
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) if super::is_unique_violation(&e) => Err(Error::Conflict(Conflict::EmailTaken)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The account with `email`, if any.
+pub(crate) fn by_email(conn: &Connection, email: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([email], UserRow::from_row)
+        .optional()?)
 }

@@ -55,11 +55,18 @@ pub enum AuditEvent {
     /// A signed update of the app was verified and handed to the installer; a failed
     /// install is a second row with the failure outcome.
     UpdateInstalled,
+    /// A local password signed in an account linked to an organisation's provider while
+    /// the provider could not be reached (or was refused doing so: the failure outcome).
+    OfflineSignIn,
+    /// An organisation's identity provider was added, changed or removed.
+    IdentityProviderChanged,
+    /// An account was linked to a person at an organisation's provider.
+    AccountLinked,
 }
 
 impl AuditEvent {
     /// Every event, for filters.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 37] = [
         Self::FirstAdminCreated,
         Self::SignIn,
         Self::Lockout,
@@ -94,6 +101,9 @@ impl AuditEvent {
         Self::BackupCreated,
         Self::VaultRestored,
         Self::UpdateInstalled,
+        Self::OfflineSignIn,
+        Self::IdentityProviderChanged,
+        Self::AccountLinked,
     ];
 
     /// The stored name.
@@ -133,6 +143,9 @@ impl AuditEvent {
             Self::BackupCreated => "backup_created",
             Self::VaultRestored => "vault_restored",
             Self::UpdateInstalled => "update_installed",
+            Self::OfflineSignIn => "offline_sign_in",
+            Self::IdentityProviderChanged => "identity_provider_changed",
+            Self::AccountLinked => "account_linked",
         }
     }
 

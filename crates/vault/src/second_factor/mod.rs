@@ -333,9 +333,14 @@ impl Vault {
         SecondFactorPolicy::from_stored(self.second_factor_policy.load(Ordering::SeqCst))
     }
 
-    /// Whether `user` (of `role`) must set up a second factor before anything else.
+    /// Whether `user` (of `role`) must set up a second factor before anything else. An
+    /// account linked to an organisation's provider has the provider's sign-in (and its
+    /// own second factor) instead.
     pub(crate) fn second_factor_due(&self, user: UserId, role: Role) -> Result<bool> {
-        Ok(self.factor_policy().covers(role) && !second_factors::exists(&self.conn(), user)?)
+        let conn = self.conn();
+        Ok(self.factor_policy().covers(role)
+            && !second_factors::exists(&conn, user)?
+            && crate::db::identity::link_of_user(&conn, user)?.is_none())
     }
 
     /// `user` as the UI receives them, with whether a second factor is due.
@@ -355,8 +360,8 @@ impl Vault {
         now: Timestamp,
         then: impl FnOnce() -> Result<T>,
     ) -> Result<T> {
-        let reservation = self.reserve_attempt(email)?;
         let phc = users::password_hash(&self.conn(), user)?;
+        let reservation = self.reserve_attempt(email)?;
         let outcome = self.unless_busy(&reservation, || {
             match self.hasher().verify(&phc, password)? {
                 Verdict::Mismatch => Ok(None),

@@ -28,6 +28,8 @@ pub(crate) struct PendingSignIn {
     pub(crate) secret: Zeroizing<Vec<u8>>,
     /// A stronger hash of the password, to store when the sign-in completes.
     pub(crate) upgraded: Option<String>,
+    /// An offline sign-in of an account linked to a provider, for the audit row.
+    pub(crate) offline: Option<Through>,
     pub(crate) started: Timestamp,
     /// Wrong codes so far.
     pub(crate) tries: i64,
@@ -80,4 +82,21 @@ impl fmt::Debug for Pending {
             .field("enrolments", &self.enrolments.len())
             .finish()
     }
+}
+
+/// A sign-in of an account linked to an organisation's provider.
+#[derive(Debug)]
+pub(crate) enum Through {
+    /// The provider confirmed it just now.
+    Provider {
+        /// The provider's name.
+        name: String,
+    },
+    /// The local password, while the provider could not be reached.
+    Offline {
+        /// The provider's name.
+        name: String,
+        /// When the offline window closes.
+        until: Timestamp,
+    },
 }

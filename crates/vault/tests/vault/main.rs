@@ -21,6 +21,7 @@ mod fuzz_corpus;
 mod layers;
 mod lock;
 mod model;
+mod organisation;
 mod pin;
 mod rules;
 mod second_factor;
