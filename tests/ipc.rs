@@ -363,6 +363,24 @@ fn good_request(command: &str, f: &Fixture) -> Value {
         "set_second_factor_policy" => json!({"request": {"policy": "nobody"}}),
         "account_sessions" | "end_all_sessions" => json!({"request": {"id": id}}),
         "end_session" => json!({"request": {"sessionId": "no-such-session"}}),
+        "organisation_providers"
+        | "finish_organisation_sign_in"
+        | "cancel_organisation_sign_in"
+        | "organisation_link"
+        | "identity_providers" => json!({}),
+        "begin_organisation_sign_in" | "remove_identity_provider" => {
+            json!({"request": {"providerId": 404}})
+        }
+        "set_offline_password" => {
+            json!({"request": {"newPassword": "amber ferry under the viaduct"}})
+        }
+        // A provider on this computer at a port nothing listens on.
+        "save_identity_provider" => json!({"request": {"setup": {
+            "name": "Clinic ID", "issuer": "http://127.0.0.1:9/realms/desk",
+            "clientId": "latchkey-desk", "scopes": "email profile", "emailClaim": "email",
+            "adminClaim": "groups", "adminValue": "desk-admins", "linkByEmail": false,
+            "offlineDays": 7
+        }}}),
         other => panic!("the matrix has no row for `{other}`: add one"),
     }
 }
@@ -391,6 +409,11 @@ fn allowed_outcome(command: &str) -> Option<&'static str> {
         | "reset_second_factor" => Some("Conflict"),
         // The fixture names a session that does not exist, and a file nobody saved.
         "end_session" | "show_saved_file" => Some("NotFound"),
+        // Nobody in the fixture is linked to an organisation, and no provider exists.
+        "set_offline_password" => Some("Conflict"),
+        "remove_identity_provider" => Some("NotFound"),
+        // The provider's address answers nothing.
+        "save_identity_provider" => Some("Unreachable"),
         _ => None,
     }
 }
@@ -400,8 +423,10 @@ fn public_outcome(command: &str) -> Option<&'static str> {
     match command {
         // The vault already has accounts.
         "create_first_admin" => Some("Conflict"),
-        // No sign-in is waiting for a code.
-        "complete_sign_in" => Some("Conflict"),
+        // No sign-in is waiting for a code, or for the browser.
+        "complete_sign_in" | "finish_organisation_sign_in" => Some("Conflict"),
+        // No such provider.
+        "begin_organisation_sign_in" => Some("NotFound"),
         _ => None,
     }
 }
@@ -1104,6 +1129,39 @@ fn bad_input_gets_a_validation_error_naming_the_field_and_changes_nothing() {
             "show_saved_file",
             json!({"request": {"path": ["/tmp"]}}),
             "path",
+        ),
+        (
+            "begin_organisation_sign_in",
+            json!({"request": {"providerId": "first"}}),
+            "providerId",
+        ),
+        (
+            "remove_identity_provider",
+            json!({"request": {}}),
+            "providerId",
+        ),
+        (
+            "set_offline_password",
+            json!({"request": {"newPassword": "short"}}),
+            "newPassword",
+        ),
+        (
+            "save_identity_provider",
+            json!({"request": {"setup": {
+                "name": "Clinic ID", "issuer": "http://id.clinic.example",
+                "clientId": "latchkey-desk", "scopes": "", "emailClaim": "",
+                "adminClaim": "", "adminValue": "", "linkByEmail": false, "offlineDays": 7
+            }}}),
+            "issuer",
+        ),
+        (
+            "save_identity_provider",
+            json!({"request": {"setup": {
+                "name": "Clinic ID", "issuer": "https://id.clinic.example",
+                "clientId": "latchkey-desk", "scopes": "", "emailClaim": "",
+                "adminClaim": "", "adminValue": "", "linkByEmail": false, "offlineDays": 365
+            }}}),
+            "offlineDays",
         ),
     ];
     // Every command that takes a request has at least one bad-input case here.

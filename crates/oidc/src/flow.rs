@@ -46,8 +46,7 @@ pub async fn discover(http: &Http, issuer: &str) -> Result<Discovered> {
         field: "issuer",
         reason: e.to_string(),
     })?;
-    let client = |request| http.send(request);
-    let metadata = CoreProviderMetadata::discover_async(issuer_url, &client)
+    let metadata = CoreProviderMetadata::discover_async(issuer_url, http)
         .await
         .map_err(|error| match error {
             openidconnect::DiscoveryError::Request(e) => Error::Unreachable(e.to_string()),
@@ -184,13 +183,12 @@ impl Attempt {
     /// Exchanges `code` for tokens with the PKCE verifier; the ID token is not checked
     /// yet ([`Exchanged::verify`]).
     pub async fn exchange(self, http: &Http, code: String) -> Result<Exchanged> {
-        let client = |request| http.send(request);
         let response = self
             .client
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| Error::DiscoveryInvalid(e.to_string()))?
             .set_pkce_verifier(self.verifier)
-            .request_async(&client)
+            .request_async(http)
             .await
             .map_err(|error| match error {
                 RequestTokenError::ServerResponse(answer) => {

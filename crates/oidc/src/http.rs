@@ -2,6 +2,8 @@
 //! off (a discovery or token request that is redirected could be sent somewhere the
 //! issuer did not name) and a time limit.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use openidconnect::{HttpRequest, HttpResponse};
@@ -10,6 +12,9 @@ use crate::error::{Error, Result};
 
 /// How long one request to the provider may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the check whether the provider answers at all may take: a person is
+/// waiting at the sign-in screen.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A client for the provider's endpoints.
 #[derive(Debug, Clone)]
@@ -39,6 +44,22 @@ impl Http {
         Ok(Self { client })
     }
 
+    /// Whether `issuer`'s discovery document answers now, within three seconds: the
+    /// provider can be reached for a sign-in.
+    pub async fn answers(&self, issuer: &str) -> bool {
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim().trim_end_matches('/')
+        );
+        match self.client.get(url).timeout(PROBE_TIMEOUT).send().await {
+            Ok(response) => response.status().is_success(),
+            Err(e) => {
+                log::info!("the identity provider does not answer: {e}");
+                false
+            }
+        }
+    }
+
     /// Sends one request as `openidconnect` built it.
     pub(crate) async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let (parts, body) = request.into_parts();
@@ -57,6 +78,19 @@ impl Http {
             .map_err(|e| HttpError(e.to_string()))?
             .to_vec();
         Ok(reply)
+    }
+}
+
+/// The request future `openidconnect` awaits: boxed, so that it is `Send` for any
+/// borrow of the client and a sign-in can run as a task of its own.
+type Sending<'c> = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>>;
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
+    type Error = HttpError;
+    type Future = Sending<'c>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
     }
 }
 

@@ -10,14 +10,15 @@
     reason = "a test fails by panicking"
 )]
 
+#[path = "../../../tests/oidc/play.rs"]
+mod play;
+
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
 use oidc::{Attempt, Discovered, Error, Http, Loopback, TokenProblem, discover};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use play::{Provider, arrive, play_browser};
 
 const CLIENT: &str = "latchkey-desk";
 const PEOPLE: &str = r#"{
@@ -26,91 +27,14 @@ const PEOPLE: &str = r#"{
 }"#;
 const WAIT: Duration = Duration::from_secs(20);
 
-/// The provider process; it ends when the test drops it (its standard input closes).
-struct Provider {
-    issuer: String,
-    _child: Child,
-}
-
+/// The provider, with `PEOPLE` in a file beside the test's.
 async fn provider() -> Provider {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let script = root.join("tests/oidc/provider.mjs");
-    assert!(
-        root.join("node_modules/oidc-provider").exists(),
-        "oidc-provider is not installed: run `make test` (or `npm ci`) first"
-    );
-    let mut child = Command::new("node")
-        .arg(&script)
-        .current_dir(&root)
-        .env("LATCHKEY_OIDC_PEOPLE", PEOPLE)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs the test provider");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    tokio::time::timeout(WAIT, BufReader::new(stdout).read_line(&mut line))
-        .await
-        .expect("the provider starts")
-        .unwrap();
-    let started: serde_json::Value = serde_json::from_str(&line).unwrap();
-    Provider {
-        issuer: started["issuer"].as_str().unwrap().to_owned(),
-        _child: child,
-    }
-}
-
-/// The person's browser: it keeps the provider's cookies and signs in as `login`
-/// (the test provider takes any password), agrees to share the details, and returns the
-/// address the provider finally sends it to.
-async fn play_browser(start: &url::Url, login: &str) -> url::Url {
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut next = start.clone();
-    for _ in 0..12 {
-        let response = browser.get(next.clone()).send().await.unwrap();
-        if response.status().is_redirection() {
-            let location = response.headers()["location"].to_str().unwrap().to_owned();
-            let target = next.join(&location).unwrap();
-            if target.port() != next.port() || target.host() != next.host() {
-                return target;
-            }
-            next = target;
-            continue;
-        }
-        let page = response.text().await.unwrap();
-        let action = page
-            .split("action=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("a form on the provider's page")
-            .to_owned();
-        let form: Vec<(&str, &str)> = if page.contains("value=\"login\"") {
-            vec![
-                ("prompt", "login"),
-                ("login", login),
-                ("password", "any password"),
-            ]
-        } else {
-            vec![("prompt", "consent")]
-        };
-        let posted = browser.post(&action).form(&form).send().await.unwrap();
-        assert!(posted.status().is_redirection(), "{}", posted.status());
-        let location = posted.headers()["location"].to_str().unwrap().to_owned();
-        next = next.join(&location).unwrap();
-    }
-    panic!("the provider never sent the browser back");
-}
-
-/// Sends the browser to `url` (the loopback listener) and returns nothing useful: the
-/// listener's side is what the test checks.
-async fn arrive(url: url::Url) {
-    let _ = reqwest::Client::new().get(url).send().await;
+    let dir = std::env::temp_dir().join(format!("latchkey-oidc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let people = dir.join("people.json");
+    std::fs::write(&people, PEOPLE).unwrap();
+    play::start_provider(&root, &people).await
 }
 
 const SCOPES: [&str; 3] = ["email", "profile", "groups"];
@@ -181,7 +105,7 @@ async fn a_person_signs_in_through_the_browser_and_the_loopback() {
     assert!(query["scope"].split(' ').any(|scope| scope == "openid"));
     assert!(!query["state"].is_empty() && !query["nonce"].is_empty());
 
-    let back = play_browser(&url, "mina").await;
+    let back = play_browser(&url, "mina").await.unwrap();
     assert_eq!(back.path(), "/callback");
     let (code, ()) = tokio::join!(
         loopback.receive(attempt.state(), attempt.issuer(), WAIT),
@@ -206,7 +130,7 @@ async fn a_redirect_with_another_state_or_path_is_refused() {
 
     let loopback = Loopback::bind().await.unwrap();
     let attempt = Attempt::begin(&discovered, CLIENT, &scopes(), &loopback.redirect_uri()).unwrap();
-    let mut back = play_browser(attempt.authorize_url(), "jo").await;
+    let mut back = play_browser(attempt.authorize_url(), "jo").await.unwrap();
     let forged: Vec<(String, String)> = back
         .query_pairs()
         .into_owned()
@@ -227,7 +151,7 @@ async fn a_redirect_with_another_state_or_path_is_refused() {
 
     let loopback = Loopback::bind().await.unwrap();
     let attempt = Attempt::begin(&discovered, CLIENT, &scopes(), &loopback.redirect_uri()).unwrap();
-    let mut back = play_browser(attempt.authorize_url(), "jo").await;
+    let mut back = play_browser(attempt.authorize_url(), "jo").await.unwrap();
     back.set_path("/elsewhere");
     let (refused, ()) = tokio::join!(
         loopback.receive(attempt.state(), attempt.issuer(), WAIT),
@@ -250,7 +174,7 @@ async fn a_code_works_once_and_a_changed_or_expired_id_token_is_refused() {
     let loopback = Loopback::bind().await.unwrap();
     let redirect = loopback.redirect_uri();
     let attempt = Attempt::begin(&discovered, CLIENT, &scopes(), &redirect).unwrap();
-    let back = play_browser(attempt.authorize_url(), "mina").await;
+    let back = play_browser(attempt.authorize_url(), "mina").await.unwrap();
     let (code, ()) = tokio::join!(
         loopback.receive(attempt.state(), attempt.issuer(), WAIT),
         arrive(back)
@@ -299,7 +223,7 @@ async fn a_token_issued_to_another_app_is_refused() {
         let loopback = Loopback::bind().await.unwrap();
         let attempt =
             Attempt::begin(&discovered, client, &scopes(), &loopback.redirect_uri()).unwrap();
-        let back = play_browser(attempt.authorize_url(), "mina").await;
+        let back = play_browser(attempt.authorize_url(), "mina").await.unwrap();
         let (code, ()) = tokio::join!(
             loopback.receive(attempt.state(), attempt.issuer(), WAIT),
             arrive(back)

@@ -152,4 +152,13 @@ pub const COMMANDS: &[(&str, Access, Set)] = &[
     ("account_sessions", Access::Admin, Set::Admin),
     ("end_session", Access::AdminStepUp, Set::Admin),
     ("end_all_sessions", Access::AdminStepUp, Set::Admin),
+    ("organisation_providers", Access::Public, Set::Default),
+    ("begin_organisation_sign_in", Access::Public, Set::Default),
+    ("finish_organisation_sign_in", Access::Public, Set::Default),
+    ("cancel_organisation_sign_in", Access::Public, Set::Default),
+    ("organisation_link", Access::Session, Set::Default),
+    ("set_offline_password", Access::Session, Set::Default),
+    ("identity_providers", Access::Admin, Set::Admin),
+    ("save_identity_provider", Access::AdminStepUp, Set::Admin),
+    ("remove_identity_provider", Access::AdminStepUp, Set::Admin),
 ];

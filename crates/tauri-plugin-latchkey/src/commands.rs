@@ -37,7 +37,7 @@ pub type Reply<T> = Result<T, ErrorReply>;
 
 /// Runs `call` on the blocking pool: SQLite, argon2 and the keyring must never stall the
 /// UI thread or the async runtime.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     vault: &State<'_, SharedVault>,
     call: impl FnOnce(&Vault) -> vault::Result<T> + Send + 'static,
 ) -> Reply<T> {
@@ -51,7 +51,7 @@ async fn blocking<T: Send + 'static>(
 /// Runs `call` on the blocking pool with the verified session: the check that every
 /// command but the sign-in and first-run paths starts with. The request is parsed inside
 /// `call`, after the check, so a caller without a session learns nothing about inputs.
-async fn with_session<T: Send + 'static>(
+pub(crate) async fn with_session<T: Send + 'static>(
     vault: &State<'_, SharedVault>,
     call: impl FnOnce(&Vault, &Session) -> vault::Result<T> + Send + 'static,
 ) -> Reply<T> {
@@ -59,7 +59,7 @@ async fn with_session<T: Send + 'static>(
 }
 
 /// As [`with_session`], for an active admin's session.
-async fn with_admin<T: Send + 'static>(
+pub(crate) async fn with_admin<T: Send + 'static>(
     vault: &State<'_, SharedVault>,
     call: impl FnOnce(&Vault, &AdminSession<'_>) -> vault::Result<T> + Send + 'static,
 ) -> Reply<T> {
@@ -132,7 +132,9 @@ pub async fn create_first_admin(
     blocking(&vault, move |v| v.create_first_admin(&request.parse()?)).await
 }
 
-/// Signs in; the new session's token goes to the OS keyring, never to the UI.
+/// Signs in; the new session's token goes to the OS keyring, never to the UI. For an
+/// account linked to an organisation's provider this is the offline sign-in: refused
+/// while the provider answers.
 #[tauri::command]
 pub async fn login(
     vault: State<'_, SharedVault>,
@@ -140,7 +142,11 @@ pub async fn login(
 ) -> Reply<CurrentUser> {
     blocking(&vault, move |v| {
         let request = request.parse()?;
-        v.login(&request.email, &request.password)
+        v.login_probing(
+            &request.email,
+            &request.password,
+            &crate::organisation::provider_answers,
+        )
     })
     .await
 }

@@ -32,6 +32,7 @@ pub mod commands;
 pub mod files;
 pub mod input;
 pub mod lock;
+pub mod organisation;
 pub mod save;
 mod session;
 mod start;
@@ -84,6 +85,7 @@ pub struct Builder {
     manage_start_failure: bool,
     save_dialog: bool,
     save_to: Option<Arc<dyn save::SaveTo>>,
+    browser: Option<Arc<dyn organisation::Browser>>,
 }
 
 impl Builder {
@@ -126,6 +128,13 @@ impl Builder {
     /// way of asking); overrides [`Self::save_dialog`].
     pub fn save_to(mut self, save_to: Arc<dyn save::SaveTo>) -> Self {
         self.save_to = Some(save_to);
+        self
+    }
+
+    /// Opens the organisation's sign-in pages with `browser` instead of the system's
+    /// default browser (tests, or a host with a browser of its own).
+    pub fn browser(mut self, browser: Arc<dyn organisation::Browser>) -> Self {
+        self.browser = Some(browser);
         self
     }
 
@@ -228,6 +237,15 @@ impl Builder {
                 commands::backup_vault,
                 commands::show_saved_file,
                 commands::vault_info,
+                organisation::organisation_providers,
+                organisation::begin_organisation_sign_in,
+                organisation::finish_organisation_sign_in,
+                organisation::cancel_organisation_sign_in,
+                organisation::identity_providers,
+                organisation::save_identity_provider,
+                organisation::remove_identity_provider,
+                organisation::organisation_link,
+                organisation::set_offline_password,
             ])
             .setup(move |app, _api| {
                 let vault = match self.vault {
@@ -271,6 +289,10 @@ impl Builder {
                 };
                 app.manage(commands::Saving(save_to));
                 app.manage(save::SavedFiles::default());
+                let browser = self
+                    .browser
+                    .unwrap_or_else(|| Arc::new(organisation::SystemBrowser));
+                app.manage(Arc::new(organisation::SignIns::new(browser)));
                 app.manage(self.clipboard.unwrap_or_else(|| clipboard::ClipboardState {
                     clipboard: Arc::new(clipboard::SystemClipboard::new()),
                     clear_after: clipboard::CLEAR_AFTER,

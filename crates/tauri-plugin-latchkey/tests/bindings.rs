@@ -16,14 +16,18 @@ use tauri_plugin_latchkey::commands::{
     SessionUnlockRequest, SetDisabledRequest, SetPinRequest, SetRoleRequest, ShowFileRequest,
     SignInStatsRequest, TemporaryPassword, TemporaryPasswords, VaultInfo,
 };
+use tauri_plugin_latchkey::organisation::{
+    OfflinePasswordRequest, OrganisationSignIn, ProviderRef, SaveProviderRequest,
+};
 use ts_rs::{Config, TS};
 use vault::{
     AccountSession, AccountStatus, AccountUpdate, AccountsCsv, AuditEntry, AuditEvent, AuditPage,
     AuditQuery, BackupReport, BootstrapStatus, BreakGlassNotice, ChainReport, Conflict,
     CreatedAccount, CurrentUser, DayCount, DeskSettings, DeskSettingsUpdate, Enrolment, ErrorCode,
-    ErrorReply, ExportFormat, FirstAdmin, ImportCheck, ImportProblem, ImportProgress,
-    ImportedAccount, Invalid, ListQuery, LockReason, LockScreen, LockedEmail, LockedSession,
-    NewAccount, Outcome, Page, PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, QrModules,
+    ErrorReply, ExportFormat, FirstAdmin, IdentityProvider, ImportCheck, ImportProblem,
+    ImportProgress, ImportedAccount, Invalid, ListQuery, LockReason, LockScreen, LockedEmail,
+    LockedSession, NewAccount, OrganisationLink, OrganisationProvider, Outcome, Page,
+    PasswordStrength, PinStatus, ProfileDto, ProfileUpdate, ProviderSetup, QrModules,
     RecoveryCodes, Role, RowProblem, SecondFactorPolicy, SecondFactorStatus, SecurityHealth,
     SignInRules, TailCheck, UnlockRequest, UserDto, UserId,
 };
@@ -114,6 +118,27 @@ const COMMAND_TYPES: &[(&str, &str, &str)] = &[
     ("backup_vault", "null", "BackupReport | null"),
     ("show_saved_file", "ShowFileRequest", "null"),
     ("vault_info", "null", "VaultInfo"),
+    (
+        "organisation_providers",
+        "null",
+        "Array<OrganisationProvider>",
+    ),
+    (
+        "begin_organisation_sign_in",
+        "ProviderRef",
+        "OrganisationSignIn",
+    ),
+    ("finish_organisation_sign_in", "null", "CurrentUser"),
+    ("cancel_organisation_sign_in", "null", "null"),
+    ("organisation_link", "null", "OrganisationLink | null"),
+    ("set_offline_password", "OfflinePasswordRequest", "null"),
+    ("identity_providers", "null", "Array<IdentityProvider>"),
+    (
+        "save_identity_provider",
+        "SaveProviderRequest",
+        "IdentityProvider",
+    ),
+    ("remove_identity_provider", "ProviderRef", "null"),
 ];
 
 fn generate() -> String {
@@ -196,6 +221,14 @@ fn generate() -> String {
         SessionRef::decl(&cfg),
         ShowFileRequest::decl(&cfg),
         VaultInfo::decl(&cfg),
+        OrganisationProvider::decl(&cfg),
+        ProviderRef::decl(&cfg),
+        OrganisationSignIn::decl(&cfg),
+        OrganisationLink::decl(&cfg),
+        OfflinePasswordRequest::decl(&cfg),
+        ProviderSetup::decl(&cfg),
+        IdentityProvider::decl(&cfg),
+        SaveProviderRequest::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by tests/bindings.rs. Do not edit: run `make bindings`.\n\n",

@@ -248,22 +248,14 @@ pub struct ProviderConnection {
     pub client_id: String,
     /// The scopes beyond `openid`.
     pub scopes: Vec<String>,
-    /// The cached discovery document and keys.
-    pub documents: ProviderDocuments,
-    /// When they were fetched (Unix seconds); 0 once they are known to be stale.
-    pub fetched_at: Timestamp,
+    /// The cached discovery document and keys, while they are fresh
+    /// ([`DOCUMENTS_FRESH_SECONDS`]); `None` when they must be fetched again.
+    pub documents: Option<ProviderDocuments>,
 }
 
 /// How long cached discovery documents and keys serve a sign-in before they are fetched
 /// again: long enough for a queue at a busy desk, short enough for key rotation.
 pub const DOCUMENTS_FRESH_SECONDS: i64 = 10 * 60;
-
-impl ProviderConnection {
-    /// Whether the cached documents may serve a sign-in starting at `now`.
-    pub fn documents_fresh(&self, now: Timestamp) -> bool {
-        self.fetched_at > 0 && (0..DOCUMENTS_FRESH_SECONDS).contains(&(now - self.fetched_at))
-    }
-}
 
 /// Who the provider says signed in: the subject and every claim of the verified ID
 /// token.
@@ -424,18 +416,19 @@ impl Vault {
     /// What a sign-in through provider `id` needs. Errors: `NotFound`.
     pub fn provider_connection(&self, id: i64) -> Result<ProviderConnection> {
         let row = identity::get(&self.conn(), id)?.ok_or(Error::NotFound)?;
+        let age = self.now() - row.fetched_at;
+        let fresh = row.fetched_at > 0 && (0..DOCUMENTS_FRESH_SECONDS).contains(&age);
         Ok(ProviderConnection {
             id: row.id,
             name: row.name,
             issuer: row.issuer.clone(),
             client_id: row.client_id,
             scopes: row.scopes.split_whitespace().map(str::to_owned).collect(),
-            documents: ProviderDocuments {
+            documents: fresh.then_some(ProviderDocuments {
                 issuer: row.issuer,
                 metadata: row.metadata,
                 jwks: row.jwks,
-            },
-            fetched_at: row.fetched_at,
+            }),
         })
     }
 
@@ -540,19 +533,15 @@ impl Vault {
     /// any change of password without the current one. Every other session of the
     /// account ends.
     ///
-    /// Errors: `Conflict` (`NotLinked`) for an account of this computer only (it changes
-    /// its password the usual way); `ReauthRequired`; `Validation` for a password that
-    /// breaks the rules.
+    /// Errors: `Validation` for a password that breaks the rules (checked first);
+    /// `Conflict` (`NotLinked`) for an account of this computer only (it changes its
+    /// password the usual way); `ReauthRequired`.
     pub fn set_offline_password(
         &self,
         session: &Session,
         password: &crate::secret::SecretString,
     ) -> Result<()> {
         let user = session.user_id();
-        if identity::link_of_user(&self.conn(), user)?.is_none() {
-            return Err(Error::Conflict(Conflict::NotLinked));
-        }
-        self.ensure_recent_auth(session)?;
         let me = users::require(&self.conn(), user)?;
         let context = crate::policy::PasswordContext {
             email: &me.email,
@@ -562,6 +551,10 @@ impl Vault {
         };
         let new = crate::policy::new_password("newPassword", password, context.required_chars())?;
         crate::policy::check("newPassword", &new.0, context)?;
+        if identity::link_of_user(&self.conn(), user)?.is_none() {
+            return Err(Error::Conflict(Conflict::NotLinked));
+        }
+        self.ensure_recent_auth(session)?;
         let phc = self.hasher.hash(&new.0)?;
         let now = self.now();
         self.write(|conn| {

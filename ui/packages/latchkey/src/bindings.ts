@@ -163,7 +163,7 @@ export type ErrorCode = "InvalidCredentials" | "NotAuthenticated" | "SessionExpi
 
 export type Invalid = { "kind": "empty" } | { "kind": "tooShort", "limit": number } | { "kind": "tooLong", "limit": number } | { "kind": "controlCharacter" } | { "kind": "malformed" } | { "kind": "tooSmall", "limit": number } | { "kind": "tooLarge", "limit": number } | { "kind": "missing" } | { "kind": "wrongType" } | { "kind": "unexpected" } | { "kind": "breached" } | { "kind": "personalInfo" } | { "kind": "tooWeak" } | { "kind": "wrongCode" };
 
-export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "vaultInUse" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired" | "updatesOff" | "updateInvalid" | "updateRefused" | "noUpdatePending" | "updateInstallFailed";
+export type Conflict = "alreadyInitialised" | "emailTaken" | "lastActiveAdmin" | "ownAccount" | "passwordUnchanged" | "vaultTooNew" | "notAVault" | "vaultInUse" | "fileExists" | "pinUnavailable" | "sqliteTooOld" | "signInExpired" | "alreadyEnrolled" | "notEnrolled" | "enrolmentNotStarted" | "secondFactorRequired" | "updatesOff" | "updateInvalid" | "updateRefused" | "noUpdatePending" | "updateInstallFailed" | "noLocalPassword" | "providerExists" | "providerInvalid" | "noOrganisationSignIn" | "organisationSignInCancelled" | "organisationSignInTimedOut" | "organisationStateMismatch" | "organisationWrongPath" | "organisationIssuerMismatch" | "organisationDenied" | "organisationCodeRefused" | "tokenSignatureInvalid" | "tokenAudienceInvalid" | "tokenExpired" | "tokenNonceMismatch" | "tokenInvalid" | "organisationEmailMissing" | "organisationEmailTaken" | "accountLinkedElsewhere" | "accountDisabledHere" | "useOrganisationSignIn" | "offlineWindowPassed" | "clockBehind" | "notLinked";
 
 export type ErrorReply = { 
 /**
@@ -400,7 +400,7 @@ password: string,
  */
 code?: string | null, };
 
-export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "accounts_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored" | "update_installed";
+export type AuditEvent = "first_admin_created" | "sign_in" | "lockout" | "unlock" | "sign_out" | "session_expired" | "session_locked" | "session_unlocked" | "session_switched" | "sessions_revoked" | "second_factor_enrolled" | "second_factor_removed" | "recovery_codes_regenerated" | "recovery_code_used" | "account_created" | "account_disabled" | "account_enabled" | "account_deleted" | "profile_updated" | "role_changed" | "password_changed" | "password_reset" | "break_glass_used" | "break_glass_acknowledged" | "audit_exported" | "accounts_exported" | "audit_tail_missing" | "settings_changed" | "pin_set" | "pin_cleared" | "pin_lockout" | "backup_created" | "vault_restored" | "update_installed" | "offline_sign_in" | "identity_provider_changed" | "account_linked";
 
 export type Outcome = "success" | "failure";
 
@@ -1045,6 +1045,134 @@ path: string,
  */
 schemaVersion: number, };
 
+export type OrganisationProvider = { 
+/**
+ * Names the provider in `begin_organisation_sign_in`.
+ */
+id: number, 
+/**
+ * The name on the button.
+ */
+name: string, };
+
+export type ProviderRef = { 
+/**
+ * The provider, as `organisation_providers` or `identity_providers` listed it.
+ */
+providerId: number, };
+
+export type OrganisationSignIn = { 
+/**
+ * The provider's name.
+ */
+provider: string, 
+/**
+ * Whether the system browser was opened; when not, the screen offers the address
+ * to open by hand.
+ */
+browserOpened: boolean, 
+/**
+ * The provider's sign-in page for this attempt (it carries no secret: the code
+ * comes back to this app only, and only the verifier kept here can redeem it).
+ */
+url: string, };
+
+export type OrganisationLink = { 
+/**
+ * The provider's name.
+ */
+provider: string, 
+/**
+ * The last sign-in the provider confirmed (Unix seconds).
+ */
+lastOnlineAt: number, 
+/**
+ * Until when the local password signs in while the provider cannot be reached;
+ * `None` when the provider allows no offline sign-in.
+ */
+offlineUntil: number | null, 
+/**
+ * Whether the account has a local password.
+ */
+hasOfflinePassword: boolean, };
+
+export type OfflinePasswordRequest = { 
+/**
+ * The new password.
+ */
+newPassword: string, };
+
+export type ProviderSetup = { 
+/**
+ * The name on the sign-in button ("Sign in with <name>").
+ */
+name: string, 
+/**
+ * The issuer URL: `https://…`, or `http://` on this computer (`127.0.0.1`,
+ * `localhost`) for a provider that runs here.
+ */
+issuer: string, 
+/**
+ * The client id registered at the provider for Latchkey (a public client: there
+ * is no secret on a desktop).
+ */
+clientId: string, 
+/**
+ * The scopes to ask for beyond `openid`, separated by spaces.
+ */
+scopes: string, 
+/**
+ * The claim that holds the email (`email` unless the provider uses another).
+ */
+emailClaim: string, 
+/**
+ * The claim that lists the admin group (`groups`, `roles`), or empty when the
+ * provider never makes anyone an admin here.
+ */
+adminClaim: string, 
+/**
+ * The value in that claim that makes an admin.
+ */
+adminValue: string, 
+/**
+ * Whether a first sign-in may take over an existing account with the same verified
+ * email; otherwise it is refused.
+ */
+linkByEmail: boolean, 
+/**
+ * Days after the last online sign-in during which the local password still signs
+ * the person in while the provider cannot be reached (0 to 90; 0 turns it off).
+ */
+offlineDays: number, };
+
+export type IdentityProvider = { 
+/**
+ * The provider's id.
+ */
+id: number, 
+/**
+ * Its settings.
+ */
+setup: ProviderSetup, 
+/**
+ * When its discovery document and keys were last fetched (Unix seconds).
+ */
+fetchedAt: number, 
+/**
+ * How many local accounts are linked to its people.
+ */
+linkedAccounts: number, };
+
+export type SaveProviderRequest = { 
+/**
+ * The provider to change, or none to add one.
+ */
+id?: number | null, 
+/**
+ * Its settings.
+ */
+setup: ProviderSetup, };
+
 /** The vault's input limits, so forms can state them before submitting. */
 export const PASSWORD_MIN_CHARS = 15;
 export const IMPORT_MAX_BYTES = 4194304;
@@ -1130,4 +1258,13 @@ export interface Commands {
   backup_vault: { request: null; response: BackupReport | null };
   show_saved_file: { request: ShowFileRequest; response: null };
   vault_info: { request: null; response: VaultInfo };
+  organisation_providers: { request: null; response: Array<OrganisationProvider> };
+  begin_organisation_sign_in: { request: ProviderRef; response: OrganisationSignIn };
+  finish_organisation_sign_in: { request: null; response: CurrentUser };
+  cancel_organisation_sign_in: { request: null; response: null };
+  organisation_link: { request: null; response: OrganisationLink | null };
+  set_offline_password: { request: OfflinePasswordRequest; response: null };
+  identity_providers: { request: null; response: Array<IdentityProvider> };
+  save_identity_provider: { request: SaveProviderRequest; response: IdentityProvider };
+  remove_identity_provider: { request: ProviderRef; response: null };
 }

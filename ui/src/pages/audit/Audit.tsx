@@ -22,6 +22,7 @@ import { Pager, useKeyset } from "../../components/paging";
 /** Every event, in the filter's order; the `Record` makes the type checker insist on each. */
 const EVENT_ORDER: Record<AuditEvent, true> = {
   sign_in: true,
+  offline_sign_in: true,
   sign_out: true,
   lockout: true,
   unlock: true,
@@ -55,6 +56,8 @@ const EVENT_ORDER: Record<AuditEvent, true> = {
   backup_created: true,
   vault_restored: true,
   update_installed: true,
+  identity_provider_changed: true,
+  account_linked: true,
 };
 const EVENTS = Object.keys(EVENT_ORDER) as AuditEvent[];
 
