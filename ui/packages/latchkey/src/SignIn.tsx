@@ -9,6 +9,7 @@ import { EMAIL_MAX_BYTES } from "./bindings";
 import { Field, Notice, SubmitButton } from "./components";
 import { useI18n } from "./i18n/i18n";
 import { CodeStep } from "./SecondFactor";
+import { OrganisationSignIn } from "./OrganisationSignIn";
 import type { I18n } from "./i18n/i18n";
 
 interface LoginState {
@@ -133,6 +134,7 @@ export function SignIn() {
             </>
           }
         />
+        <OrganisationSignIn />
       </section>
     </main>
   );

@@ -99,9 +99,12 @@ export function SubmitButton({
   pending,
   name,
   value,
+  secondary,
 }: {
   idle: string;
   pending: string;
+  /** A second way to submit beside the page's main one: drawn plainly. */
+  secondary?: boolean;
   /** With `value`: sent with the form, for a form with more than one way to submit. */
   name?: string;
   value?: string;
@@ -110,7 +113,7 @@ export function SubmitButton({
   return (
     <button
       type="submit"
-      className="primary"
+      className={secondary ? undefined : "primary"}
       name={name}
       value={value}
       disabled={status.pending}

@@ -13,6 +13,7 @@ export { CodeStep, FEW_RECOVERY_CODES, QrCode, SecondFactorSettings, groupKey } 
 export type { Auth, AuthState, InitialAuth } from "./session";
 export { SignedIn } from "./SignedIn";
 export { SignIn, SignInForm } from "./SignIn";
+export { OrganisationSignIn } from "./OrganisationSignIn";
 export { useDraft } from "./drafts";
 export type { Draft } from "./drafts";
 export { dropDrafts, hasDrafts, onPersonLeft } from "./draftStore";

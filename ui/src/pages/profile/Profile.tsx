@@ -18,6 +18,7 @@ import {
 import { useActionState } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { navigate } from "../../app/router";
+import { OrganisationLinkCard } from "./OrganisationLink";
 
 interface ProfileState {
   error?: unknown;
@@ -92,6 +93,7 @@ export function Profile() {
           </div>
         </form>
       </section>
+      <OrganisationLinkCard />
       <PinSettings />
       <SecondFactorSettings />
     </main>

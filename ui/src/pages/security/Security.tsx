@@ -8,6 +8,7 @@ import { DeskSettingsCard } from "./DeskSettings";
 import { SignInRulesCard } from "./SignInRules";
 import { SecondFactorPolicyCard } from "./SecondFactorPolicy";
 import { BackupCard } from "./Backup";
+import { IdentityProvidersCard } from "./IdentityProviders";
 import { useCallback, useEffect, useState } from "react";
 import { useI18n } from "../../i18n/i18n";
 
@@ -88,6 +89,7 @@ export function Security() {
       <SignInRulesCard />
       <SecondFactorPolicyCard withoutSecondFactor={health ? health.withoutSecondFactor : null} />
       <BackupCard />
+      <IdentityProvidersCard />
       <h2>{t("security.lockedTitle")}</h2>
       <DataTable
         rows={locked}

@@ -23,6 +23,7 @@ const overview: Record<string, Handler> = {
   locked_emails: () => [],
   desk_settings: () => ({ autoLockMinutes: 5, autoLockSeconds: 300, pinWindowHours: 8, showPeople: true }),
   sign_in_rules: () => defaultRules,
+  identity_providers: () => [],
 };
 
 const defaultRules = {
