@@ -91,7 +91,7 @@ export function IdentityProvidersCard() {
     error === undefined || (error instanceof ApiError && error.code === "Validation") ? undefined : errorMessage(error);
   const current = draft ?? editing?.setup ?? NEW_PROVIDER;
   return (
-    <section className="card" aria-labelledby="providers-title">
+    <section className="card narrow" aria-labelledby="providers-title">
       <h2 id="providers-title">{t("providers.title")}</h2>
       <p className="muted">{t("providers.intro")}</p>
       <div aria-live="polite">
