@@ -78,7 +78,7 @@ for (const id of required) {
     const text = source(path);
     if (text === null) {
       problems.push(`${id}: ${path} does not exist`);
-    } else if (rust && !new RegExp(`#\\[test\\]\\s*(?:#\\[[^\\]]*\\]\\s*)*fn ${name}\\(`).test(text)) {
+    } else if (rust && !new RegExp(`#\\[(?:tokio::)?test\\]\\s*(?:#\\[[^\\]]*\\]\\s*)*(?:async )?fn ${name}\\(`).test(text)) {
       problems.push(`${id}: ${path} has no test fn ${name}`);
     } else if (script && !new RegExp(`(?:it|test)\\(\\s*["'\`][^"'\`]*${escape(name)}`).test(text)) {
       problems.push(`${id}: ${path} has no test titled "${name}…"`);
