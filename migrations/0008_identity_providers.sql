@@ -37,5 +37,8 @@ CREATE TABLE identity_links (
     linked_at      INTEGER NOT NULL,
     -- The last sign-in the provider itself confirmed: the offline window counts from it.
     last_online_at INTEGER NOT NULL,
+    -- When the provider refused this person's refresh token (disabled, signed out
+    -- everywhere): offline sign-in is refused until their next online sign-in.
+    refused_at     INTEGER,
     PRIMARY KEY (provider_id, subject)
 ) STRICT;

@@ -167,6 +167,7 @@ impl Fixture {
                     .vault(vault.clone())
                     .lock_sources(Vec::new())
                     .browser(browser.clone())
+                    .refresh_every(std::time::Duration::from_millis(300))
                     .build(),
             )
             .invoke_handler(latchkey_lib::commands())
@@ -404,33 +405,6 @@ fn the_local_password_signs_in_only_while_the_provider_is_unreachable() {
         "Conflict/useOrganisationSignIn"
     );
 
-    // The provider disables Jo: it refuses them at its own page, and they never come
-    // back; the screen's cancel ends the wait.
-    f.set_people(r#"{"jo": {"email": "jo@clinic.example", "name": "Jo Lee", "disabled": true}}"#);
-    f.browser.will(Visit::SignIn("jo"));
-    f.call(
-        "begin_organisation_sign_in",
-        json!({"request": {"providerId": provider}}),
-    )
-    .unwrap();
-    let refusal = loop {
-        if let Some(page) = f.browser.refusal.lock().unwrap().take() {
-            break page;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    assert!(!refusal.starts_with("200"), "{refusal:.200}");
-    f.call("cancel_organisation_sign_in", json!({})).unwrap();
-    assert_eq!(
-        conflict(&f.call("finish_organisation_sign_in", json!({}))),
-        "Conflict/noOrganisationSignIn"
-    );
-    // The password is no way around it while the provider answers.
-    assert_eq!(
-        conflict(&f.call("login", password.clone())),
-        "Conflict/useOrganisationSignIn"
-    );
-
     // The network is gone: the password works, for seven days.
     f.provider_goes_away();
     f.clock.advance(2 * 24 * 60 * 60);
@@ -444,4 +418,60 @@ fn the_local_password_signs_in_only_while_the_provider_is_unreachable() {
         conflict(&f.call("login", password)),
         "Conflict/offlineWindowPassed"
     );
+}
+
+#[test]
+fn a_person_disabled_at_the_provider_loses_their_session_and_their_offline_sign_in() {
+    let mut f = Fixture::new();
+    let provider = f.add_provider(false);
+    f.sign_in(provider, Visit::SignIn("jo")).unwrap();
+    f.call(
+        "set_offline_password",
+        json!({"request": {"newPassword": JO_PASSWORD}}),
+    )
+    .unwrap();
+    // Jo is still accepted: the refresh checks leave the session alone.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    f.call("current_user", json!({})).unwrap();
+
+    // The provider disables Jo. Within a check or two, Jo's session here ends.
+    f.set_people(r#"{"jo": {"email": "jo@clinic.example", "name": "Jo Lee", "disabled": true}}"#);
+    let mut ended = false;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if f.call("current_user", json!({})).unwrap_err_or_ok() == Some("NotAuthenticated".into()) {
+            ended = true;
+            break;
+        }
+    }
+    assert!(ended, "the session outlived the provider's refusal");
+    let revoked = f.audit(AuditEvent::SessionsRevoked);
+    assert!(
+        revoked[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("Clinic ID no longer accepts this person")),
+        "{revoked:?}"
+    );
+
+    // A sign-in through the provider is refused at its own page; and with the provider
+    // gone, the offline password is refused too.
+    f.provider_goes_away();
+    let password = json!({"request": {"email": "jo@clinic.example", "password": JO_PASSWORD}});
+    assert_eq!(
+        conflict(&f.call("login", password)),
+        "Conflict/organisationRefused"
+    );
+}
+
+trait ErrorCode {
+    /// The error's code, or `None` for a success.
+    fn unwrap_err_or_ok(self) -> Option<String>;
+}
+
+impl ErrorCode for Result<Value, Value> {
+    fn unwrap_err_or_ok(self) -> Option<String> {
+        self.err()
+            .and_then(|e| e["code"].as_str().map(str::to_owned))
+    }
 }

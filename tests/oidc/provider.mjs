@@ -45,6 +45,11 @@ const configuration = {
   },
   scopes: ["openid", "email", "profile", "groups", "offline_access"],
   features: { devInteractions: { enabled: true } },
+  // A refresh token with every sign-in, as Keycloak gives by default: Latchkey shows it
+  // back while it runs, to learn when someone was disabled here.
+  async issueRefreshToken(_ctx, client) {
+    return client.grantTypeAllowed("refresh_token");
+  },
   ttl: { AccessToken: 600, IdToken: 600, AuthorizationCode: 60, Interaction: 600, Session: 600, Grant: 600 },
   async findAccount(_ctx, id) {
     const person = people()[id];

@@ -8,8 +8,8 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, CsrfToken, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -107,6 +107,9 @@ pub struct Identity {
     /// Every claim of the verified token, for the caller's mapping (email, name,
     /// groups).
     pub claims: Map<String, Value>,
+    /// The refresh token that came with it, when the provider issued one (from
+    /// [`Attempt::finish`]; the checks alone leave it empty).
+    pub refresh: Option<RefreshGrant>,
 }
 
 impl Attempt {
@@ -177,7 +180,10 @@ impl Attempt {
 
     /// Exchanges `code` for tokens (with the PKCE verifier) and checks the ID token now.
     pub async fn finish(self, http: &Http, code: String) -> Result<Identity> {
-        self.exchange(http, code).await?.verify(Utc::now())
+        let exchanged = self.exchange(http, code).await?;
+        let mut identity = exchanged.verify(Utc::now())?;
+        identity.refresh = exchanged.refresh_grant();
+        Ok(identity)
     }
 
     /// Exchanges `code` for tokens with the PKCE verifier; the ID token is not checked
@@ -198,12 +204,60 @@ impl Attempt {
                 other => Error::CodeRefused(other.to_string()),
             })?;
         let id_token = response.id_token().ok_or(Error::NoIdToken)?.clone();
+        let refresh = response
+            .refresh_token()
+            .map(|token| RefreshGrant(token.secret().clone()));
         Ok(Exchanged {
             client: self.client,
             nonce: self.nonce,
             id_token,
+            refresh,
         })
     }
+}
+
+/// A refresh token: while the provider accepts it, it still vouches for the person. It
+/// never leaves the process, and its `Debug` prints nothing of it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshGrant(String);
+
+impl std::fmt::Debug for RefreshGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RefreshGrant(<secret>)")
+    }
+}
+
+/// Asks the provider `discovered` describes whether `grant` (issued to the public client
+/// `client_id`) still stands. `Ok` carries the grant to use next time (the provider may
+/// rotate it); `Err(CodeRefused)` means the provider refused it: the person was disabled,
+/// signed out everywhere, or the grant expired. `Err(Unreachable)` says nothing.
+pub async fn refresh(
+    http: &Http,
+    discovered: &Discovered,
+    client_id: &str,
+    grant: &RefreshGrant,
+) -> Result<RefreshGrant> {
+    let client = CoreClient::from_provider_metadata(
+        discovered.metadata()?,
+        ClientId::new(client_id.trim().to_owned()),
+        None,
+    );
+    let token = RefreshToken::new(grant.0.clone());
+    let response = client
+        .exchange_refresh_token(&token)
+        .map_err(|e| Error::DiscoveryInvalid(e.to_string()))?
+        .request_async(http)
+        .await
+        .map_err(|error| match error {
+            RequestTokenError::ServerResponse(answer) => {
+                Error::CodeRefused(answer.error().as_ref().to_owned())
+            }
+            RequestTokenError::Request(e) => Error::Unreachable(e.to_string()),
+            other => Error::CodeRefused(other.to_string()),
+        })?;
+    Ok(response
+        .refresh_token()
+        .map_or_else(|| grant.clone(), |next| RefreshGrant(next.secret().clone())))
 }
 
 /// The tokens of a sign-in, before the ID token's checks.
@@ -211,6 +265,7 @@ pub struct Exchanged {
     client: Client,
     nonce: Nonce,
     id_token: CoreIdToken,
+    refresh: Option<RefreshGrant>,
 }
 
 impl std::fmt::Debug for Exchanged {
@@ -223,6 +278,11 @@ impl Exchanged {
     /// Checks the ID token at `now` and returns who signed in.
     pub fn verify(&self, now: DateTime<Utc>) -> Result<Identity> {
         check(&self.client, &self.nonce, &self.id_token, now)
+    }
+
+    /// The refresh token that came with the ID token, if the provider issued one.
+    pub fn refresh_grant(&self) -> Option<RefreshGrant> {
+        self.refresh.clone()
     }
 
     /// Checks another raw ID token in this one's place (same client, nonce and keys):
@@ -271,5 +331,6 @@ fn check(
         issuer: claims.issuer().to_string(),
         subject: claims.subject().to_string(),
         claims: payload,
+        refresh: None,
     })
 }

@@ -26,6 +26,6 @@ mod http;
 mod loopback;
 
 pub use error::{Error, TokenProblem};
-pub use flow::{Attempt, Discovered, Exchanged, Identity, discover};
+pub use flow::{Attempt, Discovered, Exchanged, Identity, RefreshGrant, discover, refresh};
 pub use http::Http;
 pub use loopback::{CALLBACK_PATH, Loopback};

@@ -86,6 +86,7 @@ pub struct Builder {
     save_dialog: bool,
     save_to: Option<Arc<dyn save::SaveTo>>,
     browser: Option<Arc<dyn organisation::Browser>>,
+    refresh_every: Option<Duration>,
 }
 
 impl Builder {
@@ -135,6 +136,13 @@ impl Builder {
     /// default browser (tests, or a host with a browser of its own).
     pub fn browser(mut self, browser: Arc<dyn organisation::Browser>) -> Self {
         self.browser = Some(browser);
+        self
+    }
+
+    /// Checks the refresh tokens of people signed in through a provider every `every`
+    /// instead of every five minutes ([`organisation::REFRESH_EVERY`]).
+    pub fn refresh_every(mut self, every: Duration) -> Self {
+        self.refresh_every = Some(every);
         self
     }
 
@@ -281,7 +289,7 @@ impl Builder {
                 let sources = self.lock_sources.unwrap_or_else(lock::platform_sources);
                 lock::watch_os(sources, vault.clone(), watchers.clone())?;
                 app.manage(watchers);
-                app.manage::<commands::SharedVault>(vault);
+                app.manage::<commands::SharedVault>(vault.clone());
                 let save_to: Arc<dyn save::SaveTo> = match (self.save_to, self.save_dialog) {
                     (Some(save_to), _) => save_to,
                     (None, true) => Arc::new(save::SaveDialog::new(app.clone(), exports)),
@@ -292,7 +300,13 @@ impl Builder {
                 let browser = self
                     .browser
                     .unwrap_or_else(|| Arc::new(organisation::SystemBrowser));
-                app.manage(Arc::new(organisation::SignIns::new(browser)));
+                let sign_ins = Arc::new(organisation::SignIns::new(browser));
+                organisation::watch_refresh(
+                    vault.clone(),
+                    sign_ins.clone(),
+                    self.refresh_every.unwrap_or(organisation::REFRESH_EVERY),
+                );
+                app.manage(sign_ins);
                 app.manage(self.clipboard.unwrap_or_else(|| clipboard::ClipboardState {
                     clipboard: Arc::new(clipboard::SystemClipboard::new()),
                     clear_after: clipboard::CLEAR_AFTER,

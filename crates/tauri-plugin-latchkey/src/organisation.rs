@@ -9,6 +9,7 @@
 //! `cancel_organisation_sign_in` ends a wait. The webview never sees a code, a token or
 //! the verifier.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -27,6 +28,10 @@ use crate::input::Input;
 /// How long a sign-in waits for the browser: time to type a password and pass the
 /// provider's own second step.
 pub const BROWSER_WAIT: Duration = Duration::from_secs(5 * 60);
+
+/// How often the refresh tokens of the people signed in through a provider in this run
+/// are shown to it, to learn whether it still accepts them.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Where the provider's sign-in page opens.
 pub trait Browser: Send + Sync {
@@ -53,6 +58,9 @@ pub struct SignIns {
     pending: Mutex<Option<Pending>>,
     /// Ends the wait of the sign-in started last, when sent or dropped.
     cancel: Mutex<Option<oneshot::Sender<()>>>,
+    /// The refresh tokens of people signed in through a provider in this run, by
+    /// (provider, subject): in memory only, never written anywhere.
+    grants: Mutex<HashMap<(i64, String), oidc::RefreshGrant>>,
 }
 
 struct Pending {
@@ -75,7 +83,12 @@ impl SignIns {
             browser,
             pending: Mutex::default(),
             cancel: Mutex::default(),
+            grants: Mutex::default(),
         }
+    }
+
+    fn grants(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, String), oidc::RefreshGrant>> {
+        self.grants.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn pending(&self) -> std::sync::MutexGuard<'_, Option<Pending>> {
@@ -322,15 +335,88 @@ async fn finish(vault: SharedVault, sign_ins: Arc<SignIns>) -> Result<CurrentUse
             return Err(vault_error(e));
         }
     };
+    let subject = identity.subject.clone();
+    let grant = identity.refresh;
     let person = ProviderIdentity {
         issuer: identity.issuer,
         subject: identity.subject,
         claims: identity.claims,
     };
     let shared = Arc::clone(&vault);
-    tauri::async_runtime::spawn_blocking(move || shared.sign_in_with_provider(provider, &person))
-        .await
-        .map_err(|e| Error::internal("command task", e))?
+    let user = tauri::async_runtime::spawn_blocking(move || {
+        shared.sign_in_with_provider(provider, &person)
+    })
+    .await
+    .map_err(|e| Error::internal("command task", e))??;
+    if let Some(grant) = grant {
+        sign_ins.grants().insert((provider, subject), grant);
+    }
+    Ok(user)
+}
+
+/// Shows each refresh token held to its provider every `every`, for as long as the app
+/// runs: a provider that refuses one (the person was disabled there) ends that person's
+/// sessions and closes their offline sign-in ([`vault::Vault::provider_refused`]). A
+/// provider that does not answer changes nothing.
+pub fn watch_refresh(vault: SharedVault, sign_ins: Arc<SignIns>, every: Duration) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            check_grants(&vault, &sign_ins).await;
+        }
+    });
+}
+
+async fn check_grants(vault: &SharedVault, sign_ins: &Arc<SignIns>) {
+    let held: Vec<((i64, String), oidc::RefreshGrant)> = sign_ins
+        .grants()
+        .iter()
+        .map(|(key, grant)| (key.clone(), grant.clone()))
+        .collect();
+    let Ok(http) = oidc::Http::new() else {
+        return;
+    };
+    for ((provider, subject), grant) in held {
+        let shared = Arc::clone(vault);
+        let connection =
+            tauri::async_runtime::spawn_blocking(move || shared.provider_connection(provider))
+                .await;
+        let Ok(Ok(connection)) = connection else {
+            // The provider was removed: its people are local accounts now.
+            sign_ins.grants().remove(&(provider, subject));
+            continue;
+        };
+        let documents = match connection.documents {
+            Some(cached) => cached,
+            None => match fetch_documents(&connection.issuer).await {
+                Ok(fetched) => fetched,
+                Err(_) => continue,
+            },
+        };
+        let discovered = oidc::Discovered {
+            issuer: documents.issuer,
+            metadata: documents.metadata,
+            jwks: documents.jwks,
+        };
+        match oidc::refresh(&http, &discovered, &connection.client_id, &grant).await {
+            Ok(next) => {
+                sign_ins.grants().insert((provider, subject), next);
+            }
+            Err(oidc::Error::CodeRefused(reason)) => {
+                log::info!("identity provider {provider} refused a refresh token: {reason}");
+                sign_ins.grants().remove(&(provider, subject.clone()));
+                let shared = Arc::clone(vault);
+                let refused = tauri::async_runtime::spawn_blocking(move || {
+                    shared.provider_refused(provider, &subject)
+                })
+                .await;
+                if let Ok(Err(e)) = refused {
+                    log::error!("could not record the provider's refusal: {e}");
+                }
+            }
+            Err(other) => log::debug!("refresh token not checked: {other}"),
+        }
+    }
 }
 
 /// Ends the wait for the browser, if a sign-in is waiting.

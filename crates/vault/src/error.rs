@@ -302,6 +302,10 @@ pub enum Conflict {
         "this computer's clock is behind the last recorded time: offline sign-in is refused until it is set right"
     )]
     ClockBehind,
+    /// The provider refused the person's refresh token: offline sign-in is refused until
+    /// their next sign-in through it.
+    #[error("your organisation no longer accepts your sign-in: sign in with it while online")]
+    OrganisationRefused,
     /// An action for accounts linked to a provider, on one that is not.
     #[error("this account is not linked to an organisation")]
     NotLinked,

@@ -608,7 +608,9 @@ impl Vault {
         };
         let latest = identity::latest_recorded(&conn)?;
         drop(conn);
-        let refusal = if reachable(&provider.issuer) {
+        let refusal = if link.refused_at.is_some() {
+            Some(Conflict::OrganisationRefused)
+        } else if reachable(&provider.issuer) {
             Some(Conflict::UseOrganisationSignIn)
         } else if latest.is_some_and(|latest| now < latest) {
             Some(Conflict::ClockBehind)
@@ -641,6 +643,40 @@ impl Vault {
                 .last_online_at
                 .saturating_add(provider.offline_days * DAY),
         }))
+    }
+
+    /// The provider refused `subject`'s refresh token: the person was disabled there, or
+    /// signed out everywhere. Their sessions end, and offline sign-in is refused until
+    /// their next sign-in through the provider; audited. Returns whether a linked account
+    /// was found.
+    pub fn provider_refused(&self, provider: i64, subject: &str) -> Result<bool> {
+        let now = self.now();
+        let Some(row) = identity::get(&self.conn(), provider)? else {
+            return Ok(false);
+        };
+        let ended = self.write(|conn| {
+            let Some(user) = identity::refuse(conn, provider, subject, now)? else {
+                return Ok(None);
+            };
+            let account = users::require(conn, user)?;
+            let ended = crate::db::sessions::delete_for_user(conn, user)?;
+            let detail = format!(
+                "{} no longer accepts this person: {ended} sessions ended, offline sign-in refused",
+                row.name
+            );
+            let entry = NewEntry::new(AuditEvent::SessionsRevoked)
+                .on(user, &account.email)
+                .detail(&detail);
+            audit::append(conn, &entry, now)?;
+            Ok(Some(user))
+        })?;
+        if let Some(user) = ended {
+            log::warn!(
+                "identity provider {provider} refused account {}'s refresh token; its sessions ended",
+                user.0
+            );
+        }
+        Ok(ended.is_some())
     }
 
     fn provider(&self, id: i64) -> Result<IdentityProvider> {

@@ -160,6 +160,7 @@ pub(crate) struct LinkRow {
     pub(crate) provider_id: i64,
     pub(crate) user_id: UserId,
     pub(crate) last_online_at: Timestamp,
+    pub(crate) refused_at: Option<Timestamp>,
 }
 
 fn link(row: &Row<'_>) -> rusqlite::Result<LinkRow> {
@@ -167,6 +168,7 @@ fn link(row: &Row<'_>) -> rusqlite::Result<LinkRow> {
         provider_id: row.get(0)?,
         user_id: UserId(row.get(1)?),
         last_online_at: row.get(2)?,
+        refused_at: row.get(3)?,
     })
 }
 
@@ -177,7 +179,7 @@ pub(crate) fn link_by_subject(
 ) -> Result<Option<LinkRow>> {
     Ok(conn
         .prepare_cached(
-            "SELECT provider_id, user_id, last_online_at FROM identity_links
+            "SELECT provider_id, user_id, last_online_at, refused_at FROM identity_links
              WHERE provider_id = ?1 AND subject = ?2",
         )?
         .query_row(params![provider, subject], link)
@@ -187,7 +189,8 @@ pub(crate) fn link_by_subject(
 pub(crate) fn link_of_user(conn: &Connection, user: UserId) -> Result<Option<LinkRow>> {
     Ok(conn
         .prepare_cached(
-            "SELECT provider_id, user_id, last_online_at FROM identity_links WHERE user_id = ?1",
+            "SELECT provider_id, user_id, last_online_at, refused_at FROM identity_links
+             WHERE user_id = ?1",
         )?
         .query_row([user.0], link)
         .optional()?)
@@ -215,12 +218,32 @@ pub(crate) fn insert_link(
     }
 }
 
+/// Records an online sign-in of `user`: the offline window starts again, and a refusal
+/// is forgotten.
 pub(crate) fn set_last_online(conn: &Connection, user: UserId, now: Timestamp) -> Result<()> {
     conn.execute(
-        "UPDATE identity_links SET last_online_at = ?2 WHERE user_id = ?1",
+        "UPDATE identity_links SET last_online_at = ?2, refused_at = NULL WHERE user_id = ?1",
         params![user.0, now],
     )?;
     Ok(())
+}
+
+/// Marks `subject`'s link at `provider` refused at `now`; its account, if linked.
+pub(crate) fn refuse(
+    conn: &Connection,
+    provider: i64,
+    subject: &str,
+    now: Timestamp,
+) -> Result<Option<UserId>> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE identity_links SET refused_at = ?3 WHERE provider_id = ?1 AND subject = ?2
+             RETURNING user_id",
+        )?
+        .query_row(params![provider, subject, now], |row| {
+            row.get(0).map(UserId)
+        })
+        .optional()?)
 }
 
 /// The latest time the vault has recorded anything (its audit log's newest row): a

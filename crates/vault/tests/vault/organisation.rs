@@ -485,3 +485,27 @@ fn an_offline_password_needs_a_link_and_a_fresh_sign_in() {
         Conflict::NoLocalPassword
     );
 }
+
+#[test]
+fn a_refused_refresh_ends_the_sessions_and_closes_offline_sign_in_until_the_next_online_one() {
+    let f = fixture().with_admin();
+    let (id, desk) = offline_ready(&f);
+    let unreachable = |_: &str| false;
+    desk.login_probing("jo@clinic.example", &JO_PASSWORD.into(), &unreachable)
+        .unwrap();
+    // Someone else's subject, or a provider that is gone, finds nothing.
+    assert!(!f.vault.provider_refused(id, "nobody-0000").unwrap());
+    assert!(!f.vault.provider_refused(id + 1, "jo-0002").unwrap());
+    assert!(f.vault.provider_refused(id, "jo-0002").unwrap());
+    assert_code!(desk.verify_session(), NotAuthenticated);
+    assert_eq!(
+        conflict(desk.login_probing("jo@clinic.example", &JO_PASSWORD.into(), &unreachable)),
+        Conflict::OrganisationRefused
+    );
+    // The next sign-in the provider confirms opens it again.
+    desk.sign_in_with_provider(id, &person("jo-0002", "jo@clinic.example", "Jo", &[]))
+        .unwrap();
+    desk.logout().unwrap();
+    desk.login_probing("jo@clinic.example", &JO_PASSWORD.into(), &unreachable)
+        .unwrap();
+}

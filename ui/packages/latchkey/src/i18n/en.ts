@@ -270,6 +270,7 @@ export const en = {
   "conflict.useOrganisationSignIn": "Your organisation can be reached: sign in with it.",
   "conflict.offlineWindowPassed": "Signing in without your organisation is no longer allowed. Sign in with it while online.",
   "conflict.clockBehind": "This computer's clock is behind the last recorded time. Offline sign-in is refused until it is set right.",
+  "conflict.organisationRefused": "Your organisation no longer accepts your sign-in. Sign in with it while online.",
   "conflict.notLinked": "This account is not linked to an organisation.",
   "pin.title": "Quick unlock PIN",
   "pin.intro": "A PIN of digits unlocks your own locked session on this computer for {hours} hours after you last typed your password. It never replaces the password for sensitive actions, and after {tries} wrong PINs in a row your session is signed out.",

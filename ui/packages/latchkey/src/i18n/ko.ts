@@ -268,6 +268,7 @@ export const ko: Record<LatchkeyMessageKey, string> = {
   "conflict.useOrganisationSignIn": "조직에 연결할 수 있습니다. 조직 계정으로 로그인하세요.",
   "conflict.offlineWindowPassed": "더 이상 조직 없이 로그인할 수 없습니다. 온라인 상태에서 조직 계정으로 로그인하세요.",
   "conflict.clockBehind": "이 컴퓨터의 시계가 마지막으로 기록된 시각보다 늦습니다. 시계를 맞출 때까지 오프라인 로그인을 거부합니다.",
+  "conflict.organisationRefused": "조직에서 더 이상 로그인을 받아들이지 않습니다. 온라인 상태에서 조직 계정으로 로그인하세요.",
   "conflict.notLinked": "이 계정은 조직과 연결되어 있지 않습니다.",
   "pin.title": "빠른 잠금 해제 PIN",
   "pin.intro": "숫자 PIN으로 이 컴퓨터에서 잠긴 내 세션을 열 수 있습니다. 마지막으로 비밀번호를 입력한 뒤 {hours}시간 동안만 쓸 수 있고, 중요한 작업에는 여전히 비밀번호가 필요하며, {tries}번 연속 틀리면 세션에서 로그아웃됩니다.",
