@@ -270,6 +270,8 @@ describe("a linked person's profile", () => {
     );
     const card = await screen.findByRole("region", { name: "Your organisation" });
     expect(await within(card).findByText(/You have no password on this computer yet/)).toBeTruthy();
+    // With no password here, there is none to change.
+    expect(screen.queryByRole("button", { name: "Change password" })).toBeNull();
     await userEvent.type(within(card).getByLabelText("New password"), "pencil case by the till");
     await userEvent.type(within(card).getByLabelText("Confirm new password"), "pencil case by the till");
     await userEvent.click(within(card).getByRole("button", { name: "Set the offline password" }));
@@ -278,5 +280,6 @@ describe("a linked person's profile", () => {
       newPassword: "pencil case by the till",
     });
     expect(within(card).queryByText(/You have no password on this computer yet/)).toBeNull();
+    expect(screen.getByRole("button", { name: "Change password" })).toBeTruthy();
   });
 });

@@ -24,8 +24,9 @@ export function throttleMessage(t: I18n["t"], seconds: number): string {
 }
 
 /**
- * The email and password form with its errors; a success signs the person in. `notices`
- * are shown above it until an attempt fails.
+ * The email and password form with its errors, and the organisation's sign-in buttons
+ * when an admin set a provider up; a success signs the person in. `notices` are shown
+ * above it until an attempt fails.
  */
 export function SignInForm({ intro, notices }: { intro?: ReactNode; notices?: ReactNode }) {
   const { t, errorMessage, fieldError } = useI18n();
@@ -107,6 +108,7 @@ export function SignInForm({ intro, notices }: { intro?: ReactNode; notices?: Re
         />
         <SubmitButton idle={t("login.submit")} pending={t("login.pending")} />
       </form>
+      <OrganisationSignIn />
     </>
   );
 }
@@ -134,7 +136,6 @@ export function SignIn() {
             </>
           }
         />
-        <OrganisationSignIn />
       </section>
     </main>
   );

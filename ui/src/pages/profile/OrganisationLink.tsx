@@ -12,15 +12,26 @@ interface SetState {
   saved?: boolean;
 }
 
-export function OrganisationLinkCard() {
-  const { t, dateTime, errorMessage, fieldError } = useI18n();
-  const user = useCurrentUser();
+/** The signed-in person's link to a provider: `null` for an account of this computer only. */
+export function useOrganisationLink(): [OrganisationLink | null, (link: OrganisationLink | null) => void] {
   const [link, setLink] = useState<OrganisationLink | null>(null);
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
   useEffect(() => {
     call("organisation_link").then(setLink, () => undefined);
   }, []);
+  return [link, setLink];
+}
+
+export function OrganisationLinkCard({
+  link,
+  onChange,
+}: {
+  link: OrganisationLink | null;
+  onChange(link: OrganisationLink | null): void;
+}) {
+  const { t, dateTime, errorMessage, fieldError } = useI18n();
+  const user = useCurrentUser();
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
 
   const [state, action] = useActionState<SetState, FormData>(async () => {
     if (password !== confirm) return { mismatch: true };
@@ -28,7 +39,7 @@ export function OrganisationLinkCard() {
       await call("set_offline_password", { newPassword: password });
       setPassword("");
       setConfirm("");
-      setLink(await call("organisation_link"));
+      onChange(await call("organisation_link"));
       return { saved: true };
     } catch (error) {
       return { error };

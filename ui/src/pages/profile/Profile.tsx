@@ -18,7 +18,7 @@ import {
 import { useActionState } from "react";
 import { useI18n } from "../../i18n/i18n";
 import { navigate } from "../../app/router";
-import { OrganisationLinkCard } from "./OrganisationLink";
+import { OrganisationLinkCard, useOrganisationLink } from "./OrganisationLink";
 
 interface ProfileState {
   error?: unknown;
@@ -31,6 +31,7 @@ export function Profile() {
   const user = useCurrentUser();
   // Unsaved edits wait here while someone else uses the computer.
   const draft = useDraft("profile");
+  const [link, setLink] = useOrganisationLink();
 
   const [state, action] = useActionState<ProfileState, FormData>(async (_previous, form) => {
     try {
@@ -87,13 +88,16 @@ export function Profile() {
           />
           <div className="actions">
             <SubmitButton idle={t("common.save")} pending={t("common.saving")} />
-            <button type="button" onClick={() => navigate("/change-password")}>
-              {t("profile.changePassword")}
-            </button>
+            {/* An account that signs in only through its organisation has no password to change. */}
+            {link && !link.hasOfflinePassword ? null : (
+              <button type="button" onClick={() => navigate("/change-password")}>
+                {t("profile.changePassword")}
+              </button>
+            )}
           </div>
         </form>
       </section>
-      <OrganisationLinkCard />
+      <OrganisationLinkCard link={link} onChange={setLink} />
       <PinSettings />
       <SecondFactorSettings />
     </main>
