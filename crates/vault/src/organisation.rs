@@ -320,16 +320,15 @@ impl Vault {
     }
 
     /// Admin: every provider with its settings.
-    pub fn identity_providers(&self, admin: &AdminSession<'_>) -> Result<Vec<IdentityProvider>> {
-        let _ = admin;
+    pub fn identity_providers(&self, _admin: &AdminSession<'_>) -> Result<Vec<IdentityProvider>> {
         Ok(identity::all(&self.conn())?
             .into_iter()
             .map(IdentityProvider::from)
             .collect())
     }
 
-    /// Admin: checks that `action` on providers may go ahead (step-up), before the
-    /// caller fetches the provider's documents over the network.
+    /// Admin: checks that a change to the providers may go ahead (the step-up rule),
+    /// before the caller fetches the provider's documents over the network.
     pub fn authorize_provider_change(&self, admin: &AdminSession<'_>) -> Result<()> {
         self.authorize(admin, AdminAction::ChangeSettings)
     }
