@@ -248,9 +248,10 @@ pub(crate) fn sign_ins_per_day(
 }
 
 /// Rows about `account` after `since` that its owner should hear about: failed sign-ins,
-/// lockouts, offline sign-ins, what the organisation's provider changed, and what admins
-/// did to it; for an admin (`log_events`), also rows found
-/// missing from the log.
+/// lockouts, what the organisation's provider changed, and what admins did to it; for an
+/// admin (`log_events`), also rows found missing from the log. When the sign-in at
+/// `since` was an offline one (the local password while the provider could not be
+/// reached), it is shown too: each offline sign-in is told at the next sign-in.
 pub(crate) fn notices_for(
     conn: &Connection,
     account: UserId,
@@ -259,15 +260,16 @@ pub(crate) fn notices_for(
 ) -> Result<Vec<AuditEntry>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log
-         WHERE at > ?2
+         WHERE (at = ?2 AND target_id = ?1 AND event = 'offline_sign_in' AND outcome = 'success')
+            OR (at > ?2
            AND ((target_id = ?1
                  AND ((event IN ('sign_in', 'offline_sign_in') AND outcome = 'failure')
-                      OR event IN ('offline_sign_in', 'account_linked')
+                      OR event = 'account_linked'
                       OR (event IN ('role_changed', 'profile_updated') AND actor_id IS NULL)
                       OR event IN ('lockout', 'unlock', 'pin_set', 'pin_cleared', 'pin_lockout')
                       OR (event = 'session_locked' AND actor_id IS NULL)
                       OR (actor_id IS NOT NULL AND actor_id <> ?1)))
-                OR (?3 AND event = 'audit_tail_missing'))
+                OR (?3 AND event = 'audit_tail_missing')))
          ORDER BY id DESC LIMIT 50"
     );
     let mut statement = conn.prepare_cached(&sql)?;

@@ -509,3 +509,38 @@ fn a_refused_refresh_ends_the_sessions_and_closes_offline_sign_in_until_the_next
     desk.login_probing("jo@clinic.example", &JO_PASSWORD.into(), &unreachable)
         .unwrap();
 }
+
+#[test]
+fn offline_sign_ins_and_the_provider_s_changes_are_shown_at_the_next_sign_in() {
+    let f = fixture().with_admin();
+    let (id, desk) = offline_ready(&f);
+    f.clock.advance(60);
+    let unreachable = |_: &str| false;
+    desk.login_probing("jo@clinic.example", &JO_PASSWORD.into(), &unreachable)
+        .unwrap();
+    desk.logout().unwrap();
+    f.clock.advance(60);
+    // Back online: the provider has renamed Jo.
+    desk.sign_in_with_provider(id, &person("jo-0002", "jo@clinic.example", "Jo Lee", &[]))
+        .unwrap();
+    let session = desk.verify_session().unwrap();
+    let notices: Vec<(AuditEvent, Option<String>)> = desk
+        .since_last_sign_in(&session)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.event, e.detail))
+        .collect();
+    assert!(
+        notices
+            .iter()
+            .any(|(event, _)| *event == AuditEvent::OfflineSignIn),
+        "{notices:?}"
+    );
+    assert!(
+        notices.contains(&(
+            AuditEvent::ProfileUpdated,
+            Some("name (from Clinic ID)".into())
+        )),
+        "{notices:?}"
+    );
+}
