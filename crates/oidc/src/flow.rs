@@ -4,12 +4,14 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreJsonWebKeySet, CoreProviderMetadata,
+    CoreAuthenticationFlow, CoreClient, CoreErrorResponseType, CoreIdToken, CoreJsonWebKeySet,
+    CoreProviderMetadata,
 };
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, CsrfToken, EndpointMaybeSet,
     EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse,
+    TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -196,13 +198,7 @@ impl Attempt {
             .set_pkce_verifier(self.verifier)
             .request_async(http)
             .await
-            .map_err(|error| match error {
-                RequestTokenError::ServerResponse(answer) => {
-                    Error::CodeRefused(answer.error().as_ref().to_owned())
-                }
-                RequestTokenError::Request(e) => Error::Unreachable(e.to_string()),
-                other => Error::CodeRefused(other.to_string()),
-            })?;
+            .map_err(token_refused)?;
         let id_token = response.id_token().ok_or(Error::NoIdToken)?.clone();
         let refresh = response
             .refresh_token()
@@ -213,6 +209,20 @@ impl Attempt {
             id_token,
             refresh,
         })
+    }
+}
+
+/// The token endpoint's failure, for a code or a refresh token alike: the provider's
+/// refusal, or no answer.
+fn token_refused<RE: std::error::Error + 'static>(
+    error: RequestTokenError<RE, StandardErrorResponse<CoreErrorResponseType>>,
+) -> Error {
+    match error {
+        RequestTokenError::ServerResponse(answer) => {
+            Error::CodeRefused(answer.error().as_ref().to_owned())
+        }
+        RequestTokenError::Request(e) => Error::Unreachable(e.to_string()),
+        other => Error::CodeRefused(other.to_string()),
     }
 }
 
@@ -248,13 +258,7 @@ pub async fn refresh(
         .map_err(|e| Error::DiscoveryInvalid(e.to_string()))?
         .request_async(http)
         .await
-        .map_err(|error| match error {
-            RequestTokenError::ServerResponse(answer) => {
-                Error::CodeRefused(answer.error().as_ref().to_owned())
-            }
-            RequestTokenError::Request(e) => Error::Unreachable(e.to_string()),
-            other => Error::CodeRefused(other.to_string()),
-        })?;
+        .map_err(token_refused)?;
     Ok(response
         .refresh_token()
         .map_or_else(|| grant.clone(), |next| RefreshGrant(next.secret().clone())))
