@@ -434,31 +434,21 @@ impl Vault {
     /// Marks provider `id`'s cached documents stale (its keys refused a token: they may
     /// have been rotated), so the next sign-in fetches them again.
     pub fn expire_provider_documents(&self, id: i64) -> Result<()> {
-        self.write(|conn| {
-            conn.execute(
-                "UPDATE identity_providers SET fetched_at = 0 WHERE id = ?1",
-                [id],
-            )?;
-            Ok(())
-        })
+        self.write(|conn| identity::expire_documents(conn, id))
     }
 
     /// Keeps the documents fetched for a sign-in as provider `id`'s cached copy.
     pub fn cache_provider_documents(&self, id: i64, documents: &ProviderDocuments) -> Result<()> {
         let now = self.now();
         self.write(|conn| {
-            conn.execute(
-                "UPDATE identity_providers SET metadata = ?2, jwks = ?3, fetched_at = ?4
-                 WHERE id = ?1 AND issuer = ?5",
-                rusqlite::params![
-                    id,
-                    documents.metadata,
-                    documents.jwks,
-                    now,
-                    documents.issuer
-                ],
-            )?;
-            Ok(())
+            identity::set_documents(
+                conn,
+                id,
+                &documents.issuer,
+                &documents.metadata,
+                &documents.jwks,
+                now,
+            )
         })
     }
 

@@ -147,6 +147,33 @@ pub(crate) fn update(
     Ok(())
 }
 
+/// Keeps `metadata` and `jwks` as provider `id`'s cached documents, fetched at `now`,
+/// when its issuer is still `issuer`.
+pub(crate) fn set_documents(
+    conn: &Connection,
+    id: i64,
+    issuer: &str,
+    metadata: &str,
+    jwks: &str,
+    now: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE identity_providers SET metadata = ?2, jwks = ?3, fetched_at = ?4
+         WHERE id = ?1 AND issuer = ?5",
+        params![id, metadata, jwks, now, issuer],
+    )?;
+    Ok(())
+}
+
+/// Marks provider `id`'s cached documents stale: the next sign-in fetches them again.
+pub(crate) fn expire_documents(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE identity_providers SET fetched_at = 0 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn delete(conn: &Connection, id: i64) -> Result<()> {
     if conn.execute("DELETE FROM identity_providers WHERE id = ?1", [id])? == 0 {
         return Err(Error::NotFound);
